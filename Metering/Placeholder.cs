@@ -1,0 +1,1 @@
+namespace Metering; internal static class Placeholder {}
