@@ -1,1 +1,0 @@
-namespace Metering; internal static class Placeholder {}
