@@ -1,2 +1,25 @@
-var app = WebApplication.CreateBuilder(args).Build();
+using Gateway;
+using Gateway.Api;
+
+var builder = WebApplication.CreateBuilder(args);
+// appsettings.json lives at the repository root and ships beside the binary; read it from there
+// first, so `dotnet run --project Gateway` works from any folder. Later sources still override it.
+builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+{
+    Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"),
+    Optional = true,
+    ReloadOnChange = false,
+});
+builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://localhost:8080");
+builder.Services.AddGateway(builder.Configuration);
+
+var app = builder.Build();
+app.MapReverseProxy();   // loads the clusters; no routes: the metered endpoints below pick a cluster per model
+app.MapHealth();
+app.MapProxyRoutes();
+app.MapModels();
+app.MapAdminApi();
+app.MapLogsApi();
 app.Run();
+
+public partial class Program;

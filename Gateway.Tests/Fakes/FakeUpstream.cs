@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Tests.Fakes;
+
+/// <summary>
+/// A real Kestrel server on 127.0.0.1 that speaks the OpenAI and Anthropic wire formats (JSON and
+/// SSE) and misbehaves on demand through <see cref="Behavior"/>. It records every request it gets.
+/// </summary>
+public sealed class FakeUpstream : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<ReceivedRequest> _received = new();
+
+    private FakeUpstream(WebApplication app) => _app = app;
+
+    public FakeBehavior Behavior { get; set; } = new();
+
+    public string BaseAddress { get; private set; } = "";
+
+    public IReadOnlyCollection<ReceivedRequest> Received => _received.ToArray();
+
+    /// <summary>Set when a streamed response was cut by its client (the gateway cancelled upstream).</summary>
+    public TaskCompletionSource StreamAborted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static async Task<FakeUpstream> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeUpstream(app);
+        app.Map("/{**path}", fake.HandleAsync);
+        await app.StartAsync();
+        fake.BaseAddress = app.Urls.First();
+        return fake;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+        var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+        _received.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "", headers, body));
+        var behavior = Behavior;
+        var path = context.Request.Path.Value ?? "";
+        var anthropic = path.EndsWith("/messages", StringComparison.Ordinal);
+        JsonObject? request = null;
+        try { request = JsonNode.Parse(body) as JsonObject; } catch (System.Text.Json.JsonException) { }
+
+        if (behavior.FirstEventDelay > TimeSpan.Zero)
+            await Task.Delay(behavior.FirstEventDelay, context.RequestAborted);
+        if (behavior.FailWithStatus is { } status)
+        {
+            context.Response.StatusCode = status;
+            await context.Response.WriteAsJsonAsync(anthropic
+                ? new JsonObject { ["type"] = "error", ["error"] = new JsonObject { ["type"] = "api_error", ["message"] = "fake upstream failure" } }
+                : new JsonObject { ["error"] = new JsonObject { ["message"] = "fake upstream failure", ["type"] = "server_error" } });
+            return;
+        }
+        var model = request?["model"]?.GetValue<string>() ?? "unknown";
+        var stream = request?["stream"]?.GetValue<bool>() == true;
+        if (!stream)
+        {
+            var json = path switch
+            {
+                _ when anthropic => FakeBodies.AnthropicMessage(model, behavior),
+                _ when path.EndsWith("/embeddings", StringComparison.Ordinal) => FakeBodies.Embeddings(model, behavior),
+                _ when path.EndsWith("/responses", StringComparison.Ordinal) => FakeBodies.Response(model, behavior),
+                _ when path.EndsWith("/completions", StringComparison.Ordinal) && !path.EndsWith("/chat/completions", StringComparison.Ordinal) => FakeBodies.Completion(model, behavior),
+                _ when path.EndsWith("/chat/completions", StringComparison.Ordinal) => FakeBodies.ChatCompletion(model, behavior),
+                _ => new JsonObject { ["results"] = new JsonArray("one", "two"), ["path"] = path },
+            };
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(json.ToJsonString());
+            return;
+        }
+
+        var includeUsage = request?["stream_options"]?["include_usage"]?.GetValue<bool>() == true;
+        var events = anthropic
+            ? FakeStreams.AnthropicMessage(model, behavior)
+            : path.EndsWith("/responses", StringComparison.Ordinal)
+                ? FakeStreams.Response(model, behavior)
+                : FakeStreams.ChatCompletion(model, behavior, includeUsage);
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        var sent = 0;
+        try
+        {
+            foreach (var sse in events)
+            {
+                if (behavior.ResetAfterEvents is { } resetAfter && sent == resetAfter)
+                {
+                    context.Abort();
+                    return;
+                }
+                if (behavior.GarbageLines && sent == 1)
+                    await context.Response.WriteAsync(": keep-alive comment\n\ndata: {broken json\n\nevent: unknown_event\ndata: {\"x\":1}\n\n");
+                if (sent > 0 && behavior.EventInterval > TimeSpan.Zero)
+                    await Task.Delay(behavior.EventInterval, context.RequestAborted);
+                await context.Response.WriteAsync(sse, context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                sent++;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            StreamAborted.TrySetResult();
+        }
+        catch (IOException)
+        {
+            StreamAborted.TrySetResult();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

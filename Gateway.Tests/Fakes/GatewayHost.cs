@@ -1,0 +1,139 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+
+namespace Gateway.Tests.Fakes;
+
+/// <summary>
+/// One test's world: the real gateway on Kestrel (loopback, random port), its own SQLite file, and
+/// a fake upstream. Each end-to-end test starts its own; nothing is shared between tests.
+/// </summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    public const string AdminKey = "test-admin-key-0123456789";
+    public const string UpstreamKey = "sk-upstream-secret-abcdef";
+    public const string AnthropicUpstreamKey = "sk-ant-upstream-secret-xyz";
+
+    private readonly WebApplicationFactory<Program> _factory;
+    private readonly string _directory;
+
+    private GatewayHost(WebApplicationFactory<Program> factory, FakeUpstream upstream, string directory, Uri address)
+    {
+        _factory = factory;
+        Upstream = upstream;
+        _directory = directory;
+        Address = address;
+        Admin = NewClient(AdminKey);
+    }
+
+    public FakeUpstream Upstream { get; }
+
+    public Uri Address { get; }
+
+    public HttpClient Admin { get; }
+
+    public string DatabasePath => Path.Combine(_directory, "gateway.db");
+
+    public IServiceProvider Services => _factory.Services;
+
+    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var upstream = await FakeUpstream.StartAsync();
+        var directory = Path.Combine(Path.GetTempPath(), "gateway-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var config = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Gateway"] = $"Data Source={Path.Combine(directory, "gateway.db")}",
+            ["Gateway:AdminKey"] = AdminKey,
+            ["ReverseProxy:Clusters:openai:Destinations:default:Address"] = upstream.BaseAddress,
+            ["ReverseProxy:Clusters:openai:Metadata:ApiKey"] = UpstreamKey,
+            ["ReverseProxy:Clusters:anthropic:Destinations:default:Address"] = upstream.BaseAddress,
+            ["ReverseProxy:Clusters:anthropic:Metadata:ApiKey"] = AnthropicUpstreamKey,
+            ["ReverseProxy:Clusters:search:Destinations:default:Address"] = upstream.BaseAddress,
+            ["ReverseProxy:Clusters:search:Metadata:ApiKey"] = UpstreamKey,
+            // Round numbers make the expected spend easy to check by hand.
+            ["Models:test-model:Cluster"] = "openai",
+            ["Models:test-model:ModelRatio"] = "1",
+            ["Models:test-model:CompletionRatio"] = "2",
+            ["Models:test-model:CacheRatio"] = "0.5",
+            ["Models:renamed-model:Cluster"] = "openai",
+            ["Models:renamed-model:UpstreamModel"] = "upstream-name",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            config[key] = value;
+
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment("Testing");
+            builder.ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection(config));
+        });
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var address = new Uri(factory.ClientOptions.BaseAddress.GetLeftPart(UriPartial.Authority));
+        return new GatewayHost(factory, upstream, directory, ServerAddress(factory) ?? address);
+    }
+
+    private static Uri? ServerAddress(WebApplicationFactory<Program> factory)
+    {
+        var server = (Microsoft.AspNetCore.Hosting.Server.IServer)factory.Services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer))!;
+        var addresses = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
+        var first = addresses?.FirstOrDefault();
+        return first is null ? null : new Uri(first.Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1").Replace("localhost", "127.0.0.1"));
+    }
+
+    /// <summary>A plain HTTP client to the gateway, with a bearer key when given.</summary>
+    public HttpClient NewClient(string? key = null)
+    {
+        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+        if (key is not null)
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    public async Task<long> CreateAccountAsync(decimal balance, string name = "acme", bool recordIp = false)
+    {
+        var response = await Admin.PostAsJsonAsync("/admin/accounts", new { name, balance, record_ip = recordIp });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+    }
+
+    public async Task<string> CreateKeyAsync(long accountId, string name = "ci", string? group = null)
+    {
+        var response = await Admin.PostAsJsonAsync("/admin/keys", new { account_id = accountId, name, group });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+    }
+
+    public async Task<decimal> BalanceAsync(long accountId) =>
+        (await Admin.GetFromJsonAsync<JsonElement>($"/admin/accounts/{accountId}")).GetProperty("balance").GetDecimal();
+
+    /// <summary>Rows newest first, as the operator sees them.</summary>
+    public async Task<JsonElement[]> LogsAsync(int pageSize = 1000) =>
+        (await Admin.GetFromJsonAsync<JsonElement>($"/logs?page_size={pageSize}")).GetProperty("items").EnumerateArray().ToArray();
+
+    public async Task<JsonElement[]> RowsOfTypeAsync(string type) =>
+        (await LogsAsync()).Where(r => r.GetProperty("type").GetString() == type).ToArray();
+
+    /// <summary>Reads the database file directly, beside the gateway (WAL allows it).</summary>
+    public async Task<T> QueryScalarAsync<T>(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)Convert.ChangeType((await command.ExecuteScalarAsync())!, typeof(T));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Admin.Dispose();
+        await _factory.DisposeAsync();
+        await Upstream.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+    }
+}

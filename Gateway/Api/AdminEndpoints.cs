@@ -1,0 +1,140 @@
+using Gateway.Auth;
+using Gateway.Proxy;
+using Metering.Ledger;
+using Metering.Pricing;
+using Metering.Storage;
+
+namespace Gateway.Api;
+
+/// <summary>The operator API of SPEC §3: accounts, top-ups and keys, each change with its system row.</summary>
+internal static class AdminEndpoints
+{
+    internal sealed record CreateAccountBody(string? Name, decimal? Balance, bool? RecordIp);
+    internal sealed record TopUpBody(decimal? Amount);
+    internal sealed record PatchAccountBody(string? Name, bool? RecordIp);
+    internal sealed record CreateKeyBody(long? AccountId, string? Name, string? Group);
+    internal sealed record AccountDto(long Id, string Name, decimal Balance, bool RecordIp);
+    internal sealed record KeyDto(long Id, string Name, string Group, long AccountId, string KeyHint, DateTimeOffset CreatedAt, bool Revoked);
+
+    public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/admin").AddEndpointFilter(RequireAdmin);
+        admin.MapPost("/accounts", CreateAccount);
+        admin.MapGet("/accounts/{id:long}", GetAccount);
+        admin.MapPost("/accounts/{id:long}/topup", TopUp);
+        admin.MapPatch("/accounts/{id:long}", PatchAccount);
+        admin.MapPost("/keys", CreateKey);
+        admin.MapGet("/keys", ListKeys);
+        admin.MapDelete("/keys/{id:long}", RevokeKey);
+        return admin;
+    }
+
+    private static async ValueTask<object?> RequireAdmin(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var guard = context.HttpContext.RequestServices.GetRequiredService<AdminGuard>();
+        if (!guard.IsConfigured)
+            return ApiErrors.Error(403, "admin_disabled", AdminGuard.NotConfiguredMessage);
+        if (!guard.IsAdmin(Credentials.Read(context.HttpContext.Request)))
+            return ApiErrors.Unauthorized();
+        return await next(context);
+    }
+
+    private static async Task<IResult> CreateAccount(HttpContext context, AccountStore accounts, SystemRowFactory rows)
+    {
+        var (body, error) = await JsonBody.ReadAsync<CreateAccountBody>(context);
+        if (error is not null) return error;
+        if (string.IsNullOrWhiteSpace(body!.Name)) return ApiErrors.BadRequest("name", "is required.");
+        if (body.Balance < 0) return ApiErrors.BadRequest("balance", "must not be negative.");
+        var balance = SpendCalculator.Round(body.Balance ?? 0m);
+        var account = await accounts.CreateAsync(body.Name.Trim(), NanoUsd.FromUsd(balance), body.RecordIp ?? false,
+            rows.Create(context, 201, $"account '{body.Name.Trim()}' created with balance {balance} USD"));
+        return Results.Created($"/admin/accounts/{account.Id}", ToDto(account));
+    }
+
+    private static async Task<IResult> GetAccount(long id, AccountStore accounts) =>
+        await accounts.GetAsync(id) is { } account ? Results.Ok(ToDto(account)) : ApiErrors.NotFound($"account {id}");
+
+    private static async Task<IResult> TopUp(long id, HttpContext context, AccountStore accounts, SystemRowFactory rows)
+    {
+        var (body, error) = await JsonBody.ReadAsync<TopUpBody>(context);
+        if (error is not null) return error;
+        if (body!.Amount is not { } amount || amount == 0) return ApiErrors.BadRequest("amount", "is required and must not be zero.");
+        var rounded = SpendCalculator.Round(amount);
+        try
+        {
+            await accounts.TopUpAsync(id, NanoUsd.FromUsd(rounded), rows.Create(context, 200, $"top-up of {rounded} USD"));
+        }
+        catch (LedgerRejectedException)
+        {
+            return ApiErrors.NotFound($"account {id}");
+        }
+        return await GetAccount(id, accounts);
+    }
+
+    private static async Task<IResult> PatchAccount(long id, HttpContext context, AccountStore accounts, SystemRowFactory rows)
+    {
+        var (body, error) = await JsonBody.ReadAsync<PatchAccountBody>(context);
+        if (error is not null) return error;
+        if (body!.Name is { } name && string.IsNullOrWhiteSpace(name)) return ApiErrors.BadRequest("name", "must not be empty.");
+        var before = await accounts.GetAsync(id);
+        if (before is null) return ApiErrors.NotFound($"account {id}");
+        var recordIpChanged = body.RecordIp is { } recordIp && recordIp != before.RecordIp;
+        var systemRow = recordIpChanged
+            ? rows.Create(context, 200, $"IP recording turned {(body.RecordIp == true ? "on" : "off")}")
+            : body.Name is not null ? rows.Create(context, 200, $"account renamed to '{body.Name.Trim()}'") : null;
+        try
+        {
+            await accounts.UpdateAsync(id, body.Name?.Trim(), body.RecordIp, systemRow);
+        }
+        catch (LedgerRejectedException)
+        {
+            return ApiErrors.NotFound($"account {id}");
+        }
+        return await GetAccount(id, accounts);
+    }
+
+    private static async Task<IResult> CreateKey(HttpContext context, KeyStore keys, PriceCatalog catalog, SystemRowFactory rows)
+    {
+        var (body, error) = await JsonBody.ReadAsync<CreateKeyBody>(context);
+        if (error is not null) return error;
+        if (body!.AccountId is not { } accountId) return ApiErrors.BadRequest("account_id", "is required.");
+        if (string.IsNullOrWhiteSpace(body.Name)) return ApiErrors.BadRequest("name", "is required.");
+        var group = string.IsNullOrWhiteSpace(body.Group) ? PriceCatalog.DefaultGroup : body.Group.Trim();
+        if (!catalog.GroupExists(group)) return ApiErrors.BadRequest("group", $"'{group}' is not a configured group.");
+        var name = body.Name.Trim();
+        var secret = ApiKeySecret.Generate();
+        try
+        {
+            var id = await keys.CreateAsync(accountId, name, group, ApiKeySecret.Hash(secret), ApiKeySecret.Hint(secret),
+                rows.Create(context, 201, $"key '{name}' created in group '{group}'", name));
+            return Results.Created($"/admin/keys/{id}", new { id, name, group, account_id = accountId, key = secret });
+        }
+        catch (LedgerRejectedException)
+        {
+            return ApiErrors.NotFound($"account {accountId}");
+        }
+    }
+
+    private static async Task<IResult> ListKeys(long? account_id, KeyStore keys)
+    {
+        var list = await keys.ListAsync(account_id);
+        return Results.Ok(list.Select(k => new KeyDto(k.Id, k.Name, k.Grp, k.AccountId, k.KeyHint,
+            DateTimeOffset.FromUnixTimeMilliseconds(k.CreatedMs), k.RevokedMs is not null)));
+    }
+
+    private static async Task<IResult> RevokeKey(long id, HttpContext context, KeyStore keys, ApiKeyAuthenticator authenticator, SystemRowFactory rows)
+    {
+        try
+        {
+            await keys.RevokeAsync(id, rows.Create(context, 204, $"key {id} revoked"));
+        }
+        catch (LedgerRejectedException)
+        {
+            return ApiErrors.NotFound($"key {id}");
+        }
+        authenticator.Evict(id);
+        return Results.NoContent();
+    }
+
+    private static AccountDto ToDto(Account a) => new(a.Id, a.Name, NanoUsd.ToUsd(a.BalanceNano), a.RecordIp);
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Configuration;
+
+/// <summary>Stops start-up on a catalog that would misprice or misroute, naming the offending key.</summary>
+internal sealed class CatalogOptionsValidator(IReadOnlySet<string> clusterIds) : IValidateOptions<CatalogOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CatalogOptions options)
+    {
+        var failures = new List<string>();
+        foreach (var (model, m) in options.Models)
+        {
+            var key = $"Models:{model}";
+            CheckCluster(failures, $"{key}:Cluster", m.Cluster);
+            CheckNotNegative(failures, $"{key}:ModelRatio", m.ModelRatio);
+            CheckNotNegative(failures, $"{key}:CompletionRatio", m.CompletionRatio);
+            CheckNotNegative(failures, $"{key}:CacheRatio", m.CacheRatio);
+            CheckNotNegative(failures, $"{key}:CacheWriteRatio", m.CacheWriteRatio);
+            CheckNotNegative(failures, $"{key}:Price", m.Price);
+            if (m.Price is not null && (m.ModelRatio ?? m.CompletionRatio ?? m.CacheRatio ?? m.CacheWriteRatio) is not null)
+                failures.Add($"{key} sets both Price and ratios; a model is priced per call or per token, not both.");
+        }
+        foreach (var (group, g) in options.Groups)
+        {
+            CheckNotNegative(failures, $"Groups:{group}:Ratio", g.Ratio);
+            if (g.Rpm < 0) failures.Add($"Groups:{group}:Rpm is negative ({g.Rpm}).");
+            if (g.Tpm < 0) failures.Add($"Groups:{group}:Tpm is negative ({g.Tpm}).");
+        }
+        foreach (var (api, a) in options.PerCallApis)
+        {
+            CheckCluster(failures, $"PerCallApis:{api}:Cluster", a.Cluster);
+            CheckNotNegative(failures, $"PerCallApis:{api}:Price", a.Price);
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private void CheckCluster(List<string> failures, string key, string cluster)
+    {
+        if (string.IsNullOrWhiteSpace(cluster))
+            failures.Add($"{key} is required.");
+        else if (!clusterIds.Contains(cluster))
+            failures.Add($"{key} names '{cluster}', which is not a cluster in ReverseProxy:Clusters.");
+    }
+
+    private static void CheckNotNegative(List<string> failures, string key, decimal? value)
+    {
+        if (value < 0)
+            failures.Add($"{key} is negative ({value}).");
+    }
+}

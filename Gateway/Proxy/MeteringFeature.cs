@@ -1,0 +1,45 @@
+using Gateway.Auth;
+using Metering.Pricing;
+using Metering.Storage;
+using Metering.Usage;
+
+namespace Gateway.Proxy;
+
+/// <summary>
+/// Everything one metered request learns on its way through the pipeline, in one place on
+/// <c>HttpContext.Features</c>; the meter turns it into the request's single log row.
+/// </summary>
+internal sealed class MeteringFeature(string requestId, ProxyRoute route, TimeProvider clock)
+{
+    public string RequestId { get; } = requestId;
+    public ProxyRoute Route { get; } = route;
+    public long ArrivalTimestamp { get; } = clock.GetTimestamp();
+    public long ArrivalUnixMs { get; } = clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public Caller? Caller { get; set; }
+    public Account? Account { get; set; }
+    public string? ClientIp { get; set; }
+
+    /// <summary>The model asked for (or the per-call API's name).</summary>
+    public string Model { get; set; } = "";
+    public CatalogModel? CatalogModel { get; set; }
+    public PriceSheet? Price { get; set; }
+    public byte[] RequestBody { get; set; } = [];
+    public bool ClientAskedForUsage { get; set; }
+
+    /// <summary>Set when the gateway answered itself; the row is then an <c>error</c> row.</summary>
+    public Refusal? Refusal { get; set; }
+
+    public int? UpstreamStatus { get; set; }
+    public bool IsEventStream { get; set; }
+    public long? FirstContentTimestamp { get; set; }
+    public IUsageReader? UsageReader { get; set; }
+    public CountingTextSink? DeliveredText { get; set; }
+
+    /// <summary>The response ended early: client gone or upstream reset mid-body.</summary>
+    public bool CutShort { get; set; }
+    public string? CutShortReason { get; set; }
+    public string? UpstreamErrorText { get; set; }
+
+    public void MarkContent(TimeProvider clock) => FirstContentTimestamp ??= clock.GetTimestamp();
+}

@@ -1,0 +1,134 @@
+using Gateway.Auth;
+using Gateway.Configuration;
+using Gateway.Upstream;
+using Metering.Storage;
+using Metering.Usage;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Proxy;
+
+/// <summary>
+/// The metered request, stage by stage: who is calling, what they ask for and at what price, may they
+/// afford it, forward it while observing the response, then meter it. Forwarding is last; metering
+/// sits in the <c>finally</c> so every authenticated request leaves exactly one row.
+/// </summary>
+internal sealed class ProxyPipeline(
+    ApiKeyAuthenticator authenticator,
+    PriceCatalog catalog,
+    AccountStore accounts,
+    ClusterDirectory clusters,
+    IHttpForwarder forwarder,
+    UsageMeter meter,
+    ClientAddress clientAddress,
+    IOptions<GatewayOptions> options,
+    TimeProvider clock)
+{
+    public async Task HandleAsync(HttpContext context, ProxyRoute route)
+    {
+        var feature = new MeteringFeature(NewRequestId(), route, clock);
+        context.Features.Set(feature);
+        context.Response.Headers[UpstreamTransformer.RequestIdHeader] = feature.RequestId;
+
+        // 1. Who: no valid key, no row.
+        feature.Caller = await authenticator.AuthenticateAsync(Credentials.Read(context.Request));
+        if (feature.Caller is null)
+        {
+            await WireErrors.WriteAsync(context, route.Dialect, Refusal.MissingKey());
+            return;
+        }
+        feature.ClientIp = clientAddress.Resolve(context);
+        try
+        {
+            // 2–3. What, at what price, and can the account pay for it.
+            var target = await AdmitAsync(context, feature);
+            if (feature.Refusal is { } refusal)
+            {
+                await WireErrors.WriteAsync(context, route.Dialect, refusal);
+                return;
+            }
+            // 4. Forward, observing the response as it streams through.
+            await ForwardAsync(context, feature, target!);
+        }
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client left while we read its body or waited upstream: nothing was delivered.
+            feature.Refusal ??= Refusal.ClientClosed();
+        }
+        finally
+        {
+            // 5–7. Usage, spend, row and debit, committed before the response completes.
+            await meter.RecordAsync(context, feature);
+        }
+    }
+
+    private async Task<UpstreamTarget?> AdmitAsync(HttpContext context, MeteringFeature feature)
+    {
+        var body = await RequestBody.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted);
+        if (body is null)
+            return Refuse(feature, Refusal.TooLarge(options.Value.MaxRequestBodyBytes));
+        feature.RequestBody = body;
+
+        var request = ModelRequest.Parse(body, out var malformed);
+        if (malformed is not null)
+            return Refuse(feature, malformed);
+        feature.Model = request.Model;
+
+        if (!catalog.TryGetModel(request.Model, out var model))
+            return Refuse(feature, Refusal.ModelNotFound(request.Model));
+        var target = clusters.Resolve(model.Cluster);
+        if (target is null || target.Dialect != feature.Route.Dialect)
+            return Refuse(feature, Refusal.ModelNotFound(request.Model));
+        feature.CatalogModel = model;
+        feature.Price = model.PriceFor(catalog.Group(feature.Caller!.Group).Ratio);
+
+        feature.Account = await accounts.GetAsync(feature.Caller.AccountId);
+        if (feature.Account is null || feature.Account.BalanceNano <= 0)
+            return Refuse(feature, Refusal.InsufficientBalance());
+
+        var upstreamBody = request.RewriteForUpstream(model.UpstreamName, feature.Route.Format, body);
+        feature.ClientAskedForUsage = request.ClientAskedForUsage;
+        context.Request.Body = new MemoryStream(upstreamBody, writable: false);
+        context.Request.ContentLength = upstreamBody.Length;
+        return target;
+    }
+
+    private async Task ForwardAsync(HttpContext context, MeteringFeature feature, UpstreamTarget target)
+    {
+        feature.DeliveredText = new CountingTextSink(TokenCounter.ForModel(feature.Model));
+        feature.UsageReader = UsageReaders.Create(feature.Route.Format, feature.DeliveredText);
+        var observer = new ResponseObserverStream(context.Response.Body, feature, clock);
+        context.Response.Body = observer;
+        ForwarderError error;
+        try
+        {
+            error = await forwarder.SendAsync(context, target.DestinationPrefix, target.Client, target.RequestConfig,
+                new UpstreamTransformer(feature, target, observer));
+            await observer.CompleteAsync(upstreamEndedCleanly: error == ForwarderError.None, context.RequestAborted);
+        }
+        finally
+        {
+            context.Response.Body = observer.Inner;
+        }
+        if (error == ForwarderError.None)
+            return;
+        if (!context.Response.HasStarted)
+        {
+            feature.Refusal = error == ForwarderError.RequestTimedOut ? Refusal.UpstreamTimeout() : Refusal.UpstreamUnreachable();
+            await WireErrors.WriteAsync(context, feature.Route.Dialect, feature.Refusal);
+            return;
+        }
+        feature.CutShort = true;
+        feature.CutShortReason = context.RequestAborted.IsCancellationRequested || error is ForwarderError.ResponseBodyClient
+            ? "client disconnected before the response completed"
+            : $"upstream response ended early ({error})";
+    }
+
+    private static UpstreamTarget? Refuse(MeteringFeature feature, Refusal refusal)
+    {
+        feature.Refusal = refusal;
+        return null;
+    }
+
+    private static string NewRequestId() => "req_" + Guid.CreateVersion7().ToString("N");
+}

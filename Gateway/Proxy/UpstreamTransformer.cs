@@ -1,0 +1,59 @@
+using System.Net.Http.Headers;
+using Gateway.Auth;
+using Gateway.Upstream;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Proxy;
+
+/// <summary>
+/// Shapes the upstream request (path, credential swap, no compression) and the client response
+/// (our request id; tells the observer what kind of body follows).
+/// </summary>
+internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarget target, ResponseObserverStream observer) : HttpTransformer
+{
+    public const string RequestIdHeader = "x-request-id";
+    public const string UpstreamRequestIdHeader = "x-upstream-request-id";
+    public const string AnthropicVersionHeader = "anthropic-version";
+    public const string DefaultAnthropicVersion = "2023-06-01";
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, feature.Route.UpstreamPath, httpContext.Request.QueryString);
+
+        // The client's gateway key never leaves; the cluster's own credential goes instead.
+        proxyRequest.Headers.Authorization = null;
+        proxyRequest.Headers.Remove(Credentials.ApiKeyHeader);
+        if (target.ApiKey is { Length: > 0 } apiKey)
+        {
+            if (target.Dialect == ClientDialect.Anthropic)
+                proxyRequest.Headers.TryAddWithoutValidation(Credentials.ApiKeyHeader, apiKey);
+            else
+                proxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+        if (target.Dialect == ClientDialect.Anthropic && !proxyRequest.Headers.Contains(AnthropicVersionHeader))
+            proxyRequest.Headers.TryAddWithoutValidation(AnthropicVersionHeader, DefaultAnthropicVersion);
+
+        // We meter what we read: ask for an uncompressed body.
+        proxyRequest.Headers.AcceptEncoding.Clear();
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        var headers = httpContext.Response.Headers;
+        if (headers.TryGetValue(RequestIdHeader, out var upstreamId))
+            headers[UpstreamRequestIdHeader] = upstreamId;
+        headers[RequestIdHeader] = feature.RequestId;
+        if (proxyResponse is not null)
+        {
+            feature.UpstreamStatus = (int)proxyResponse.StatusCode;
+            feature.IsEventStream = proxyResponse.Content.Headers.ContentType?.MediaType == "text/event-stream";
+            observer.Begin(feature.IsEventStream, proxyResponse.IsSuccessStatusCode);
+            // Events may be withheld from a stream, so its length is no longer the upstream's.
+            if (feature.IsEventStream)
+                httpContext.Response.ContentLength = null;
+        }
+        return copyBody;
+    }
+}

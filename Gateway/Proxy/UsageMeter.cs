@@ -1,0 +1,95 @@
+using Metering.Ledger;
+using Metering.Pricing;
+using Metering.Storage;
+using Metering.Usage;
+
+namespace Gateway.Proxy;
+
+/// <summary>
+/// Stages 5–7: the feature's observations become usage, usage becomes spend, and spend one row that
+/// is committed (with the balance debit) before the response is allowed to complete.
+/// </summary>
+internal sealed class UsageMeter(LogStore logs, TimeProvider clock, ILogger<UsageMeter> logger)
+{
+    public const string UsageFromUpstream = "upstream";
+    public const string UsageCounted = "counted";
+
+    public async Task RecordAsync(HttpContext context, MeteringFeature feature)
+    {
+        try
+        {
+            await logs.AppendAsync(BuildRow(context, feature));
+        }
+        catch (Exception ex)
+        {
+            // Never throw into the response path; the text of a database error holds no secrets.
+            logger.LogError(ex, "Could not record the usage row of request {RequestId}", feature.RequestId);
+        }
+    }
+
+    private LogRecord BuildRow(HttpContext context, MeteringFeature feature)
+    {
+        var served = feature.Refusal is null && feature.UpstreamStatus is >= 200 and < 400;
+        var (usage, source) = served ? MeasureUsage(feature) : (TokenUsage.Zero, (string?)null);
+        var price = feature.Price;
+        var spend = served && price is not null ? SpendCalculator.Calculate(usage, price) : 0m;
+        var caller = feature.Caller!;
+        return new LogRecord
+        {
+            RequestId = feature.RequestId,
+            TimeMs = feature.ArrivalUnixMs,
+            Type = served ? LogType.Consume : LogType.Error,
+            AccountId = caller.AccountId,
+            KeyId = caller.KeyId,
+            TokenName = caller.TokenName,
+            Grp = caller.Group,
+            Model = feature.Model,
+            Path = context.Request.Path.Value ?? "",
+            Status = context.Response.StatusCode,
+            Stream = feature.IsEventStream,
+            DurationMs = (long)Math.Round(clock.GetElapsedTime(feature.ArrivalTimestamp).TotalMilliseconds),
+            FirstTokenMs = feature.IsEventStream && feature.FirstContentTimestamp is { } first
+                ? (long)Math.Round(clock.GetElapsedTime(feature.ArrivalTimestamp, first).TotalMilliseconds)
+                : null,
+            InputTokens = usage.InputTokens,
+            OutputTokens = usage.OutputTokens,
+            CachedTokens = usage.CachedTokens,
+            CacheWriteTokens = usage.CacheWriteTokens,
+            SpendNano = NanoUsd.FromUsd(spend),
+            Ip = feature.Account?.RecordIp == true ? feature.ClientIp : null,
+            Message = Message(feature),
+            Details = Details(feature, price, source, served).ToJson(),
+        };
+    }
+
+    private static (TokenUsage, string) MeasureUsage(MeteringFeature feature)
+    {
+        if (feature.UsageReader?.Usage is { } reported)
+            return (reported, UsageFromUpstream);
+        // No report (or the stream ended before it came): count what was asked and what was delivered.
+        var counter = TokenCounter.ForModel(feature.Model);
+        var prompt = PromptTokenCounter.CountPrompt(feature.Route.Format, feature.RequestBody, counter);
+        var output = feature.DeliveredText?.Tokens ?? 0;
+        return (new TokenUsage(prompt, output), UsageCounted);
+    }
+
+    private static string? Message(MeteringFeature feature) =>
+        feature.Refusal?.Message
+        ?? (feature.UpstreamStatus is >= 400 ? $"upstream answered {feature.UpstreamStatus}: {feature.UpstreamErrorText}" : null)
+        ?? feature.CutShortReason;
+
+    private static LogDetails Details(MeteringFeature feature, PriceSheet? price, string? source, bool served) => new()
+    {
+        ModelRatio = price?.PricePerCall is null ? price?.ModelRatio : null,
+        CompletionRatio = price?.PricePerCall is null ? price?.CompletionRatio : null,
+        CacheRatio = price?.PricePerCall is null ? price?.CacheRatio : null,
+        CacheWriteRatio = price?.PricePerCall is null ? price?.CacheWriteRatio : null,
+        GroupRatio = price?.GroupRatio,
+        Price = price?.PricePerCall,
+        InputPricePer1M = price?.PricePerCall is null ? price?.InputPricePer1M : null,
+        OutputPricePer1M = price?.PricePerCall is null ? price?.OutputPricePer1M : null,
+        UsageSource = source,
+        Completed = served ? !feature.CutShort : null,
+        UpstreamModel = feature.CatalogModel is { } m && m.UpstreamName != m.Name ? m.UpstreamName : null,
+    };
+}

@@ -1,0 +1,114 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Metering.Ledger;
+
+/// <summary>
+/// The only writer to the database. Work arrives on a bounded channel and is committed in batches,
+/// one transaction per batch, so a row and its balance debit land together and many requests share
+/// one fsync. Each unit runs inside a savepoint: one that fails is rolled back alone.
+/// </summary>
+public sealed class LedgerWriter : IAsyncDisposable
+{
+    public delegate long Work(SqliteConnection connection, SqliteTransaction transaction);
+
+    private readonly Storage.SqliteDatabase _database;
+    private readonly Channel<Unit> _queue;
+    private readonly int _maxBatch;
+    private Task? _loop;
+
+    /// <param name="capacity">Units waiting at most; submitters wait beyond it (backpressure, never unbounded).</param>
+    /// <param name="maxBatch">Units committed in one transaction at most.</param>
+    public LedgerWriter(Storage.SqliteDatabase database, int capacity = 65_536, int maxBatch = 512)
+    {
+        _database = database;
+        _maxBatch = maxBatch;
+        _queue = Channel.CreateBounded<Unit>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public bool IsRunning => _loop is { IsCompleted: false };
+
+    /// <summary>Units queued and not yet committed.</summary>
+    public int QueueDepth => _queue.Reader.Count;
+
+    public void Start() => _loop ??= Task.Factory.StartNew(Run, TaskCreationOptions.LongRunning);
+
+    /// <summary>Queues work and completes when its batch has committed, with the work's result.</summary>
+    public async Task<long> ExecuteAsync(Work work, CancellationToken cancellationToken = default)
+    {
+        var unit = new Unit(work);
+        await _queue.Writer.WriteAsync(unit, cancellationToken);
+        return await unit.Completion.Task;
+    }
+
+    private void Run()
+    {
+        using var connection = _database.Open();
+        var batch = new List<Unit>(_maxBatch);
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var unit))
+                batch.Add(unit);
+            Commit(connection, batch);
+            batch.Clear();
+        }
+    }
+
+    private static void Commit(SqliteConnection connection, List<Unit> batch)
+    {
+        var results = new long[batch.Count];
+        var failures = new Exception?[batch.Count];
+        try
+        {
+            using var transaction = connection.BeginTransaction();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                transaction.Save("unit");
+                try
+                {
+                    results[i] = batch[i].Work(connection, transaction);
+                    transaction.Release("unit");
+                }
+                catch (Exception ex)
+                {
+                    transaction.Rollback("unit");
+                    failures[i] = ex;
+                }
+            }
+            transaction.Commit();
+        }
+        catch (Exception ex)
+        {
+            // The commit itself failed (disk full, file gone): nothing in this batch is durable.
+            foreach (var unit in batch)
+                unit.Completion.TrySetException(ex);
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (failures[i] is { } failure)
+                batch[i].Completion.TrySetException(failure);
+            else
+                batch[i].Completion.TrySetResult(results[i]);
+        }
+    }
+
+    /// <summary>Stops taking work and commits everything already queued.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is not null)
+            await _loop;
+    }
+
+    private sealed class Unit(Work work)
+    {
+        public Work Work { get; } = work;
+        public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Metering.Ledger;
+
+/// <summary>The billing breakdown kept with each metered row (SPEC §6 <c>details</c>).</summary>
+public sealed record LogDetails
+{
+    public decimal? ModelRatio { get; init; }
+    public decimal? CompletionRatio { get; init; }
+    public decimal? CacheRatio { get; init; }
+    public decimal? CacheWriteRatio { get; init; }
+    public decimal? GroupRatio { get; init; }
+    public decimal? Price { get; init; }
+    public decimal? InputPricePer1M { get; init; }
+    public decimal? OutputPricePer1M { get; init; }
+    public string? UsageSource { get; init; }
+    public bool? Completed { get; init; }
+    public string? UpstreamModel { get; init; }
+    public string? Outcome { get; init; }
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static LogDetails? FromJson(string? json) =>
+        string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<LogDetails>(json, Json);
+}

@@ -1,0 +1,25 @@
+using Metering.Usage;
+
+namespace Metering.Pricing;
+
+/// <summary>The SPEC §5 spend formula, in decimal, rounded half away from zero to 1e-9 USD.</summary>
+public static class SpendCalculator
+{
+    public const int DecimalPlaces = 9;
+
+    public static decimal Calculate(TokenUsage usage, PriceSheet price)
+    {
+        if (price.PricePerCall is { } perCall)
+            return Round(perCall * price.GroupRatio);
+
+        // An upstream that reports more cached than prompt tokens would make this negative; never bill less than zero.
+        var plainInput = Math.Max(0, usage.InputTokens - usage.CachedTokens - usage.CacheWriteTokens);
+        var weighted = plainInput
+                       + usage.CachedTokens * price.CacheRatio
+                       + usage.CacheWriteTokens * price.CacheWriteRatio
+                       + usage.OutputTokens * price.CompletionRatio;
+        return Round(weighted * price.ModelRatio * price.GroupRatio * PriceSheet.UsdPerMillionAtRatioOne / 1_000_000m);
+    }
+
+    public static decimal Round(decimal usd) => Math.Round(usd, DecimalPlaces, MidpointRounding.AwayFromZero);
+}

@@ -1,0 +1,59 @@
+using Dapper;
+using Metering.Ledger;
+
+namespace Metering.Storage;
+
+public sealed record Account
+{
+    public long Id { get; init; }
+    public string Name { get; init; } = "";
+    public long BalanceNano { get; init; }
+    public bool RecordIp { get; init; }
+}
+
+/// <summary>Accounts and their balances. Every change goes through the writer with its system row.</summary>
+public sealed class AccountStore(SqliteDatabase database, LedgerWriter writer)
+{
+    public async Task<Account> CreateAsync(string name, long balanceNano, bool recordIp, LogRecord systemRow)
+    {
+        var id = await writer.ExecuteAsync((connection, transaction) =>
+        {
+            var id = connection.ExecuteScalar<long>(
+                "INSERT INTO accounts (name, balance_nano, record_ip, created_ms) VALUES (@name, @balanceNano, @recordIp, @TimeMs) RETURNING id",
+                new { name, balanceNano, recordIp, systemRow.TimeMs }, transaction);
+            LogStore.Insert(connection, transaction, systemRow with { AccountId = id });
+            return id;
+        });
+        return new Account { Id = id, Name = name, BalanceNano = balanceNano, RecordIp = recordIp };
+    }
+
+    public async Task<Account?> GetAsync(long id)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<Account>(
+            "SELECT id, name, balance_nano AS BalanceNano, record_ip AS RecordIp FROM accounts WHERE id = @id", new { id });
+    }
+
+    /// <summary>Adds (or, negative, removes) credit; throws <see cref="LedgerRejectedException"/> for an unknown account.</summary>
+    public Task TopUpAsync(long id, long amountNano, LogRecord systemRow) =>
+        writer.ExecuteAsync((connection, transaction) =>
+        {
+            var changed = connection.Execute(
+                "UPDATE accounts SET balance_nano = balance_nano + @amountNano WHERE id = @id", new { id, amountNano }, transaction);
+            if (changed == 0)
+                throw new LedgerRejectedException($"account {id} not found");
+            return LogStore.Insert(connection, transaction, systemRow with { AccountId = id });
+        });
+
+    /// <summary>Renames and/or switches IP recording; <paramref name="systemRow"/> is written when given.</summary>
+    public Task UpdateAsync(long id, string? name, bool? recordIp, LogRecord? systemRow) =>
+        writer.ExecuteAsync((connection, transaction) =>
+        {
+            var changed = connection.Execute(
+                "UPDATE accounts SET name = COALESCE(@name, name), record_ip = COALESCE(@recordIp, record_ip) WHERE id = @id",
+                new { id, name, recordIp }, transaction);
+            if (changed == 0)
+                throw new LedgerRejectedException($"account {id} not found");
+            return systemRow is null ? 0 : LogStore.Insert(connection, transaction, systemRow with { AccountId = id });
+        });
+}
