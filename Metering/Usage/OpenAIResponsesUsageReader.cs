@@ -1,0 +1,181 @@
+using System.Text.Json;
+
+namespace Metering.Usage;
+
+/// <summary>
+/// <c>/v1/responses</c>. Streamed: every event names its <c>type</c>; the <c>*.delta</c> events carry the
+/// generated content, and usage arrives as <c>response.usage</c> on <c>response.completed</c> (or
+/// <c>response.incomplete</c>/<c>response.failed</c>); earlier lifecycle events carry <c>"usage":null</c>.
+/// Body: the response object, <c>usage</c> at top level, text in <c>output[]</c>.
+/// </summary>
+internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsageReader
+{
+    private static ReadOnlySpan<byte> DeltaSuffix => ".delta"u8;
+
+    // Base64 audio, not text; its transcript is counted as audio by OpenAI, not as text.
+    private static ReadOnlySpan<byte> AudioPrefix => "response.audio."u8;
+
+    public TokenUsage? Usage { get; private set; }
+
+    public SseEventKind OnEvent(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data)
+    {
+        if (OpenAIJson.IsDone(data))
+        {
+            return SseEventKind.Done;
+        }
+
+        try
+        {
+            var type = Utf8JsonReaderExtensions.FindTopLevelString(data, "type"u8);
+            type = type.IsEmpty ? eventName : type;
+            var isDelta = type.EndsWith(DeltaSuffix);
+            var textDelta = isDelta && !type.StartsWith(AudioPrefix);
+
+            var reader = new Utf8JsonReader(data);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return SseEventKind.Other;
+            }
+
+            TokenUsage? usage = null;
+            while (reader.NextProperty())
+            {
+                if (textDelta && reader.ValueTextEquals("delta"u8))
+                {
+                    reader.ReadText(outputText);
+                }
+                else if (reader.ValueTextEquals("response"u8))
+                {
+                    usage = ReadResponse(ref reader, streamed: true) ?? usage;
+                }
+                else
+                {
+                    reader.SkipValue();
+                }
+            }
+
+            Usage = usage ?? Usage;
+            return isDelta ? SseEventKind.Content : SseEventKind.Other;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return SseEventKind.Other;
+        }
+    }
+
+    public void OnBody(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            reader.Read();
+            Usage = ReadResponseObject(ref reader, streamed: false) ?? Usage;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+        }
+    }
+
+    private TokenUsage? ReadResponse(ref Utf8JsonReader reader, bool streamed)
+    {
+        reader.Read();
+        return ReadResponseObject(ref reader, streamed);
+    }
+
+    // On the response object: its usage; in a body also its output text (a stream already sent it as deltas).
+    private TokenUsage? ReadResponseObject(ref Utf8JsonReader reader, bool streamed)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        TokenUsage? usage = null;
+        while (reader.NextProperty())
+        {
+            if (reader.ValueTextEquals("usage"u8))
+            {
+                usage = OpenAIJson.ReadUsage(ref reader) ?? usage;
+            }
+            else if (!streamed && reader.ValueTextEquals("output"u8))
+            {
+                ReadOutputText(ref reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return usage;
+    }
+
+    // output[]: message items hold content[] parts (output_text "text", "refusal"); function_call items hold
+    // "arguments"; reasoning items hold summary[] parts with "text".
+    private void ReadOutputText(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            while (reader.NextProperty())
+            {
+                if (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("summary"u8))
+                {
+                    ReadParts(ref reader);
+                }
+                else if (reader.ValueTextEquals("arguments"u8))
+                {
+                    reader.ReadText(outputText);
+                }
+                else
+                {
+                    reader.SkipValue();
+                }
+            }
+        }
+    }
+
+    private void ReadParts(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            while (reader.NextProperty())
+            {
+                if (reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("refusal"u8))
+                {
+                    reader.ReadText(outputText);
+                }
+                else
+                {
+                    reader.SkipValue();
+                }
+            }
+        }
+    }
+}
