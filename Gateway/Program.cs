@@ -6,11 +6,11 @@ var builder = WebApplication.CreateBuilder(args);
 // first, so `dotnet run --project Gateway` works from any folder. Later sources still override it.
 builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
 {
-    Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"),
+    FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
+    Path = "appsettings.json",
     Optional = true,
     ReloadOnChange = false,
 });
-builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://localhost:8080");
 builder.Services.AddGateway(builder.Configuration);
 
 var app = builder.Build();

@@ -47,6 +47,7 @@ public sealed class GatewayHost : IAsyncDisposable
         Directory.CreateDirectory(directory);
         var config = new Dictionary<string, string?>
         {
+            ["urls"] = "http://127.0.0.1:0",
             ["ConnectionStrings:Gateway"] = $"Data Source={Path.Combine(directory, "gateway.db")}",
             ["Gateway:AdminKey"] = AdminKey,
             ["ReverseProxy:Clusters:openai:Destinations:default:Address"] = upstream.BaseAddress,
@@ -69,9 +70,10 @@ public sealed class GatewayHost : IAsyncDisposable
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Testing");
+            builder.UseSetting("urls", "http://127.0.0.1:0");
             builder.ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection(config));
         });
-        factory.UseKestrel(0);
+        factory.UseKestrel();
         factory.StartServer();
         var address = new Uri(factory.ClientOptions.BaseAddress.GetLeftPart(UriPartial.Authority));
         return new GatewayHost(factory, upstream, directory, ServerAddress(factory) ?? address);

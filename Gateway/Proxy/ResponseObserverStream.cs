@@ -74,6 +74,7 @@ internal sealed class ResponseObserverStream(Stream inner, MeteringFeature featu
                 // half an event after a reset would only confuse the client's parser.
                 if (!tail.IsEmpty && upstreamEndedCleanly && Observe(tail.Span))
                     await inner.WriteAsync(tail, cancellationToken);
+                _splitter.Dispose(); // returns its pooled buffer
                 break;
             case Mode.Body when _captured is not null:
                 feature.UsageReader?.OnBody(_captured.WrittenSpan);

@@ -12,7 +12,10 @@ public sealed record LogDetails
     public decimal? CacheWriteRatio { get; init; }
     public decimal? GroupRatio { get; init; }
     public decimal? Price { get; init; }
+    [JsonPropertyName("input_price_per_1m")]
     public decimal? InputPricePer1M { get; init; }
+
+    [JsonPropertyName("output_price_per_1m")]
     public decimal? OutputPricePer1M { get; init; }
     public string? UsageSource { get; init; }
     public bool? Completed { get; init; }

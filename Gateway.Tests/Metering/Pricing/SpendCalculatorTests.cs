@@ -9,10 +9,10 @@ public class SpendCalculatorTests
     // input, output, cached, cacheWrite, modelRatio, completionRatio, cacheRatio, cacheWriteRatio, groupRatio, expected USD
     [InlineData(1_000_000, 0, 0, 0, "1", "1", "1", "1.25", "1", "2")]                       // ratio 1 = $2 per 1M input
     [InlineData(0, 1_000_000, 0, 0, "1", "4", "1", "1.25", "1", "8")]                       // completion ratio
-    [InlineData(1000, 500, 0, 0, "0.075", "4", "0.5", "1.25", "1", "0.00027")]              // gpt-4o-mini: 1000×0.15/1M + 500×0.6/1M
+    [InlineData(1000, 500, 0, 0, "0.075", "4", "0.5", "1.25", "1", "0.00045")]              // gpt-4o-mini: 1000×0.15/1M + 500×0.6/1M
     [InlineData(1000, 0, 400, 0, "1", "1", "0.5", "1.25", "1", "0.0016")]                   // cached reads at half price: (600 + 200)×2/1M
     [InlineData(1000, 0, 0, 400, "1", "1", "1", "1.25", "1", "0.0022")]                     // cache writes at 1.25: (600 + 500)×2/1M
-    [InlineData(1000, 100, 300, 200, "1.5", "5", "0.1", "1.25", "1", "0.00447")]             // claude-sonnet-4: (500 + 30 + 250 + 500)×3/1M
+    [InlineData(1000, 100, 300, 200, "1.5", "5", "0.1", "1.25", "1", "0.00384")]             // claude-sonnet-4: (500 + 30 + 250 + 500)×3/1M
     [InlineData(1_000_000, 0, 0, 0, "1", "1", "1", "1.25", "0.8", "1.6")]                   // group ratio
     [InlineData(1, 0, 0, 0, "0.075", "1", "1", "1.25", "1", "0.00000015")]                  // one token, exact
     [InlineData(1, 0, 0, 0, "0.00025", "1", "1", "1.25", "1", "0.000000001")]               // 5e-10 rounds half away from zero to 1e-9
