@@ -21,5 +21,7 @@ internal sealed record ProxyRoute(string Path, WireFormat Format, string Upstrea
         new("/v1/responses", WireFormat.OpenAIResponses, "/v1/responses"),
         new("/v1/embeddings", WireFormat.OpenAIEmbeddings, "/v1/embeddings"),
         new("/v1/messages", WireFormat.AnthropicMessages, "/v1/messages"),
+        // The Usage Logs page's playground: metered exactly like chat completions, logged under its own path.
+        new("/pg/chat/completions", WireFormat.OpenAIChat, "/v1/chat/completions"),
     ];
 }
