@@ -27,6 +27,7 @@ internal static class GatewayServiceCollectionExtensions
 
         services.AddReverseProxy().LoadFromConfig(configuration.GetSection("ReverseProxy"));
         services.AddHttpForwarder();
+        services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, UpstreamHttpClientFactory>();
 
         services.AddSingleton(sp => new SqliteDatabase(
             sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString));
@@ -54,5 +55,6 @@ internal static class GatewayServiceCollectionExtensions
         var pipeline = app.ServiceProvider.GetRequiredService<ProxyPipeline>();
         foreach (var route in ProxyRoute.ModelRoutes)
             app.MapPost(route.Path, context => pipeline.HandleAsync(context, route));
+        app.Map(ProxyRoute.PerCallPattern, context => pipeline.HandleAsync(context, ProxyRoute.PerCall));
     }
 }

@@ -25,6 +25,9 @@ internal sealed class MeteringFeature(string requestId, ProxyRoute route, TimePr
     public CatalogModel? CatalogModel { get; set; }
     public PriceSheet? Price { get; set; }
     public byte[] RequestBody { get; set; } = [];
+
+    /// <summary>The path the upstream is sent, without the query string.</summary>
+    public string UpstreamPath { get; set; } = "/";
     public bool ClientAskedForUsage { get; set; }
 
     /// <summary>Set when the gateway answered itself; the row is then an <c>error</c> row.</summary>
@@ -35,6 +38,9 @@ internal sealed class MeteringFeature(string requestId, ProxyRoute route, TimePr
     public long? FirstContentTimestamp { get; set; }
     public IUsageReader? UsageReader { get; set; }
     public CountingTextSink? DeliveredText { get; set; }
+
+    /// <summary>The upstream connection broke mid-stream (its body then reads as ended).</summary>
+    public bool UpstreamReset { get; set; }
 
     /// <summary>The response ended early: client gone or upstream reset mid-body.</summary>
     public bool CutShort { get; set; }

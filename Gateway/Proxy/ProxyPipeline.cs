@@ -68,7 +68,26 @@ internal sealed class ProxyPipeline(
         if (body is null)
             return Refuse(feature, Refusal.TooLarge(options.Value.MaxRequestBodyBytes));
         feature.RequestBody = body;
+        return feature.Route.IsPerCall ? await AdmitPerCallAsync(context, feature) : await AdmitModelCallAsync(context, feature);
+    }
 
+    private async Task<UpstreamTarget?> AdmitPerCallAsync(HttpContext context, MeteringFeature feature)
+    {
+        var api = context.Request.RouteValues["api"] as string ?? "";
+        feature.Model = api;
+        if (!catalog.TryGetPerCallApi(api, out var perCall) || clusters.Resolve(perCall.Cluster) is not { } target)
+            return Refuse(feature, Refusal.ApiNotFound(api));
+        feature.Price = Metering.Pricing.PriceSheet.PerCall(perCall.Price, catalog.Group(feature.Caller!.Group).Ratio);
+        feature.UpstreamPath = "/" + (context.Request.RouteValues["rest"] as string ?? "");
+        if (!await CanPayAsync(feature))
+            return Refuse(feature, Refusal.InsufficientBalance());
+        context.Request.Body = new MemoryStream(feature.RequestBody, writable: false);
+        return target;
+    }
+
+    private async Task<UpstreamTarget?> AdmitModelCallAsync(HttpContext context, MeteringFeature feature)
+    {
+        var body = feature.RequestBody;
         var request = ModelRequest.Parse(body, out var malformed);
         if (malformed is not null)
             return Refuse(feature, malformed);
@@ -82,11 +101,11 @@ internal sealed class ProxyPipeline(
         feature.CatalogModel = model;
         feature.Price = model.PriceFor(catalog.Group(feature.Caller!.Group).Ratio);
 
-        feature.Account = await accounts.GetAsync(feature.Caller.AccountId);
-        if (feature.Account is null || feature.Account.BalanceNano <= 0)
+        if (!await CanPayAsync(feature))
             return Refuse(feature, Refusal.InsufficientBalance());
 
-        var upstreamBody = request.RewriteForUpstream(model.UpstreamName, feature.Route.Format, body);
+        feature.UpstreamPath = feature.Route.UpstreamPath!;
+        var upstreamBody = request.RewriteForUpstream(model.UpstreamName, feature.Route.Format!.Value, body);
         feature.ClientAskedForUsage = request.ClientAskedForUsage;
         context.Request.Body = new MemoryStream(upstreamBody, writable: false);
         context.Request.ContentLength = upstreamBody.Length;
@@ -95,8 +114,11 @@ internal sealed class ProxyPipeline(
 
     private async Task ForwardAsync(HttpContext context, MeteringFeature feature, UpstreamTarget target)
     {
-        feature.DeliveredText = new CountingTextSink(TokenCounter.ForModel(feature.Model));
-        feature.UsageReader = UsageReaders.Create(feature.Route.Format, feature.DeliveredText);
+        if (feature.Route.Format is { } format)
+        {
+            feature.DeliveredText = new CountingTextSink(TokenCounter.ForModel(feature.Model));
+            feature.UsageReader = UsageReaders.Create(format, feature.DeliveredText);
+        }
         var observer = new ResponseObserverStream(context.Response.Body, feature, clock);
         context.Response.Body = observer;
         ForwarderError error;
@@ -104,14 +126,18 @@ internal sealed class ProxyPipeline(
         {
             error = await forwarder.SendAsync(context, target.DestinationPrefix, target.Client, target.RequestConfig,
                 new UpstreamTransformer(feature, target, observer));
-            await observer.CompleteAsync(upstreamEndedCleanly: error == ForwarderError.None, context.RequestAborted);
+            await observer.CompleteAsync(upstreamEndedCleanly: error == ForwarderError.None && !feature.UpstreamReset, context.RequestAborted);
         }
         finally
         {
             context.Response.Body = observer.Inner;
         }
         if (error == ForwarderError.None)
+        {
+            if (feature.UpstreamReset)
+                (feature.CutShort, feature.CutShortReason) = (true, "upstream connection reset mid-stream; billed what was delivered");
             return;
+        }
         if (!context.Response.HasStarted)
         {
             feature.Refusal = error == ForwarderError.RequestTimedOut ? Refusal.UpstreamTimeout() : Refusal.UpstreamUnreachable();
@@ -122,6 +148,13 @@ internal sealed class ProxyPipeline(
         feature.CutShortReason = context.RequestAborted.IsCancellationRequested || error is ForwarderError.ResponseBodyClient
             ? "client disconnected before the response completed"
             : $"upstream response ended early ({error})";
+    }
+
+    /// <summary>SPEC §5: refused when the balance is not above zero; what is in flight may overdraw it.</summary>
+    private async Task<bool> CanPayAsync(MeteringFeature feature)
+    {
+        feature.Account = await accounts.GetAsync(feature.Caller!.AccountId);
+        return feature.Account is { BalanceNano: > 0 };
     }
 
     private static UpstreamTarget? Refuse(MeteringFeature feature, Refusal refusal)

@@ -7,6 +7,7 @@ internal sealed record Refusal(int Status, string Code, string Message)
     public static Refusal Malformed(string message) => new(400, "invalid_request_error", message);
     public static Refusal TooLarge(long limit) => new(413, "request_too_large", $"Request body exceeds the limit of {limit} bytes.");
     public static Refusal ModelNotFound(string model) => new(404, "model_not_found", $"The model '{model}' does not exist or you do not have access to it.");
+    public static Refusal ApiNotFound(string api) => new(404, "api_not_found", $"The per-call API '{api}' is not configured.");
     public static Refusal InsufficientBalance() => new(402, "insufficient_balance", "Insufficient balance: the account's balance is not above zero. Top up to continue.");
     public static Refusal UpstreamUnreachable() => new(502, "upstream_error", "The upstream provider could not be reached or sent a broken response.");
     public static Refusal ClientClosed() => new(499, "client_closed_request", "The client closed the connection before the response was sent.");

@@ -30,7 +30,7 @@ internal sealed class UsageMeter(LogStore logs, TimeProvider clock, ILogger<Usag
     private LogRecord BuildRow(HttpContext context, MeteringFeature feature)
     {
         var served = feature.Refusal is null && feature.UpstreamStatus is >= 200 and < 400;
-        var (usage, source) = served ? MeasureUsage(feature) : (TokenUsage.Zero, (string?)null);
+        var (usage, source) = served ? MeasureUsage(feature) : (TokenUsage.Zero, null);
         var price = feature.Price;
         var spend = served && price is not null ? SpendCalculator.Calculate(usage, price) : 0m;
         var caller = feature.Caller!;
@@ -62,13 +62,21 @@ internal sealed class UsageMeter(LogStore logs, TimeProvider clock, ILogger<Usag
         };
     }
 
-    private static (TokenUsage, string) MeasureUsage(MeteringFeature feature)
+    private static (TokenUsage, string?) MeasureUsage(MeteringFeature feature)
     {
+        if (feature.Route.Format is not { } format)
+            return (TokenUsage.Zero, null); // a per-call API: no tokens to speak of
         if (feature.UsageReader?.Usage is { } reported)
+        {
+            // Cut short, an upstream report may be partial (Anthropic's message_start carries a
+            // placeholder output count): never bill less output than was delivered.
+            if (feature.CutShort && feature.DeliveredText is { } delivered && delivered.Tokens > reported.OutputTokens)
+                reported = reported with { OutputTokens = delivered.Tokens };
             return (reported, UsageFromUpstream);
+        }
         // No report (or the stream ended before it came): count what was asked and what was delivered.
         var counter = TokenCounter.ForModel(feature.Model);
-        var prompt = PromptTokenCounter.CountPrompt(feature.Route.Format, feature.RequestBody, counter);
+        var prompt = PromptTokenCounter.CountPrompt(format, feature.RequestBody, counter);
         var output = feature.DeliveredText?.Tokens ?? 0;
         return (new TokenUsage(prompt, output), UsageCounted);
     }
