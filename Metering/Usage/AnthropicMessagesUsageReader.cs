@@ -27,6 +27,12 @@ internal sealed class AnthropicMessagesUsageReader(ITextSink? outputText) : IUsa
     {
         try
         {
+            var probe = new Utf8JsonReader(data);
+            if (!probe.TryStartObject())
+            {
+                return SseEventKind.Other;
+            }
+
             var type = Utf8JsonReaderExtensions.FindTopLevelString(data, "type"u8);
             type = type.IsEmpty ? eventName : type;
             if (type.SequenceEqual(ContentBlockDelta))
@@ -62,7 +68,7 @@ internal sealed class AnthropicMessagesUsageReader(ITextSink? outputText) : IUsa
         {
             var fields = _fields;
             var reader = new Utf8JsonReader(json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!reader.TryStartObject())
             {
                 return;
             }

@@ -32,7 +32,7 @@ internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsage
             var textDelta = isDelta && !type.StartsWith(AudioPrefix);
 
             var reader = new Utf8JsonReader(data);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!reader.TryStartObject())
             {
                 return SseEventKind.Other;
             }
@@ -68,8 +68,10 @@ internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsage
         try
         {
             var reader = new Utf8JsonReader(json);
-            reader.Read();
-            Usage = ReadResponseObject(ref reader, streamed: false) ?? Usage;
+            if (reader.TryStartObject())
+            {
+                Usage = ReadResponseObject(ref reader, streamed: false) ?? Usage;
+            }
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
