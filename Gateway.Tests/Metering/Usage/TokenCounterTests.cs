@@ -31,7 +31,7 @@ public sealed class TokenCounterTests
     [InlineData("ft:gpt-4o-mini-2024-07-18:acme::abc123", "o200k_base")]
     public void ForModel_ModelName_PicksEncoding(string model, string encoding)
     {
-        TokenCounter.ForModel(model).Encoding.Should().Be(encoding);
+        TokenCounter.ForModel(model).EncodingName.Should().Be(encoding);
     }
 
     [Fact]
