@@ -12,7 +12,7 @@ internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsage
 {
     private static ReadOnlySpan<byte> DeltaSuffix => ".delta"u8;
 
-    // Base64 audio, not text; its transcript is counted as audio by OpenAI, not as text.
+    // response.audio.delta is base64 audio, response.audio.transcript.delta its transcript: not text output.
     private static ReadOnlySpan<byte> AudioPrefix => "response.audio."u8;
 
     public TokenUsage? Usage { get; private set; }
