@@ -43,6 +43,8 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<ClusterDirectory>();
         services.AddSingleton<ClientAddress>();
         services.AddSingleton<UsageMeter>();
+        services.AddSingleton<KeyRateLimiter>();
+        services.AddSingleton(sp => sp.GetRequiredService<LedgerWriter>().Health);
         services.AddSingleton<ProxyPipeline>();
         services.AddSingleton<SystemRowFactory>();
 

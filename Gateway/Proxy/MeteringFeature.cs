@@ -37,6 +37,7 @@ internal sealed class MeteringFeature(string requestId, ProxyRoute route, TimePr
     public bool IsEventStream { get; set; }
     public long? FirstContentTimestamp { get; set; }
     public IUsageReader? UsageReader { get; set; }
+    public ResponseObserverStream? Observer { get; set; }
     public CountingTextSink? DeliveredText { get; set; }
 
     /// <summary>The upstream connection broke mid-stream (its body then reads as ended).</summary>

@@ -21,6 +21,8 @@ internal sealed class ProxyPipeline(
     IHttpForwarder forwarder,
     UsageMeter meter,
     ClientAddress clientAddress,
+    KeyRateLimiter rateLimiter,
+    Metering.Ledger.StoreHealth storeHealth,
     IOptions<GatewayOptions> options,
     TimeProvider clock)
 {
@@ -40,15 +42,11 @@ internal sealed class ProxyPipeline(
         feature.ClientIp = clientAddress.Resolve(context);
         try
         {
-            // 2–3. What, at what price, and can the account pay for it.
-            var target = await AdmitAsync(context, feature);
-            if (feature.Refusal is { } refusal)
-            {
-                await WireErrors.WriteAsync(context, route.Dialect, refusal);
-                return;
-            }
-            // 4. Forward, observing the response as it streams through.
-            await ForwardAsync(context, feature, target!);
+            // 2–3. May they call now, what do they ask for at what price, can the account pay.
+            var target = Gate(context, feature) ? await AdmitAsync(context, feature) : null;
+            // 4. Forward, observing the response as it streams through; its end is held back.
+            if (feature.Refusal is null)
+                await ForwardAsync(context, feature, target!);
         }
         catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -57,9 +55,44 @@ internal sealed class ProxyPipeline(
         }
         finally
         {
-            // 5–7. Usage, spend, row and debit, committed before the response completes.
-            await meter.RecordAsync(context, feature);
+            // 5–7. Usage, spend, row and debit, committed; only then does the client see the end.
+            await FinishAsync(context, feature);
         }
+    }
+
+    /// <summary>Refusals that need no body: the store must be writable and the key within its limits.</summary>
+    private bool Gate(HttpContext context, MeteringFeature feature)
+    {
+        if (!storeHealth.IsHealthy)
+        {
+            feature.Refusal = Refusal.StoreUnavailable();
+            return false;
+        }
+        var decision = rateLimiter.TryAcquire(feature.Caller!.KeyId, catalog.Group(feature.Caller.Group));
+        RateLimitHeaders.Apply(context.Response, decision);
+        if (!decision.Allowed)
+            feature.Refusal = Refusal.RateLimited(decision);
+        return decision.Allowed;
+    }
+
+    private async Task FinishAsync(HttpContext context, MeteringFeature feature)
+    {
+        var committed = await meter.RecordAsync(context, feature);
+        if (context.RequestAborted.IsCancellationRequested)
+            return;
+        if (!committed)
+        {
+            // Never let a response complete unmetered: an unsent refusal becomes a 503, a sent body is cut.
+            if (!context.Response.HasStarted)
+                await WireErrors.WriteAsync(context, feature.Route.Dialect, Refusal.StoreUnavailable());
+            else
+                context.Abort();
+            return;
+        }
+        if (feature.Refusal is { } refusal && !context.Response.HasStarted)
+            await WireErrors.WriteAsync(context, feature.Route.Dialect, refusal);
+        else if (feature.Observer is { } observer)
+            await observer.ReleaseHeldAsync(context.RequestAborted);
     }
 
     private async Task<UpstreamTarget?> AdmitAsync(HttpContext context, MeteringFeature feature)
@@ -120,13 +153,14 @@ internal sealed class ProxyPipeline(
             feature.UsageReader = UsageReaders.Create(format, feature.DeliveredText);
         }
         var observer = new ResponseObserverStream(context.Response.Body, feature, clock);
+        feature.Observer = observer;
         context.Response.Body = observer;
         ForwarderError error;
         try
         {
             error = await forwarder.SendAsync(context, target.DestinationPrefix, target.Client, target.RequestConfig,
                 new UpstreamTransformer(feature, target, observer));
-            await observer.CompleteAsync(upstreamEndedCleanly: error == ForwarderError.None && !feature.UpstreamReset, context.RequestAborted);
+            observer.Complete(upstreamEndedCleanly: error == ForwarderError.None && !feature.UpstreamReset);
         }
         finally
         {
@@ -140,8 +174,8 @@ internal sealed class ProxyPipeline(
         }
         if (!context.Response.HasStarted)
         {
+            // Written after the row commits, like every refusal.
             feature.Refusal = error == ForwarderError.RequestTimedOut ? Refusal.UpstreamTimeout() : Refusal.UpstreamUnreachable();
-            await WireErrors.WriteAsync(context, feature.Route.Dialect, feature.Refusal);
             return;
         }
         feature.CutShort = true;

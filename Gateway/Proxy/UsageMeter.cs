@@ -9,21 +9,26 @@ namespace Gateway.Proxy;
 /// Stages 5–7: the feature's observations become usage, usage becomes spend, and spend one row that
 /// is committed (with the balance debit) before the response is allowed to complete.
 /// </summary>
-internal sealed class UsageMeter(LogStore logs, TimeProvider clock, ILogger<UsageMeter> logger)
+internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, TimeProvider clock, ILogger<UsageMeter> logger)
 {
     public const string UsageFromUpstream = "upstream";
     public const string UsageCounted = "counted";
 
-    public async Task RecordAsync(HttpContext context, MeteringFeature feature)
+    /// <returns>Whether the row (and its debit) is committed.</returns>
+    public async Task<bool> RecordAsync(HttpContext context, MeteringFeature feature)
     {
+        var row = BuildRow(context, feature);
+        rateLimiter.RecordTokens(feature.Caller!.KeyId, row.InputTokens + row.OutputTokens);
         try
         {
-            await logs.AppendAsync(BuildRow(context, feature));
+            await logs.AppendAsync(row);
+            return true;
         }
         catch (Exception ex)
         {
             // Never throw into the response path; the text of a database error holds no secrets.
             logger.LogError(ex, "Could not record the usage row of request {RequestId}", feature.RequestId);
+            return false;
         }
     }
 
@@ -45,7 +50,7 @@ internal sealed class UsageMeter(LogStore logs, TimeProvider clock, ILogger<Usag
             Grp = caller.Group,
             Model = feature.Model,
             Path = context.Request.Path.Value ?? "",
-            Status = context.Response.StatusCode,
+            Status = feature.Refusal?.Status ?? context.Response.StatusCode,
             Stream = feature.IsEventStream,
             DurationMs = (long)Math.Round(clock.GetElapsedTime(feature.ArrivalTimestamp).TotalMilliseconds),
             FirstTokenMs = feature.IsEventStream && feature.FirstContentTimestamp is { } first
