@@ -30,7 +30,8 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, UpstreamHttpClientFactory>();
 
         services.AddSingleton(sp => new SqliteDatabase(
-            sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString));
+            sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString,
+            sp.GetRequiredService<IOptions<GatewayOptions>>().Value.StoreBusyTimeoutMs));
         services.AddSingleton(sp => new LedgerWriter(sp.GetRequiredService<SqliteDatabase>()));
         services.AddHostedService<LedgerHostedService>();
         services.AddSingleton<LogStore>();

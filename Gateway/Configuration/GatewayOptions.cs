@@ -14,6 +14,9 @@ internal sealed class GatewayOptions
     /// <summary>Peers (IP addresses) whose <c>X-Forwarded-For</c> is believed. Default none.</summary>
     public string[] TrustedProxies { get; set; } = [];
 
+    /// <summary>How long a store write waits on a lock before it counts as a failure, in milliseconds. Default 5000.</summary>
+    public int StoreBusyTimeoutMs { get; set; } = Metering.Storage.SqliteDatabase.DefaultBusyTimeoutMs;
+
     /// <summary>Days of log rows kept; 0 keeps them forever (default).</summary>
     public int RetentionDays { get; set; }
 }
