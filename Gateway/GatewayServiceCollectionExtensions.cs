@@ -45,6 +45,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<ClientAddress>();
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<KeyRateLimiter>();
+        services.AddSingleton<UpstreamResilience>();
         services.AddSingleton(sp => sp.GetRequiredService<LedgerWriter>().Health);
         services.AddSingleton<ProxyPipeline>();
         services.AddSingleton<SystemRowFactory>();

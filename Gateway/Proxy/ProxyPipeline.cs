@@ -22,6 +22,7 @@ internal sealed class ProxyPipeline(
     UsageMeter meter,
     ClientAddress clientAddress,
     KeyRateLimiter rateLimiter,
+    UpstreamResilience resilience,
     Metering.Ledger.StoreHealth storeHealth,
     IOptions<GatewayOptions> options,
     TimeProvider clock)
@@ -114,7 +115,7 @@ internal sealed class ProxyPipeline(
         feature.UpstreamPath = "/" + (context.Request.RouteValues["rest"] as string ?? "");
         if (!await CanPayAsync(feature))
             return Refuse(feature, Refusal.InsufficientBalance());
-        context.Request.Body = new MemoryStream(feature.RequestBody, writable: false);
+        feature.UpstreamBody = feature.RequestBody;
         return target;
     }
 
@@ -138,10 +139,8 @@ internal sealed class ProxyPipeline(
             return Refuse(feature, Refusal.InsufficientBalance());
 
         feature.UpstreamPath = feature.Route.UpstreamPath!;
-        var upstreamBody = request.RewriteForUpstream(model.UpstreamName, feature.Route.Format!.Value, body);
+        feature.UpstreamBody = request.RewriteForUpstream(model.UpstreamName, feature.Route.Format!.Value, body);
         feature.ClientAskedForUsage = request.ClientAskedForUsage;
-        context.Request.Body = new MemoryStream(upstreamBody, writable: false);
-        context.Request.ContentLength = upstreamBody.Length;
         return target;
     }
 
@@ -154,34 +153,55 @@ internal sealed class ProxyPipeline(
         }
         var observer = new ResponseObserverStream(context.Response.Body, feature, clock);
         feature.Observer = observer;
-        context.Response.Body = observer;
-        ForwarderError error;
-        try
-        {
-            error = await forwarder.SendAsync(context, target.DestinationPrefix, target.Client, target.RequestConfig,
-                new UpstreamTransformer(feature, target, observer));
-            observer.Complete(upstreamEndedCleanly: error == ForwarderError.None && !feature.UpstreamReset);
-        }
-        finally
-        {
-            context.Response.Body = observer.Inner;
-        }
-        if (error == ForwarderError.None)
+        var transformer = new UpstreamTransformer(feature, target, observer);
+        var final = await resilience.ExecuteAsync(target, (destination, remaining) => AttemptAsync(context, feature, target, destination, remaining, transformer), feature.Attempts);
+        observer.Complete(upstreamEndedCleanly: final.Error == ForwarderError.None && !feature.UpstreamReset);
+
+        if (final.Error == ForwarderError.None)
         {
             if (feature.UpstreamReset)
                 (feature.CutShort, feature.CutShortReason) = (true, "upstream connection reset mid-stream; billed what was delivered");
+            else if (final.Retryable)
+                feature.Refusal = Refusal.UpstreamUnavailable(final.Status ?? 502); // every try held back a 429/5xx
             return;
         }
         if (!context.Response.HasStarted)
         {
             // Written after the row commits, like every refusal.
-            feature.Refusal = error == ForwarderError.RequestTimedOut ? Refusal.UpstreamTimeout() : Refusal.UpstreamUnreachable();
+            feature.Refusal = final.Error == ForwarderError.RequestTimedOut ? Refusal.UpstreamTimeout() : Refusal.UpstreamUnreachable();
             return;
         }
         feature.CutShort = true;
-        feature.CutShortReason = context.RequestAborted.IsCancellationRequested || error is ForwarderError.ResponseBodyClient
+        feature.CutShortReason = context.RequestAborted.IsCancellationRequested || final.Error is ForwarderError.ResponseBodyClient
             ? "client disconnected before the response completed"
-            : $"upstream response ended early ({error})";
+            : $"upstream response ended early ({final.Error})";
+    }
+
+    /// <summary>One try: a fresh copy of the body to one destination, the response observed on its way out.</summary>
+    private async Task<UpstreamAttempt> AttemptAsync(HttpContext context, MeteringFeature feature, UpstreamTarget target,
+        UpstreamDestination destination, int remaining, UpstreamTransformer transformer)
+    {
+        feature.RetriesLeft = remaining;
+        feature.HeldBackStatus = null;
+        context.Request.Body = new MemoryStream(feature.UpstreamBody, writable: false);
+        context.Request.ContentLength = context.Request.Method == HttpMethods.Get && feature.UpstreamBody.Length == 0 ? null : feature.UpstreamBody.Length;
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        var body = context.Response.Body;
+        context.Response.Body = feature.Observer!;
+        ForwarderError error;
+        try
+        {
+            error = await forwarder.SendAsync(context, destination.Prefix, target.Client, target.RequestConfig, transformer);
+        }
+        finally
+        {
+            context.Response.Body = body;
+        }
+        var retryable = !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested
+            && (feature.HeldBackStatus is not null || error is ForwarderError.Request);
+        var attempt = new UpstreamAttempt(destination.Id, feature.HeldBackStatus ?? feature.UpstreamStatus, error, retryable);
+        feature.Attempts.Add(attempt);
+        return attempt;
     }
 
     /// <summary>SPEC §5: refused when the balance is not above zero; what is in flight may overdraw it.</summary>

@@ -41,6 +41,12 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
+        // A 429/5xx with tries left goes to the next destination instead: copy nothing of it to the client.
+        if (proxyResponse is { StatusCode: var status } && ((int)status is 429 or >= 500) && feature.RetriesLeft > 0)
+        {
+            feature.HeldBackStatus = (int)status;
+            return false;
+        }
         var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         var headers = httpContext.Response.Headers;
         if (headers.TryGetValue(RequestIdHeader, out var upstreamId))

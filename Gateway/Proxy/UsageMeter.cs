@@ -104,5 +104,8 @@ internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Time
         UsageSource = source,
         Completed = served ? !feature.CutShort : null,
         UpstreamModel = feature.CatalogModel is { } m && m.UpstreamName != m.Name ? m.UpstreamName : null,
+        Attempts = feature.Attempts.Count > 1
+            ? feature.Attempts.Select(a => new AttemptDetail(a.Destination, a.Status, a.Error == Yarp.ReverseProxy.Forwarder.ForwarderError.None ? null : a.Error.ToString())).ToArray()
+            : null,
     };
 }
