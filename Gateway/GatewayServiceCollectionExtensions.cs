@@ -46,6 +46,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<KeyRateLimiter>();
         services.AddSingleton<UpstreamResilience>();
+        services.AddSingleton<Observability.GatewayMetrics>();
         services.AddSingleton(sp => sp.GetRequiredService<LedgerWriter>().Health);
         services.AddSingleton<ProxyPipeline>();
         services.AddSingleton<SystemRowFactory>();

@@ -1,5 +1,6 @@
 using Gateway;
 using Gateway.Api;
+using Prometheus;
 
 var builder = WebApplication.CreateBuilder(args);
 // appsettings.json lives at the repository root and ships beside the binary; read it from there
@@ -20,6 +21,7 @@ app.MapProxyRoutes();
 app.MapModels();
 app.MapAdminApi();
 app.MapLogsApi();
+app.MapMetrics();        // Prometheus text format: our meters, the writer's, and the runtime's
 app.Run();
 
 public partial class Program;

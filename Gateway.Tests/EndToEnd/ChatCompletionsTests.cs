@@ -24,6 +24,8 @@ public class ChatCompletionsTests
 
         result.Value.Content[0].Text.Should().Be(host.Upstream.Behavior.Reply);
         result.GetRawResponse().Headers.TryGetValue("x-request-id", out var requestId).Should().BeTrue();
+        result.GetRawResponse().Headers.TryGetValue("x-gateway-overhead-ms", out var overhead).Should().BeTrue();
+        double.Parse(overhead!, System.Globalization.CultureInfo.InvariantCulture).Should().BeInRange(0, 5000);
         var row = (await host.RowsOfTypeAsync("consume")).Should().ContainSingle().Subject;
         row.GetProperty("request_id").GetString().Should().Be(requestId);
         row.GetProperty("model").GetString().Should().Be("test-model");

@@ -31,7 +31,7 @@ public class LargeStreamTests
             {
                 received += read;
                 if (received % (8 * 1024 * 1024) < read)
-                    peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: false) - before);
+                    peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true) - before);
             }
         }
 

@@ -24,6 +24,11 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     public IReadOnlyCollection<ReceivedRequest> Received => _received.ToArray();
 
+    /// <summary>Bytes of streamed events the fake managed to write (its writes wait when nobody reads).</summary>
+    public long StreamedBytes => Interlocked.Read(ref _streamedBytes);
+
+    private long _streamedBytes;
+
     /// <summary>Set when a streamed response was cut by its client (the gateway cancelled upstream).</summary>
     public TaskCompletionSource StreamAborted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -105,6 +110,7 @@ public sealed class FakeUpstream : IAsyncDisposable
                     await Task.Delay(behavior.EventInterval, context.RequestAborted);
                 await context.Response.WriteAsync(sse, context.RequestAborted);
                 await context.Response.Body.FlushAsync(context.RequestAborted);
+                Interlocked.Add(ref _streamedBytes, sse.Length);
                 sent++;
             }
         }

@@ -14,7 +14,8 @@ internal sealed class LedgerHostedService(SqliteDatabase database, LedgerWriter 
     {
         Migrations.Apply(database);
         writer.Start();
-        return Task.CompletedTask;
+        // prometheus-net starts listening to .NET meters on its first export; do that now, not at the first scrape.
+        return Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -45,6 +45,7 @@ internal sealed class MeteringFeature(string requestId, ProxyRoute route, TimePr
     /// <summary>Set when the gateway answered itself; the row is then an <c>error</c> row.</summary>
     public Refusal? Refusal { get; set; }
 
+    public long UpstreamSentTimestamp { get; set; }
     public int? UpstreamStatus { get; set; }
     public bool IsEventStream { get; set; }
     public long? FirstContentTimestamp { get; set; }

@@ -25,12 +25,15 @@ internal sealed class ProxyPipeline(
     UpstreamResilience resilience,
     Metering.Ledger.StoreHealth storeHealth,
     IOptions<GatewayOptions> options,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<ProxyPipeline> logger)
 {
     public async Task HandleAsync(HttpContext context, ProxyRoute route)
     {
         var feature = new MeteringFeature(NewRequestId(), route, clock);
         context.Features.Set(feature);
+        // Every log line of this request carries its id (structured, as the scope property RequestId).
+        using var scope = logger.BeginScope(new RequestScope(feature.RequestId));
         context.Response.Headers[UpstreamTransformer.RequestIdHeader] = feature.RequestId;
 
         // 1. Who: no valid key, no row.
@@ -124,7 +127,12 @@ internal sealed class ProxyPipeline(
         var body = feature.RequestBody;
         var request = ModelRequest.Parse(body, out var malformed);
         if (malformed is not null)
+        {
+            var contentType = context.Request.ContentType;
+            if (contentType is not null && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+                malformed = malformed with { Message = $"{malformed.Message} The Content-Type was '{contentType}'; send application/json." };
             return Refuse(feature, malformed);
+        }
         feature.Model = request.Model;
 
         if (!catalog.TryGetModel(request.Model, out var model))
@@ -153,7 +161,7 @@ internal sealed class ProxyPipeline(
         }
         var observer = new ResponseObserverStream(context.Response.Body, feature, clock);
         feature.Observer = observer;
-        var transformer = new UpstreamTransformer(feature, target, observer);
+        var transformer = new UpstreamTransformer(feature, target, observer, clock);
         var final = await resilience.ExecuteAsync(target, (destination, remaining) => AttemptAsync(context, feature, target, destination, remaining, transformer), feature.Attempts);
         observer.Complete(upstreamEndedCleanly: final.Error == ForwarderError.None && !feature.UpstreamReset);
 
@@ -215,6 +223,15 @@ internal sealed class ProxyPipeline(
     {
         feature.Refusal = refusal;
         return null;
+    }
+
+    private sealed record RequestScope(string GatewayRequestId) : IReadOnlyList<KeyValuePair<string, object>>
+    {
+        public KeyValuePair<string, object> this[int index] => new("GatewayRequestId", GatewayRequestId);
+        public int Count => 1;
+        public IEnumerator<KeyValuePair<string, object>> GetEnumerator() { yield return this[0]; }
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+        public override string ToString() => $"GatewayRequestId:{GatewayRequestId}";
     }
 
     private static string NewRequestId() => "req_" + Guid.CreateVersion7().ToString("N");

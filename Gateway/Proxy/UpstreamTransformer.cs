@@ -9,11 +9,14 @@ namespace Gateway.Proxy;
 /// Shapes the upstream request (path, credential swap, no compression) and the client response
 /// (our request id; tells the observer what kind of body follows).
 /// </summary>
-internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarget target, ResponseObserverStream observer) : HttpTransformer
+internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarget target, ResponseObserverStream observer, TimeProvider clock) : HttpTransformer
 {
     public const string RequestIdHeader = "x-request-id";
     public const string UpstreamRequestIdHeader = "x-upstream-request-id";
     public const string AnthropicVersionHeader = "anthropic-version";
+
+    /// <summary>Milliseconds the gateway itself spent before the response headers, upstream time excluded.</summary>
+    public const string OverheadHeader = "x-gateway-overhead-ms";
     public const string DefaultAnthropicVersion = "2023-06-01";
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
@@ -37,6 +40,7 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
         // We meter what we read: ask for an uncompressed body.
         proxyRequest.Headers.AcceptEncoding.Clear();
         proxyRequest.Options.Set(UpstreamResponseHandler.FeatureKey, feature);
+        feature.UpstreamSentTimestamp = clock.GetTimestamp();
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
@@ -47,11 +51,15 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
             feature.HeldBackStatus = (int)status;
             return false;
         }
+        var upstreamAnswered = clock.GetTimestamp();
         var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         var headers = httpContext.Response.Headers;
         if (headers.TryGetValue(RequestIdHeader, out var upstreamId))
             headers[UpstreamRequestIdHeader] = upstreamId;
         headers[RequestIdHeader] = feature.RequestId;
+        // Arrival → upstream request sent, plus upstream headers → ours: the gateway's share of the wait.
+        var overhead = clock.GetElapsedTime(feature.ArrivalTimestamp, feature.UpstreamSentTimestamp) + clock.GetElapsedTime(upstreamAnswered);
+        headers[OverheadHeader] = overhead.TotalMilliseconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
         if (proxyResponse is not null)
         {
             feature.UpstreamStatus = (int)proxyResponse.StatusCode;

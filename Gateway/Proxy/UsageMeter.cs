@@ -9,7 +9,7 @@ namespace Gateway.Proxy;
 /// Stages 5–7: the feature's observations become usage, usage becomes spend, and spend one row that
 /// is committed (with the balance debit) before the response is allowed to complete.
 /// </summary>
-internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, TimeProvider clock, ILogger<UsageMeter> logger)
+internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Observability.GatewayMetrics metrics, TimeProvider clock, ILogger<UsageMeter> logger)
 {
     public const string UsageFromUpstream = "upstream";
     public const string UsageCounted = "counted";
@@ -19,6 +19,7 @@ internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Time
     {
         var row = BuildRow(context, feature);
         rateLimiter.RecordTokens(feature.Caller!.KeyId, row.InputTokens + row.OutputTokens);
+        metrics.Record(row, feature.Attempts.Count);
         try
         {
             await logs.AppendAsync(row);

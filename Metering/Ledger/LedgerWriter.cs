@@ -16,6 +16,7 @@ public sealed class LedgerWriter : IAsyncDisposable
     private readonly Channel<Unit> _queue;
     private readonly int _maxBatch;
     private readonly TimeSpan _probeInterval;
+    private readonly LedgerMetrics _metrics;
     private Task? _loop;
 
     /// <param name="capacity">Units waiting at most; submitters wait beyond it (backpressure, never unbounded).</param>
@@ -31,6 +32,7 @@ public sealed class LedgerWriter : IAsyncDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        _metrics = new LedgerMetrics(() => _queue.Reader.Count);
     }
 
     public bool IsRunning => _loop is { IsCompleted: false };
@@ -100,6 +102,7 @@ public sealed class LedgerWriter : IAsyncDisposable
 
     private void Commit(SqliteConnection connection, List<Unit> batch)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var results = new long[batch.Count];
         var failures = new Exception?[batch.Count];
         try
@@ -125,11 +128,14 @@ public sealed class LedgerWriter : IAsyncDisposable
         {
             // The commit itself failed (disk full, locked, file gone): nothing in this batch is durable.
             Health.ReportFailure(ex);
+            _metrics.Failures.Add(1);
             foreach (var unit in batch)
                 unit.Completion.TrySetException(ex);
             return;
         }
         Health.ReportSuccess();
+        _metrics.CommitSeconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        _metrics.BatchSize.Record(batch.Count);
 
         for (var i = 0; i < batch.Count; i++)
         {
@@ -152,6 +158,7 @@ public sealed class LedgerWriter : IAsyncDisposable
         _queue.Writer.TryComplete();
         if (_loop is not null)
             await _loop;
+        _metrics.Dispose();
     }
 
     private sealed class Unit(Work work)

@@ -1,0 +1,25 @@
+using Gateway.Tests.Fakes;
+using static Gateway.Tests.EndToEnd.ChatCompletionsTests;
+
+namespace Gateway.Tests.EndToEnd;
+
+/// <summary>/metrics in Prometheus text format, fed by real traffic.</summary>
+public class MetricsTests
+{
+    [Fact]
+    public async Task Metrics_AfterTraffic_ExposesRequestsTokensLatencyAndWriter()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var key = await host.CreateKeyAsync(await host.CreateAccountAsync(1m));
+        await (await host.NewClient(key).PostAsync("/v1/chat/completions", JsonContent("""{"model":"test-model","stream":true,"messages":[]}"""))).Content.ReadAsStringAsync();
+
+        var text = await host.NewClient().GetStringAsync("/metrics");
+
+        text.Should().Contain("gateway_requests").And.Contain("model=\"test-model\"");
+        text.Should().Contain("gateway_tokens");
+        text.Should().Contain("gateway_request_duration");
+        text.Should().Contain("gateway_time_to_first_token");
+        text.Should().Contain("gateway_writer_commit_duration");
+        text.Should().Contain("gateway_writer_queue_depth");
+    }
+}
