@@ -14,6 +14,8 @@ builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.J
 builder.Services.AddGateway(builder.Configuration);
 
 var app = builder.Build();
+app.UseDefaultFiles();   // GET / serves wwwroot/index.html, the Usage Logs page
+app.UseStaticFiles();
 app.MapReverseProxy();   // loads the clusters; no routes: the metered endpoints below pick a cluster per model
 app.MapHealth();
 app.MapProxyRoutes();
