@@ -1,7 +1,7 @@
 // Playground: a chat through POST /pg/chat/completions with the signed-in key, streamed (OpenAI chat
 // SSE) and shown as it arrives. The gateway meters it like /v1/chat/completions.
 import { getJson, request } from './api.js';
-import { el } from './format.js';
+import { el, formatUsd } from './format.js';
 import { session } from './session.js';
 
 const PATH = '/pg/chat/completions';
@@ -83,18 +83,36 @@ export class Playground {
         reply.textContent = answer;
       }
       this.messages.push({ role: 'assistant', content: answer });
-      meta.textContent = `request id ${response.headers.get('x-request-id') ?? '–'} · logged under ${PATH}`;
+      const requestId = response.headers.get('x-request-id');
+      meta.textContent = `request id ${requestId ?? '–'} · being logged under ${PATH}…`;
+      this.#whenLogged(requestId, meta);
     } catch (e) {
       this.messages.pop();
       this.#fail(e.message);
       meta.textContent = 'failed';
+      this.onLogged();   // a refused request that presented a valid key is still a row
     } finally {
       reply.removeAttribute('aria-busy');
       this.busy = false;
       document.getElementById('pg-send').disabled = false;
       this.input.focus();
-      this.onLogged();
     }
+  }
+
+  /** The gateway writes rows in batches: look for this request's row, then let the logs refresh. */
+  async #whenLogged(requestId, meta) {
+    for (let attempt = 0; attempt < 20 && requestId; attempt++) {
+      try {
+        const rows = (await getJson('/logs', { page_size: 20 })).items ?? [];
+        const row = rows.find((r) => r.request_id === requestId);
+        if (row) {
+          meta.textContent = `request id ${requestId} · logged under ${row.path}, spend ${formatUsd(row.spend)}`;
+          break;
+        }
+      } catch { /* the logs tab shows query errors; keep waiting */ }
+      await new Promise((resolve) => setTimeout(resolve, 250 + attempt * 100));
+    }
+    this.onLogged();
   }
 
   #fail(message) {
