@@ -35,7 +35,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task<IBrowserContext> NewContextAsync() =>
         await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
             TimezoneId = ViewerTimeZone,
             Locale = "en-US",
             AcceptDownloads = true,

@@ -19,6 +19,7 @@ public class UsageLogsPageTests(BrowserFixture browser) : IClassFixture<BrowserF
 
         await ui.SignInAsync("sk-not-a-key");
         await Expect(ui.Page.Locator("#sign-in-error")).ToContainTextAsync("not accepted");
+        await ui.SaveScreenshotAsync("-wrong-key");
         await ui.SignInAndWaitAsync(GatewayHost.AdminKey);
 
         await Expect(ui.Page.Locator("#who-label")).ToContainTextAsync("Operator");
@@ -50,7 +51,7 @@ public class UsageLogsPageTests(BrowserFixture browser) : IClassFixture<BrowserF
         await Expect(breakdown).ToHaveCountAsync(1);
         // (800 plain + 200 × 0.5 cached + 500 × 2 completion) × 1 × 1 × $2 / 1M = $0.0038
         await Expect(breakdown.Locator(".formula")).ToContainTextAsync(
-            "= ((1000 − 200 − 0) + 200 × 0.5 + 0 × 1.25 + 500 × 2) × 1 × 1 × 2 / 1 000 000");
+            "= ((1000 − 200 − 0) + 200 × 0.5 + 0 × 1.25 + 500 × 2)\n        × 1 × 1 × 2 / 1 000 000");
         await Expect(breakdown.Locator(".formula")).ToContainTextAsync("= 1900 × 1 × 1 × 2 / 1 000 000");
         await Expect(breakdown.Locator(".final-spend")).ToHaveTextAsync("$0.0038");
         await Expect(breakdown.Locator(".warn")).ToHaveCountAsync(0);   // the page's arithmetic agrees with the gateway's

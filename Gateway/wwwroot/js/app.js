@@ -30,7 +30,9 @@ function stateToForm() {
   form.elements.end.value = filters.toLocalInput(end);
   for (const name of ['account_id', 'group', 'token_name', 'model', 'type']) form.elements[name].value = state[name];
   for (const button of form.querySelectorAll('[data-range]')) button.setAttribute('aria-pressed', String(button.dataset.range === state.range));
-  $('page-size').value = String(state.page_size);
+  const sizes = $('page-size');
+  if (![...sizes.options].some((o) => o.value === String(state.page_size))) sizes.append(new Option(String(state.page_size)));
+  sizes.value = String(state.page_size);
   for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
 }
 
@@ -97,6 +99,7 @@ async function query({ rowsOnly = false, quiet = false } = {}) {
     showError(e.message);
     $('total').textContent = '';
     $('page-info').textContent = '';
+    $('prev').disabled = $('next').disabled = true;
     return;
   }
   try {

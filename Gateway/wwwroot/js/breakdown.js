@@ -27,8 +27,8 @@ export function formulaFor(row) {
       '         + cached × cache_ratio + cache_write × cache_write_ratio',
       '         + output × completion_ratio)',
       '        × model_ratio × group_ratio × 2 / 1 000 000',
-      `      = ((${input} − ${cached} − ${written}) + ${cached} × ${cache} + ${written} × ${cacheWrite} + ${output} × ${completion})`
-        + ` × ${model} × ${group} × 2 / ${MILLION}`,
+      `      = ((${input} − ${cached} − ${written}) + ${cached} × ${cache} + ${written} × ${cacheWrite} + ${output} × ${completion})`,
+      `        × ${model} × ${group} × 2 / ${MILLION}`,
       `      = ${weighted} × ${model} × ${group} × 2 / ${MILLION}`,
       `      = ${formatUsd(spend)}`,
     ],

@@ -10,13 +10,12 @@ const typeBadge = (type) => el('span', { class: `badge type-${type}` }, type);
 
 function timing(row) {
   if (row.type === 'system') return '–';
+  const firstToken = row.first_token_ms !== null && row.first_token_ms !== undefined;
   return el('div', { class: 'timing' },
-    el('span', {}, formatMs(row.duration_ms)),
-    row.first_token_ms !== null && row.first_token_ms !== undefined
-      ? el('span', { class: 'muted', title: 'Time to first token' }, ` · first ${formatMs(row.first_token_ms)}`) : null,
-    ' ',
-    row.stream ? el('span', { class: 'badge stream' }, 'stream') : el('span', { class: 'badge plain' }, 'non-stream'),
-    row.details?.completed === false ? el('span', { class: 'badge cut' }, 'cut short') : null);
+    el('div', {}, formatMs(row.duration_ms), ' ',
+      row.stream ? el('span', { class: 'badge stream' }, 'stream') : el('span', { class: 'badge plain' }, 'non-stream'),
+      row.details?.completed === false ? el('span', { class: 'badge cut' }, 'cut short') : null),
+    firstToken ? el('div', { class: 'muted small', title: 'Time to first token' }, `first token ${formatMs(row.first_token_ms)}`) : null);
 }
 
 function details(row) {
@@ -28,7 +27,7 @@ function details(row) {
 
 /** id, header, cell(row), and whether it starts hidden or is only for the operator. */
 export const COLUMNS = [
-  { id: 'time', label: `Time (${viewerZone})`, fixed: true,
+  { id: 'time', label: 'Time', note: `(${viewerZone})`, fixed: true,
     cell: (row) => el('time', { datetime: row.time, title: row.time }, formatTime(row.time)) },
   { id: 'account', label: 'Account', operatorOnly: true, cell: (row) => (row.account_id ? `#${row.account_id}` : '–') },
   { id: 'token', label: 'Token', cell: (row) => row.token_name || '–' },

@@ -36,7 +36,8 @@ export class LogTable {
 
   #header(columns) {
     this.head.replaceChildren(el('th', { scope: 'col', class: 'expander-col' }, el('span', { class: 'sr-only' }, 'Expand')),
-      ...columns.map((c) => el('th', { scope: 'col', class: c.numeric ? 'num' : null }, c.label)));
+      ...columns.map((c) => el('th', { scope: 'col', class: c.numeric ? 'num' : null }, c.label,
+        c.note ? [' ', el('small', { class: 'muted zone' }, c.note)] : null)));
   }
 
   #notice(columns, text, kind) {
