@@ -44,7 +44,18 @@ function bucketLabel(ms, bucket) {
   const d = new Date(ms);
   return bucket === 'hour'
     ? d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false })
-    : d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+    : d.toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });   // the gateway's days are UTC days
+}
+
+/** Every bucket start of the range (UTC hours or days, as the gateway groups), so quiet hours show as gaps. */
+function emptyBuckets(params, bucket) {
+  if (!params.start) return [];
+  const step = bucket === 'hour' ? 3600_000 : 86_400_000;
+  const first = Math.floor(Date.parse(params.start) / step) * step;
+  const last = params.end ? Date.parse(params.end) - 1 : Date.now();
+  const starts = [];
+  for (let at = first; at <= last && starts.length < 400; at += step) starts.push(at);
+  return starts;
 }
 
 async function series(params, bucket, signal) {
@@ -67,6 +78,7 @@ async function series(params, bucket, signal) {
   };
   for (const line of linesOf(total)) { add(line, 'spend', 'total'); add(line, 'requests', 'total'); }
   perModel.forEach((answer, i) => linesOf(answer).forEach((line) => add(line, 'spend', top[i].model)));
+  for (const at of emptyBuckets(params, bucket)) if (!times.has(at)) times.set(at, { total: { spend: 0, requests: 0 }, models: {} });
   const order = [...times.keys()].sort((a, b) => a - b);
   const names = top.map((m) => m.model);
   if (models.length > TOP_MODELS) names.push('other');
@@ -127,7 +139,7 @@ export class UsageChart {
         responsive: true, maintainAspectRatio: false, animation: false,
         interaction: { mode: 'index', intersect: false },
         scales: {
-          x: { stacked: true, title: { display: true, text: bucket === 'hour' ? 'Hour (your time)' : 'Day' } },
+          x: { stacked: true, title: { display: true, text: bucket === 'hour' ? 'Hour (your time)' : 'Day (UTC)' } },
           spend: { stacked: true, position: 'left', beginAtZero: true, title: { display: true, text: 'Spend (USD)' } },
           requests: { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: 'Requests' },
             ticks: { precision: 0 } },
