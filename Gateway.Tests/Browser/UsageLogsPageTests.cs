@@ -116,4 +116,26 @@ public class UsageLogsPageTests(BrowserFixture browser) : IClassFixture<BrowserF
 
         await Expect(ui.Page.Locator("#logs-body tr.notice.empty")).ToContainTextAsync("No log rows match");
     }
+
+    [Fact]
+    public async Task Table_SlowAnswer_ShowsLoadingStateThenRows()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        await host.CreateAccountAsync(5m);
+        await Traffic.WaitForRowsAsync(host, 1);
+        await using var ui = await UsageLogsPage.OpenAsync(browser, host);
+        var release = new TaskCompletionSource();
+        await ui.Page.RouteAsync(new System.Text.RegularExpressions.Regex(@"/logs\?.*page="), async route =>
+        {
+            await release.Task;
+            await route.ContinueAsync();
+        });
+
+        await ui.SignInAsync(GatewayHost.AdminKey);
+
+        await Expect(ui.Page.Locator("#logs-body tr.notice.loading")).ToHaveTextAsync("Loading…");
+        await Expect(ui.Page.Locator("#logs")).ToHaveAttributeAsync("aria-busy", "true");
+        release.SetResult();
+        await Expect(ui.Rows).ToHaveCountAsync(1);
+    }
 }
