@@ -81,7 +81,7 @@ async function query({ rowsOnly = false, quiet = false } = {}) {
   const overview = rowsOnly ? Promise.resolve(null) : Promise.all([
     loadStats(params, controller.signal),
     chart.load(params, filters.bucketFor(state), controller.signal),
-  ]).then(([statsProblem]) => statsProblem);
+  ]).then(([statsProblem]) => statsProblem, (e) => (e.name === 'AbortError' ? null : e.message));
   try {
     const answer = await rows;
     const pages = Math.max(1, Math.ceil(answer.total / state.page_size));
@@ -102,12 +102,8 @@ async function query({ rowsOnly = false, quiet = false } = {}) {
     $('prev').disabled = $('next').disabled = true;
     return;
   }
-  try {
-    const problem = await overview;
-    if (problem) showError(problem);
-  } catch (e) {
-    if (e.name !== 'AbortError') showError(e.message);
-  }
+  const problem = await overview;
+  if (problem && inFlight === controller) showError(problem);
 }
 
 function selectTab(name, focus = false) {
@@ -174,7 +170,12 @@ $('export').addEventListener('click', async () => {
   try { await exportCsv(filters.toApiParams(state)); showError(null); } catch (e) { showError(`Export failed: ${e.message}`); } finally { $('export').disabled = false; }
 });
 $('sign-out').addEventListener('click', () => signOut());
-window.addEventListener('popstate', () => { state = filters.fromUrl(); stateToForm(); query(); });
+window.addEventListener('popstate', () => {
+  state = filters.fromUrl();
+  if (!session.isOperator) state.account_id = '';
+  stateToForm();
+  query();
+});
 
 const tabs = ['logs', 'playground'];
 for (const name of tabs) {
