@@ -44,6 +44,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<ProxyPipeline>();
         services.AddSingleton<SystemRowFactory>();
+        services.AddLogsApi();
 
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         return services;

@@ -22,6 +22,7 @@ app.MapProxyRoutes();
 app.MapModels();
 app.MapAdminApi();
 app.MapLogsApi();
+app.MapOpenApi();   // /openapi/v1.json
 app.Run();
 
 public partial class Program;
