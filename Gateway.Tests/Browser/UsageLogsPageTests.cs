@@ -138,4 +138,30 @@ public class UsageLogsPageTests(BrowserFixture browser) : IClassFixture<BrowserF
         release.SetResult();
         await Expect(ui.Rows).ToHaveCountAsync(1);
     }
+
+    [Fact]
+    public async Task Overview_TwoModels_CardsSumTheRangeAndChartSplitsByModel()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        host.Upstream.Behavior = new FakeBehavior { PromptTokens = 1000, CompletionTokens = 500 };
+        var key = await host.CreateKeyAsync(await host.CreateAccountAsync(5m));
+        await Traffic.ChatAsync(host, key, "test-model");      // (1000 + 500 × 2) × $2 / 1M = $0.004
+        await Traffic.ChatAsync(host, key, "renamed-model");   // (1000 + 500 × 1) × $2 / 1M = $0.003
+        await Traffic.WaitForRowsAsync(host, 4);
+        await using var ui = await UsageLogsPage.OpenAsync(browser, host, "?range=today");
+        await ui.SignInAndWaitAsync(GatewayHost.AdminKey);
+
+        await Expect(ui.Page.Locator("#stat-spend")).ToHaveTextAsync("$0.007");
+        await Expect(ui.Page.Locator("#stat-requests")).ToHaveTextAsync("2");
+        await Expect(ui.Page.Locator("#stat-tokens")).ToHaveTextAsync("2,000 / 1,000");
+        await Expect(ui.Page.Locator("#stat-rpm")).ToHaveTextAsync("2");
+        await Expect(ui.Page.Locator("#chart")).ToBeVisibleAsync();
+        await Expect(ui.Page.Locator("#chart-note")).ToBeHiddenAsync();
+        var labels = await ui.Page.EvaluateAsync<string[]>("Chart.getChart('chart').data.datasets.map(d => d.label)");
+        labels.Should().BeEquivalentTo(["test-model", "renamed-model", "Requests"]);
+        var spend = await ui.Page.EvaluateAsync<double[]>(
+            "Chart.getChart('chart').data.datasets.filter(d => d.yAxisID === 'spend').map(d => d.data.reduce((a, b) => a + b, 0))");
+        spend.Should().Equal([0.004, 0.003]);
+        await Expect(ui.Page.Locator("#error")).ToBeHiddenAsync();
+    }
 }

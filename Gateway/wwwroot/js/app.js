@@ -157,7 +157,7 @@ function signOut(message) {
 }
 
 form.addEventListener('submit', (event) => { event.preventDefault(); apply(formToState()); });
-$('reset').addEventListener('click', () => { form.reset(); apply(filters.defaults(state.page_size)); });
+$('reset').addEventListener('click', () => apply(filters.defaults(state.page_size)));
 for (const button of form.querySelectorAll('[data-range]'))
   button.addEventListener('click', () => apply({ ...formToState(), range: button.dataset.range, start: '', end: '' }));
 for (const input of [form.elements.start, form.elements.end])

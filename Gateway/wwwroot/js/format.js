@@ -3,13 +3,17 @@ import { Dec } from './decimal.js';
 
 export const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-const timeFormat = new Intl.DateTimeFormat(undefined, {
-  year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
-});
+const clock = { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' };
+const timeFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', ...clock });
+const timeFormatWithYear = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', ...clock });
 const countFormat = new Intl.NumberFormat();
 const rateFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 
-export const formatTime = (iso) => timeFormat.format(new Date(iso));
+/** In the viewer's zone; the year only when it is not this year (the cell's title has the exact UTC time). */
+export function formatTime(iso) {
+  const at = new Date(iso);
+  return (at.getFullYear() === new Date().getFullYear() ? timeFormat : timeFormatWithYear).format(at);
+}
 
 export const formatCount = (n) => (n === null || n === undefined ? '–' : countFormat.format(n));
 

@@ -40,11 +40,12 @@ function bucketTime(key) {
   return Date.parse(key);
 }
 
-function bucketLabel(ms, bucket) {
+/** Hours read as 14:00, with the date at the first one and at each local midnight; days are the gateway's UTC days. */
+function bucketLabel(ms, bucket, first) {
   const d = new Date(ms);
-  return bucket === 'hour'
-    ? d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false })
-    : d.toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });   // the gateway's days are UTC days
+  if (bucket !== 'hour') return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+  const hour = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return first || d.getHours() === 0 ? `${d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${hour}` : hour;
 }
 
 /** Every bucket start of the range (UTC hours or days, as the gateway groups), so quiet hours show as gaps. */
@@ -87,7 +88,7 @@ async function series(params, bucket, signal) {
     if (models.length > TOP_MODELS) slot.models.other = Math.max(0, slot.total.spend - known);
   }
   return {
-    labels: order.map((ms) => bucketLabel(ms, bucket)),
+    labels: order.map((ms, i) => bucketLabel(ms, bucket, i === 0)),
     requests: order.map((ms) => times.get(ms).total.requests),
     spend: names.map((name) => ({ name, values: order.map((ms) => times.get(ms).models[name] ?? 0) })),
   };
@@ -130,7 +131,7 @@ export class UsageChart {
         backgroundColor: COLORS[i % COLORS.length], order: 2,
       })),
       { type: 'line', label: 'Requests', data: data.requests, yAxisID: 'requests', borderColor: '#111827',
-        backgroundColor: '#111827', tension: 0.25, pointRadius: 2, order: 1 },
+        backgroundColor: '#111827', tension: 0, pointRadius: 2, order: 1 },
     ];
     this.chart?.destroy();
     this.chart = new window.Chart(this.canvas, {
@@ -140,7 +141,8 @@ export class UsageChart {
         interaction: { mode: 'index', intersect: false },
         scales: {
           x: { stacked: true, title: { display: true, text: bucket === 'hour' ? 'Hour (your time)' : 'Day (UTC)' } },
-          spend: { stacked: true, position: 'left', beginAtZero: true, title: { display: true, text: 'Spend (USD)' } },
+          spend: { stacked: true, position: 'left', beginAtZero: true, title: { display: true, text: 'Spend (USD)' },
+            ticks: { callback: (value) => formatUsd(value) } },
           requests: { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: 'Requests' },
             ticks: { precision: 0 } },
         },
