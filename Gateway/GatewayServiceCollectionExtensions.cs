@@ -27,9 +27,11 @@ internal static class GatewayServiceCollectionExtensions
 
         services.AddReverseProxy().LoadFromConfig(configuration.GetSection("ReverseProxy"));
         services.AddHttpForwarder();
+        services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, UpstreamHttpClientFactory>();
 
         services.AddSingleton(sp => new SqliteDatabase(
-            sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString));
+            sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString,
+            sp.GetRequiredService<IOptions<GatewayOptions>>().Value.StoreBusyTimeoutMs));
         services.AddSingleton(sp => new LedgerWriter(sp.GetRequiredService<SqliteDatabase>()));
         services.AddHostedService<LedgerHostedService>();
         services.AddSingleton<LogStore>();
@@ -42,6 +44,9 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<ClusterDirectory>();
         services.AddSingleton<ClientAddress>();
         services.AddSingleton<UsageMeter>();
+        services.AddSingleton<KeyRateLimiter>();
+        services.AddSingleton<UpstreamResilience>();
+        services.AddSingleton(sp => sp.GetRequiredService<LedgerWriter>().Health);
         services.AddSingleton<ProxyPipeline>();
         services.AddSingleton<SystemRowFactory>();
         services.AddLogsApi();
@@ -55,5 +60,6 @@ internal static class GatewayServiceCollectionExtensions
         var pipeline = app.ServiceProvider.GetRequiredService<ProxyPipeline>();
         foreach (var route in ProxyRoute.ModelRoutes)
             app.MapPost(route.Path, context => pipeline.HandleAsync(context, route));
+        app.Map(ProxyRoute.PerCallPattern, context => pipeline.HandleAsync(context, ProxyRoute.PerCall));
     }
 }

@@ -88,7 +88,7 @@ public class AdminApiTests
             r.GetProperty("ip").GetString().Should().Be("127.0.0.1");
             r.GetProperty("spend").GetDecimal().Should().Be(0m);
         });
-        var fileText = Encoding.Latin1.GetString(await File.ReadAllBytesAsync(host.DatabasePath));
+        var fileText = Encoding.UTF8.GetString(await File.ReadAllBytesAsync(host.DatabasePath));
         fileText.Should().NotContain(secret);
     }
 

@@ -94,6 +94,8 @@ public sealed class FakeUpstream : IAsyncDisposable
             {
                 if (behavior.ResetAfterEvents is { } resetAfter && sent == resetAfter)
                 {
+                    // Let the proxy read what was sent: a reset discards data still unread in its socket.
+                    await Task.Delay(200);
                     context.Abort();
                     return;
                 }

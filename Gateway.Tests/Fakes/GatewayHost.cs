@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace Gateway.Tests.Fakes;
 
@@ -21,8 +22,9 @@ public sealed class GatewayHost : IAsyncDisposable
     private readonly WebApplicationFactory<Program> _factory;
     private readonly string _directory;
 
-    private GatewayHost(WebApplicationFactory<Program> factory, FakeUpstream upstream, string directory, Uri address)
+    private GatewayHost(WebApplicationFactory<Program> factory, FakeUpstream upstream, string directory, Uri address, CapturingLoggerProvider logs)
     {
+        Logs = logs;
         _factory = factory;
         Upstream = upstream;
         _directory = directory;
@@ -39,6 +41,9 @@ public sealed class GatewayHost : IAsyncDisposable
     public string DatabasePath => Path.Combine(_directory, "gateway.db");
 
     public IServiceProvider Services => _factory.Services;
+
+    /// <summary>Every log line the gateway wrote, Trace level and up.</summary>
+    public CapturingLoggerProvider Logs { get; }
 
     public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null)
     {
@@ -67,8 +72,10 @@ public sealed class GatewayHost : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             config[key] = value;
 
+        var logs = new CapturingLoggerProvider();
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
+            builder.ConfigureLogging(l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Trace).AddFilter(_ => true));
             builder.UseEnvironment("Testing");
             builder.UseSetting("urls", "http://127.0.0.1:0");
             builder.ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection(config));
@@ -76,7 +83,7 @@ public sealed class GatewayHost : IAsyncDisposable
         factory.UseKestrel();
         factory.StartServer();
         var address = new Uri(factory.ClientOptions.BaseAddress.GetLeftPart(UriPartial.Authority));
-        return new GatewayHost(factory, upstream, directory, ServerAddress(factory) ?? address);
+        return new GatewayHost(factory, upstream, directory, ServerAddress(factory) ?? address, logs);
     }
 
     private static Uri? ServerAddress(WebApplicationFactory<Program> factory)

@@ -11,6 +11,8 @@ internal static class HealthEndpoints
     {
         if (!writer.IsRunning)
             return Results.Json(new { status = "unhealthy", reason = "the log writer is not running" }, statusCode: 503);
+        if (writer.Health.Failure is { } failure)
+            return Results.Json(new { status = "unhealthy", reason = failure }, statusCode: 503);
         try
         {
             await using var connection = await database.OpenAsync();

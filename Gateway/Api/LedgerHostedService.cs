@@ -3,7 +3,11 @@ using Metering.Storage;
 
 namespace Gateway.Api;
 
-/// <summary>Migrates the store and starts the writer before traffic; drains the writer on shutdown.</summary>
+/// <summary>
+/// Migrates the store and starts the writer before traffic. The writer is not stopped here: the web
+/// server stops after this service, and requests it lets finish still need their rows; the
+/// container drains the writer when the host is disposed, after the last request.
+/// </summary>
 internal sealed class LedgerHostedService(SqliteDatabase database, LedgerWriter writer) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -13,5 +17,5 @@ internal sealed class LedgerHostedService(SqliteDatabase database, LedgerWriter 
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await writer.DisposeAsync();
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -14,6 +14,24 @@ internal sealed class GatewayOptions
     /// <summary>Peers (IP addresses) whose <c>X-Forwarded-For</c> is believed. Default none.</summary>
     public string[] TrustedProxies { get; set; } = [];
 
+    /// <summary>How long a store write waits on a lock before it counts as a failure, in milliseconds. Default 5000.</summary>
+    public int StoreBusyTimeoutMs { get; set; } = Metering.Storage.SqliteDatabase.DefaultBusyTimeoutMs;
+
+    /// <summary>Tries at the upstream per request, the first included; retries happen only before any byte reached the client. Default 3.</summary>
+    public int UpstreamMaxAttempts { get; set; } = 3;
+
+    /// <summary>No new try starts after this long since the first, in milliseconds. Default 10000.</summary>
+    public int UpstreamRetryBudgetMs { get; set; } = 10_000;
+
+    /// <summary>Base delay between tries (exponential, with jitter), in milliseconds. Default 50.</summary>
+    public int UpstreamRetryDelayMs { get; set; } = 50;
+
+    /// <summary>Calls a destination must see in 30 s before its breaker may open at 50% failures. Default 10.</summary>
+    public int BreakerMinimumThroughput { get; set; } = 10;
+
+    /// <summary>How long an open breaker keeps its destination out, in seconds. Default 30.</summary>
+    public int BreakerBreakSeconds { get; set; } = 30;
+
     /// <summary>Days of log rows kept; 0 keeps them forever (default).</summary>
     public int RetentionDays { get; set; }
 }

@@ -25,6 +25,21 @@ internal sealed class MeteringFeature(string requestId, ProxyRoute route, TimePr
     public CatalogModel? CatalogModel { get; set; }
     public PriceSheet? Price { get; set; }
     public byte[] RequestBody { get; set; } = [];
+
+    /// <summary>The body as sent upstream (renamed model, usage requested); kept so a retry can resend it.</summary>
+    public byte[] UpstreamBody { get; set; } = [];
+
+    /// <summary>Every try at the upstream, in order; the last one served (or failed) the request.</summary>
+    public List<Upstream.UpstreamAttempt> Attempts { get; } = [];
+
+    /// <summary>Tries left after the current one: a 429/5xx is held back (not sent to the client) only while some remain.</summary>
+    public int RetriesLeft { get; set; }
+
+    /// <summary>The 429/5xx status of the current try when it was held back for a retry.</summary>
+    public int? HeldBackStatus { get; set; }
+
+    /// <summary>The path the upstream is sent, without the query string.</summary>
+    public string UpstreamPath { get; set; } = "/";
     public bool ClientAskedForUsage { get; set; }
 
     /// <summary>Set when the gateway answered itself; the row is then an <c>error</c> row.</summary>
@@ -34,7 +49,11 @@ internal sealed class MeteringFeature(string requestId, ProxyRoute route, TimePr
     public bool IsEventStream { get; set; }
     public long? FirstContentTimestamp { get; set; }
     public IUsageReader? UsageReader { get; set; }
+    public ResponseObserverStream? Observer { get; set; }
     public CountingTextSink? DeliveredText { get; set; }
+
+    /// <summary>The upstream connection broke mid-stream (its body then reads as ended).</summary>
+    public bool UpstreamReset { get; set; }
 
     /// <summary>The response ended early: client gone or upstream reset mid-body.</summary>
     public bool CutShort { get; set; }

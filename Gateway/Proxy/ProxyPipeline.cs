@@ -21,6 +21,9 @@ internal sealed class ProxyPipeline(
     IHttpForwarder forwarder,
     UsageMeter meter,
     ClientAddress clientAddress,
+    KeyRateLimiter rateLimiter,
+    UpstreamResilience resilience,
+    Metering.Ledger.StoreHealth storeHealth,
     IOptions<GatewayOptions> options,
     TimeProvider clock)
 {
@@ -40,15 +43,11 @@ internal sealed class ProxyPipeline(
         feature.ClientIp = clientAddress.Resolve(context);
         try
         {
-            // 2–3. What, at what price, and can the account pay for it.
-            var target = await AdmitAsync(context, feature);
-            if (feature.Refusal is { } refusal)
-            {
-                await WireErrors.WriteAsync(context, route.Dialect, refusal);
-                return;
-            }
-            // 4. Forward, observing the response as it streams through.
-            await ForwardAsync(context, feature, target!);
+            // 2–3. May they call now, what do they ask for at what price, can the account pay.
+            var target = Gate(context, feature) ? await AdmitAsync(context, feature) : null;
+            // 4. Forward, observing the response as it streams through; its end is held back.
+            if (feature.Refusal is null)
+                await ForwardAsync(context, feature, target!);
         }
         catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -57,9 +56,44 @@ internal sealed class ProxyPipeline(
         }
         finally
         {
-            // 5–7. Usage, spend, row and debit, committed before the response completes.
-            await meter.RecordAsync(context, feature);
+            // 5–7. Usage, spend, row and debit, committed; only then does the client see the end.
+            await FinishAsync(context, feature);
         }
+    }
+
+    /// <summary>Refusals that need no body: the store must be writable and the key within its limits.</summary>
+    private bool Gate(HttpContext context, MeteringFeature feature)
+    {
+        if (!storeHealth.IsHealthy)
+        {
+            feature.Refusal = Refusal.StoreUnavailable();
+            return false;
+        }
+        var decision = rateLimiter.TryAcquire(feature.Caller!.KeyId, catalog.Group(feature.Caller.Group));
+        RateLimitHeaders.Apply(context.Response, decision);
+        if (!decision.Allowed)
+            feature.Refusal = Refusal.RateLimited(decision);
+        return decision.Allowed;
+    }
+
+    private async Task FinishAsync(HttpContext context, MeteringFeature feature)
+    {
+        var committed = await meter.RecordAsync(context, feature);
+        if (context.RequestAborted.IsCancellationRequested)
+            return;
+        if (!committed)
+        {
+            // Never let a response complete unmetered: an unsent refusal becomes a 503, a sent body is cut.
+            if (!context.Response.HasStarted)
+                await WireErrors.WriteAsync(context, feature.Route.Dialect, Refusal.StoreUnavailable());
+            else
+                context.Abort();
+            return;
+        }
+        if (feature.Refusal is { } refusal && !context.Response.HasStarted)
+            await WireErrors.WriteAsync(context, feature.Route.Dialect, refusal);
+        else if (feature.Observer is { } observer)
+            await observer.ReleaseHeldAsync(context.RequestAborted);
     }
 
     private async Task<UpstreamTarget?> AdmitAsync(HttpContext context, MeteringFeature feature)
@@ -68,7 +102,26 @@ internal sealed class ProxyPipeline(
         if (body is null)
             return Refuse(feature, Refusal.TooLarge(options.Value.MaxRequestBodyBytes));
         feature.RequestBody = body;
+        return feature.Route.IsPerCall ? await AdmitPerCallAsync(context, feature) : await AdmitModelCallAsync(context, feature);
+    }
 
+    private async Task<UpstreamTarget?> AdmitPerCallAsync(HttpContext context, MeteringFeature feature)
+    {
+        var api = context.Request.RouteValues["api"] as string ?? "";
+        feature.Model = api;
+        if (!catalog.TryGetPerCallApi(api, out var perCall) || clusters.Resolve(perCall.Cluster) is not { } target)
+            return Refuse(feature, Refusal.ApiNotFound(api));
+        feature.Price = Metering.Pricing.PriceSheet.PerCall(perCall.Price, catalog.Group(feature.Caller!.Group).Ratio);
+        feature.UpstreamPath = "/" + (context.Request.RouteValues["rest"] as string ?? "");
+        if (!await CanPayAsync(feature))
+            return Refuse(feature, Refusal.InsufficientBalance());
+        feature.UpstreamBody = feature.RequestBody;
+        return target;
+    }
+
+    private async Task<UpstreamTarget?> AdmitModelCallAsync(HttpContext context, MeteringFeature feature)
+    {
+        var body = feature.RequestBody;
         var request = ModelRequest.Parse(body, out var malformed);
         if (malformed is not null)
             return Refuse(feature, malformed);
@@ -82,46 +135,80 @@ internal sealed class ProxyPipeline(
         feature.CatalogModel = model;
         feature.Price = model.PriceFor(catalog.Group(feature.Caller!.Group).Ratio);
 
-        feature.Account = await accounts.GetAsync(feature.Caller.AccountId);
-        if (feature.Account is null || feature.Account.BalanceNano <= 0)
+        if (!await CanPayAsync(feature))
             return Refuse(feature, Refusal.InsufficientBalance());
 
-        var upstreamBody = request.RewriteForUpstream(model.UpstreamName, feature.Route.Format, body);
+        feature.UpstreamPath = feature.Route.UpstreamPath!;
+        feature.UpstreamBody = request.RewriteForUpstream(model.UpstreamName, feature.Route.Format!.Value, body);
         feature.ClientAskedForUsage = request.ClientAskedForUsage;
-        context.Request.Body = new MemoryStream(upstreamBody, writable: false);
-        context.Request.ContentLength = upstreamBody.Length;
         return target;
     }
 
     private async Task ForwardAsync(HttpContext context, MeteringFeature feature, UpstreamTarget target)
     {
-        feature.DeliveredText = new CountingTextSink(TokenCounter.ForModel(feature.Model));
-        feature.UsageReader = UsageReaders.Create(feature.Route.Format, feature.DeliveredText);
+        if (feature.Route.Format is { } format)
+        {
+            feature.DeliveredText = new CountingTextSink(TokenCounter.ForModel(feature.Model));
+            feature.UsageReader = UsageReaders.Create(format, feature.DeliveredText);
+        }
         var observer = new ResponseObserverStream(context.Response.Body, feature, clock);
-        context.Response.Body = observer;
-        ForwarderError error;
-        try
+        feature.Observer = observer;
+        var transformer = new UpstreamTransformer(feature, target, observer);
+        var final = await resilience.ExecuteAsync(target, (destination, remaining) => AttemptAsync(context, feature, target, destination, remaining, transformer), feature.Attempts);
+        observer.Complete(upstreamEndedCleanly: final.Error == ForwarderError.None && !feature.UpstreamReset);
+
+        if (final.Error == ForwarderError.None)
         {
-            error = await forwarder.SendAsync(context, target.DestinationPrefix, target.Client, target.RequestConfig,
-                new UpstreamTransformer(feature, target, observer));
-            await observer.CompleteAsync(upstreamEndedCleanly: error == ForwarderError.None, context.RequestAborted);
-        }
-        finally
-        {
-            context.Response.Body = observer.Inner;
-        }
-        if (error == ForwarderError.None)
+            if (feature.UpstreamReset)
+                (feature.CutShort, feature.CutShortReason) = (true, "upstream connection reset mid-stream; billed what was delivered");
+            else if (final.Retryable)
+                feature.Refusal = Refusal.UpstreamUnavailable(final.Status ?? 502); // every try held back a 429/5xx
             return;
+        }
         if (!context.Response.HasStarted)
         {
-            feature.Refusal = error == ForwarderError.RequestTimedOut ? Refusal.UpstreamTimeout() : Refusal.UpstreamUnreachable();
-            await WireErrors.WriteAsync(context, feature.Route.Dialect, feature.Refusal);
+            // Written after the row commits, like every refusal.
+            feature.Refusal = final.Error == ForwarderError.RequestTimedOut ? Refusal.UpstreamTimeout() : Refusal.UpstreamUnreachable();
             return;
         }
         feature.CutShort = true;
-        feature.CutShortReason = context.RequestAborted.IsCancellationRequested || error is ForwarderError.ResponseBodyClient
+        feature.CutShortReason = context.RequestAborted.IsCancellationRequested || final.Error is ForwarderError.ResponseBodyClient
             ? "client disconnected before the response completed"
-            : $"upstream response ended early ({error})";
+            : $"upstream response ended early ({final.Error})";
+    }
+
+    /// <summary>One try: a fresh copy of the body to one destination, the response observed on its way out.</summary>
+    private async Task<UpstreamAttempt> AttemptAsync(HttpContext context, MeteringFeature feature, UpstreamTarget target,
+        UpstreamDestination destination, int remaining, UpstreamTransformer transformer)
+    {
+        feature.RetriesLeft = remaining;
+        feature.HeldBackStatus = null;
+        context.Request.Body = new MemoryStream(feature.UpstreamBody, writable: false);
+        context.Request.ContentLength = context.Request.Method == HttpMethods.Get && feature.UpstreamBody.Length == 0 ? null : feature.UpstreamBody.Length;
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        var body = context.Response.Body;
+        context.Response.Body = feature.Observer!;
+        ForwarderError error;
+        try
+        {
+            error = await forwarder.SendAsync(context, destination.Prefix, target.Client, target.RequestConfig, transformer);
+        }
+        finally
+        {
+            context.Response.Body = body;
+        }
+        var retryable = !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested
+            && (feature.HeldBackStatus is not null || error is ForwarderError.Request);
+        var attempt = new UpstreamAttempt(destination.Id, feature.HeldBackStatus ?? feature.UpstreamStatus, error, retryable);
+        feature.Attempts.Add(attempt);
+        return attempt;
+    }
+
+    /// <summary>SPEC §5: refused when the balance is not above zero; what is in flight may overdraw it.</summary>
+    private async Task<bool> CanPayAsync(MeteringFeature feature)
+    {
+        feature.Account = await accounts.GetAsync(feature.Caller!.AccountId);
+        return feature.Account is { BalanceNano: > 0 };
     }
 
     private static UpstreamTarget? Refuse(MeteringFeature feature, Refusal refusal)

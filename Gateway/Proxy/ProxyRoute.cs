@@ -9,9 +9,18 @@ internal enum ClientDialect
     Anthropic,
 }
 
-/// <summary>A metered client route: where it listens, what it speaks, where it goes upstream.</summary>
-internal sealed record ProxyRoute(string Path, WireFormat Format, string UpstreamPath)
+/// <summary>
+/// A metered client route: where it listens, what it speaks, where it goes upstream. A route without
+/// a wire format is a per-call API: priced per successful call, its body never read for usage.
+/// </summary>
+internal sealed record ProxyRoute(string Path, WireFormat? Format, string? UpstreamPath)
 {
+    public const string PerCallPattern = "/apis/{api}/{**rest}";
+
+    public static readonly ProxyRoute PerCall = new(PerCallPattern, null, null);
+
+    public bool IsPerCall => Format is null;
+
     public ClientDialect Dialect => Format == WireFormat.AnthropicMessages ? ClientDialect.Anthropic : ClientDialect.OpenAI;
 
     public static readonly ProxyRoute[] ModelRoutes =

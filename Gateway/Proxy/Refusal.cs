@@ -7,8 +7,13 @@ internal sealed record Refusal(int Status, string Code, string Message)
     public static Refusal Malformed(string message) => new(400, "invalid_request_error", message);
     public static Refusal TooLarge(long limit) => new(413, "request_too_large", $"Request body exceeds the limit of {limit} bytes.");
     public static Refusal ModelNotFound(string model) => new(404, "model_not_found", $"The model '{model}' does not exist or you do not have access to it.");
+    public static Refusal ApiNotFound(string api) => new(404, "api_not_found", $"The per-call API '{api}' is not configured.");
     public static Refusal InsufficientBalance() => new(402, "insufficient_balance", "Insufficient balance: the account's balance is not above zero. Top up to continue.");
+    public static Refusal RateLimited(RateLimitDecision decision) => new(429, "rate_limit_exceeded",
+        $"Rate limit reached for this key ({(decision.RemainingRequests == 0 && decision.LimitRequests > 0 ? $"{decision.LimitRequests} requests" : $"{decision.LimitTokens} tokens")} per minute). Retry after {Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds))} s.");
+    public static Refusal StoreUnavailable() => new(503, "store_unavailable", "The gateway cannot record usage right now and serves no metered traffic until it can; retry shortly.");
     public static Refusal UpstreamUnreachable() => new(502, "upstream_error", "The upstream provider could not be reached or sent a broken response.");
     public static Refusal ClientClosed() => new(499, "client_closed_request", "The client closed the connection before the response was sent.");
+    public static Refusal UpstreamUnavailable(int status) => new(status == 429 ? 429 : 502, "upstream_error", $"Every upstream try failed (last answer {status}).");
     public static Refusal UpstreamTimeout() => new(504, "upstream_timeout", "The upstream provider did not answer in time.");
 }

@@ -7,7 +7,9 @@ namespace Gateway.Proxy;
 /// Stage 4: the pass-through stream YARP writes the upstream body into. Server-sent events go on to
 /// the client one whole event at a time, flushed as they arrive, while the usage reader watches
 /// them; a usage-only chunk the client did not ask for is withheld. A JSON body passes through and a
-/// bounded copy is kept for its usage. Nothing here throws into the response path over metering.
+/// bounded copy is kept for its usage. The end of every response (the terminal event of a stream,
+/// the last byte of a body) is held until <see cref="ReleaseHeldAsync"/>, which the pipeline calls
+/// once the row is committed: no client sees a response complete before it is metered.
 /// </summary>
 internal sealed class ResponseObserverStream(Stream inner, MeteringFeature feature, TimeProvider clock) : Stream
 {
@@ -23,6 +25,7 @@ internal sealed class ResponseObserverStream(Stream inner, MeteringFeature featu
     private SseEventSplitter? _splitter;
     private ArrayBufferWriter<byte>? _captured;
     private bool _captureOverflow;
+    private readonly ArrayBufferWriter<byte> _held = new(256);
 
     public Stream Inner => inner;
 
@@ -48,23 +51,37 @@ internal sealed class ResponseObserverStream(Stream inner, MeteringFeature featu
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (buffer.IsEmpty)
+            return;
         if (_mode != Mode.Events)
         {
             Capture(buffer.Span);
-            await inner.WriteAsync(buffer, cancellationToken);
+            // Hold back the last byte: the body is not complete for the client until the row is.
+            if (_held.WrittenCount > 0)
+            {
+                await inner.WriteAsync(_held.WrittenMemory, cancellationToken);
+                _held.Clear();
+            }
+            await inner.WriteAsync(buffer[..^1], cancellationToken);
+            _held.Write(buffer.Span[^1..]);
             return;
         }
         _splitter!.Append(buffer.Span);
         while (_splitter.TryReadEvent(out var rawEvent))
         {
-            if (Observe(rawEvent.Span))
+            if (!Observe(rawEvent.Span, out var terminal))
+                continue;
+            // Once the terminal event is seen, it and anything after it wait for the commit.
+            if (terminal || _held.WrittenCount > 0)
+                _held.Write(rawEvent.Span);
+            else
                 await inner.WriteAsync(rawEvent, cancellationToken);
         }
         await inner.FlushAsync(cancellationToken);
     }
 
-    /// <summary>The upstream body has ended (normally or not): pass on what is left and read the body's usage.</summary>
-    public async Task CompleteAsync(bool upstreamEndedCleanly, CancellationToken cancellationToken)
+    /// <summary>The upstream body has ended (normally or not): take in what is left and read the body's usage.</summary>
+    public void Complete(bool upstreamEndedCleanly)
     {
         switch (_mode)
         {
@@ -72,8 +89,8 @@ internal sealed class ResponseObserverStream(Stream inner, MeteringFeature featu
                 var tail = _splitter!.TakeRemainder();
                 // An unterminated last event is passed on only when the upstream ended on its own;
                 // half an event after a reset would only confuse the client's parser.
-                if (!tail.IsEmpty && upstreamEndedCleanly && Observe(tail.Span))
-                    await inner.WriteAsync(tail, cancellationToken);
+                if (!tail.IsEmpty && upstreamEndedCleanly && Observe(tail.Span, out _))
+                    _held.Write(tail.Span);
                 _splitter.Dispose(); // returns its pooled buffer
                 break;
             case Mode.Body when _captured is not null:
@@ -83,16 +100,29 @@ internal sealed class ResponseObserverStream(Stream inner, MeteringFeature featu
                 feature.UpstreamErrorText = System.Text.Encoding.UTF8.GetString(_captured!.WrittenSpan);
                 break;
         }
+        _captured = null;
+    }
+
+    /// <summary>Sends what was held back; called once the row is committed.</summary>
+    public async Task ReleaseHeldAsync(CancellationToken cancellationToken)
+    {
+        if (_held.WrittenCount == 0)
+            return;
+        await inner.WriteAsync(_held.WrittenMemory, cancellationToken);
+        await inner.FlushAsync(cancellationToken);
+        _held.Clear();
     }
 
     /// <returns>Whether the event goes on to the client.</returns>
-    private bool Observe(ReadOnlySpan<byte> rawEvent)
+    private bool Observe(ReadOnlySpan<byte> rawEvent, out bool terminal)
     {
+        terminal = false;
         if (!SseEvent.TryParse(rawEvent, out var eventName, out var data) || feature.UsageReader is not { } reader)
             return true;
         var kind = reader.OnEvent(eventName, data);
         if (kind == SseEventKind.Content)
             feature.MarkContent(clock);
+        terminal = kind == SseEventKind.Done || SseTerminalEvents.IsTerminal(eventName);
         return kind != SseEventKind.UsageOnly || feature.ClientAskedForUsage;
     }
 

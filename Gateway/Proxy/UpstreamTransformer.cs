@@ -19,7 +19,7 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, feature.Route.UpstreamPath, httpContext.Request.QueryString);
+        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, feature.UpstreamPath, httpContext.Request.QueryString);
 
         // The client's gateway key never leaves; the cluster's own credential goes instead.
         proxyRequest.Headers.Authorization = null;
@@ -36,10 +36,17 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
 
         // We meter what we read: ask for an uncompressed body.
         proxyRequest.Headers.AcceptEncoding.Clear();
+        proxyRequest.Options.Set(UpstreamResponseHandler.FeatureKey, feature);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
+        // A 429/5xx with tries left goes to the next destination instead: copy nothing of it to the client.
+        if (proxyResponse is { StatusCode: var status } && ((int)status is 429 or >= 500) && feature.RetriesLeft > 0)
+        {
+            feature.HeldBackStatus = (int)status;
+            return false;
+        }
         var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         var headers = httpContext.Response.Headers;
         if (headers.TryGetValue(RequestIdHeader, out var upstreamId))

@@ -9,28 +9,33 @@ namespace Gateway.Proxy;
 /// Stages 5–7: the feature's observations become usage, usage becomes spend, and spend one row that
 /// is committed (with the balance debit) before the response is allowed to complete.
 /// </summary>
-internal sealed class UsageMeter(LogStore logs, TimeProvider clock, ILogger<UsageMeter> logger)
+internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, TimeProvider clock, ILogger<UsageMeter> logger)
 {
     public const string UsageFromUpstream = "upstream";
     public const string UsageCounted = "counted";
 
-    public async Task RecordAsync(HttpContext context, MeteringFeature feature)
+    /// <returns>Whether the row (and its debit) is committed.</returns>
+    public async Task<bool> RecordAsync(HttpContext context, MeteringFeature feature)
     {
+        var row = BuildRow(context, feature);
+        rateLimiter.RecordTokens(feature.Caller!.KeyId, row.InputTokens + row.OutputTokens);
         try
         {
-            await logs.AppendAsync(BuildRow(context, feature));
+            await logs.AppendAsync(row);
+            return true;
         }
         catch (Exception ex)
         {
             // Never throw into the response path; the text of a database error holds no secrets.
             logger.LogError(ex, "Could not record the usage row of request {RequestId}", feature.RequestId);
+            return false;
         }
     }
 
     private LogRecord BuildRow(HttpContext context, MeteringFeature feature)
     {
         var served = feature.Refusal is null && feature.UpstreamStatus is >= 200 and < 400;
-        var (usage, source) = served ? MeasureUsage(feature) : (TokenUsage.Zero, (string?)null);
+        var (usage, source) = served ? MeasureUsage(feature) : (TokenUsage.Zero, null);
         var price = feature.Price;
         var spend = served && price is not null ? SpendCalculator.Calculate(usage, price) : 0m;
         var caller = feature.Caller!;
@@ -45,7 +50,7 @@ internal sealed class UsageMeter(LogStore logs, TimeProvider clock, ILogger<Usag
             Grp = caller.Group,
             Model = feature.Model,
             Path = context.Request.Path.Value ?? "",
-            Status = context.Response.StatusCode,
+            Status = feature.Refusal?.Status ?? context.Response.StatusCode,
             Stream = feature.IsEventStream,
             DurationMs = (long)Math.Round(clock.GetElapsedTime(feature.ArrivalTimestamp).TotalMilliseconds),
             FirstTokenMs = feature.IsEventStream && feature.FirstContentTimestamp is { } first
@@ -62,13 +67,21 @@ internal sealed class UsageMeter(LogStore logs, TimeProvider clock, ILogger<Usag
         };
     }
 
-    private static (TokenUsage, string) MeasureUsage(MeteringFeature feature)
+    private static (TokenUsage, string?) MeasureUsage(MeteringFeature feature)
     {
+        if (feature.Route.Format is not { } format)
+            return (TokenUsage.Zero, null); // a per-call API: no tokens to speak of
         if (feature.UsageReader?.Usage is { } reported)
+        {
+            // Cut short, an upstream report may be partial (Anthropic's message_start carries a
+            // placeholder output count): never bill less output than was delivered.
+            if (feature.CutShort && feature.DeliveredText is { } delivered && delivered.Tokens > reported.OutputTokens)
+                reported = reported with { OutputTokens = delivered.Tokens };
             return (reported, UsageFromUpstream);
+        }
         // No report (or the stream ended before it came): count what was asked and what was delivered.
         var counter = TokenCounter.ForModel(feature.Model);
-        var prompt = PromptTokenCounter.CountPrompt(feature.Route.Format, feature.RequestBody, counter);
+        var prompt = PromptTokenCounter.CountPrompt(format, feature.RequestBody, counter);
         var output = feature.DeliveredText?.Tokens ?? 0;
         return (new TokenUsage(prompt, output), UsageCounted);
     }
@@ -91,5 +104,8 @@ internal sealed class UsageMeter(LogStore logs, TimeProvider clock, ILogger<Usag
         UsageSource = source,
         Completed = served ? !feature.CutShort : null,
         UpstreamModel = feature.CatalogModel is { } m && m.UpstreamName != m.Name ? m.UpstreamName : null,
+        Attempts = feature.Attempts.Count > 1
+            ? feature.Attempts.Select(a => new AttemptDetail(a.Destination, a.Status, a.Error == Yarp.ReverseProxy.Forwarder.ForwarderError.None ? null : a.Error.ToString())).ToArray()
+            : null,
     };
 }

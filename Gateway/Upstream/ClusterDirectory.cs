@@ -19,14 +19,17 @@ internal sealed class ClusterDirectory(IProxyStateLookup proxyState)
     {
         if (!proxyState.TryGetCluster(clusterId, out var cluster) || cluster.Model.HttpClient is not { } client)
             return null;
-        var destinations = cluster.DestinationsState.AvailableDestinations;
-        var destination = destinations.FirstOrDefault(d => d.DestinationId == "default") ?? destinations.FirstOrDefault();
-        if (destination is null)
+        // "default" first, the others (fallbacks for retries) in configuration order.
+        var destinations = cluster.Destinations.Values
+            .OrderBy(d => d.DestinationId == "default" ? 0 : 1).ThenBy(d => d.DestinationId, StringComparer.Ordinal)
+            .Select(d => new UpstreamDestination(d.DestinationId, d.Model.Config.Address))
+            .ToArray();
+        if (destinations.Length == 0)
             return null;
         var metadata = cluster.Model.Config.Metadata;
         return new UpstreamTarget(
             clusterId,
-            destination.Model.Config.Address,
+            destinations,
             client,
             cluster.Model.Config.HttpRequest ?? ForwarderRequestConfig.Empty,
             DialectOf(clusterId, metadata),

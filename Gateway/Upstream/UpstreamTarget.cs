@@ -3,10 +3,13 @@ using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Upstream;
 
-/// <summary>Where one request goes: a destination of a YARP cluster, its client and its credential.</summary>
+/// <summary>One destination of a cluster: its id (for breakers and the row) and its address.</summary>
+internal sealed record UpstreamDestination(string Id, string Prefix);
+
+/// <summary>Where one request may go: a YARP cluster's destinations, its client and its credential.</summary>
 internal sealed record UpstreamTarget(
     string ClusterId,
-    string DestinationPrefix,
+    IReadOnlyList<UpstreamDestination> Destinations,
     HttpMessageInvoker Client,
     ForwarderRequestConfig RequestConfig,
     ClientDialect Dialect,

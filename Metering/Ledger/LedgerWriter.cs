@@ -15,14 +15,17 @@ public sealed class LedgerWriter : IAsyncDisposable
     private readonly Storage.SqliteDatabase _database;
     private readonly Channel<Unit> _queue;
     private readonly int _maxBatch;
+    private readonly TimeSpan _probeInterval;
     private Task? _loop;
 
     /// <param name="capacity">Units waiting at most; submitters wait beyond it (backpressure, never unbounded).</param>
     /// <param name="maxBatch">Units committed in one transaction at most.</param>
-    public LedgerWriter(Storage.SqliteDatabase database, int capacity = 65_536, int maxBatch = 512)
+    /// <param name="probeInterval">How often a failing store is tried again. Default 1 s.</param>
+    public LedgerWriter(Storage.SqliteDatabase database, int capacity = 65_536, int maxBatch = 512, TimeSpan? probeInterval = null)
     {
         _database = database;
         _maxBatch = maxBatch;
+        _probeInterval = probeInterval ?? TimeSpan.FromSeconds(1);
         _queue = Channel.CreateBounded<Unit>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
@@ -32,10 +35,12 @@ public sealed class LedgerWriter : IAsyncDisposable
 
     public bool IsRunning => _loop is { IsCompleted: false };
 
+    public StoreHealth Health { get; } = new();
+
     /// <summary>Units queued and not yet committed.</summary>
     public int QueueDepth => _queue.Reader.Count;
 
-    public void Start() => _loop ??= Task.Factory.StartNew(Run, TaskCreationOptions.LongRunning);
+    public void Start() => _loop ??= Task.Run(RunAsync);
 
     /// <summary>Queues work and completes when its batch has committed, with the work's result.</summary>
     public async Task<long> ExecuteAsync(Work work, CancellationToken cancellationToken = default)
@@ -45,11 +50,11 @@ public sealed class LedgerWriter : IAsyncDisposable
         return await unit.Completion.Task;
     }
 
-    private void Run()
+    private async Task RunAsync()
     {
         using var connection = _database.Open();
         var batch = new List<Unit>(_maxBatch);
-        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (await WaitForWorkAsync(connection))
         {
             while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var unit))
                 batch.Add(unit);
@@ -58,7 +63,42 @@ public sealed class LedgerWriter : IAsyncDisposable
         }
     }
 
-    private static void Commit(SqliteConnection connection, List<Unit> batch)
+    /// <summary>Waits for work; while the store is failing, probes it every interval so it recovers unattended.</summary>
+    private async Task<bool> WaitForWorkAsync(SqliteConnection connection)
+    {
+        while (!Health.IsHealthy)
+        {
+            Probe(connection);
+            if (Health.IsHealthy)
+                break;
+            using var timeout = new CancellationTokenSource(_probeInterval);
+            try
+            {
+                return await _queue.Reader.WaitToReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        return await _queue.Reader.WaitToReadAsync();
+    }
+
+    private void Probe(SqliteConnection connection)
+    {
+        try
+        {
+            // Taking the write lock is what failed commits could not do.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            transaction.Commit();
+            Health.ReportSuccess();
+        }
+        catch (Exception ex)
+        {
+            Health.ReportFailure(ex);
+        }
+    }
+
+    private void Commit(SqliteConnection connection, List<Unit> batch)
     {
         var results = new long[batch.Count];
         var failures = new Exception?[batch.Count];
@@ -73,7 +113,7 @@ public sealed class LedgerWriter : IAsyncDisposable
                     results[i] = batch[i].Work(connection, transaction);
                     transaction.Release("unit");
                 }
-                catch (Exception ex)
+                catch (Exception ex) when (!IsStoreFailure(ex))
                 {
                     transaction.Rollback("unit");
                     failures[i] = ex;
@@ -83,11 +123,13 @@ public sealed class LedgerWriter : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            // The commit itself failed (disk full, file gone): nothing in this batch is durable.
+            // The commit itself failed (disk full, locked, file gone): nothing in this batch is durable.
+            Health.ReportFailure(ex);
             foreach (var unit in batch)
                 unit.Completion.TrySetException(ex);
             return;
         }
+        Health.ReportSuccess();
 
         for (var i = 0; i < batch.Count; i++)
         {
@@ -97,6 +139,12 @@ public sealed class LedgerWriter : IAsyncDisposable
                 batch[i].Completion.TrySetResult(results[i]);
         }
     }
+
+    // SQLite result codes that mean the store, not the unit, is at fault: busy, locked, I/O error,
+    // corrupt, full, cannot open, read-only, not a database. The whole batch then fails.
+    private static readonly HashSet<int> StoreFailureCodes = [5, 6, 10, 11, 13, 14, 8, 26];
+
+    private static bool IsStoreFailure(Exception ex) => ex is SqliteException sqlite && StoreFailureCodes.Contains(sqlite.SqliteErrorCode);
 
     /// <summary>Stops taking work and commits everything already queued.</summary>
     public async ValueTask DisposeAsync()

@@ -3,6 +3,9 @@ using System.Text.Json.Serialization;
 
 namespace Metering.Ledger;
 
+/// <summary>One try at the upstream: which destination, what it answered, or how it failed.</summary>
+public sealed record AttemptDetail(string Destination, int? Status, string? Error);
+
 /// <summary>The billing breakdown kept with each metered row (SPEC §6 <c>details</c>).</summary>
 public sealed record LogDetails
 {
@@ -20,7 +23,8 @@ public sealed record LogDetails
     public string? UsageSource { get; init; }
     public bool? Completed { get; init; }
     public string? UpstreamModel { get; init; }
-    public string? Outcome { get; init; }
+    /// <summary>The tries at the upstream, when there was more than one; only the last served and was charged.</summary>
+    public AttemptDetail[]? Attempts { get; init; }
 
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -8,19 +8,23 @@ namespace Metering.Storage;
 /// </summary>
 public sealed class SqliteDatabase
 {
-    /// <summary>How long a statement waits on a lock before SQLITE_BUSY, in milliseconds.</summary>
-    public const int BusyTimeoutMs = 5000;
+    /// <summary>Default wait on a lock before SQLITE_BUSY, in milliseconds.</summary>
+    public const int DefaultBusyTimeoutMs = 5000;
 
     private readonly string _connectionString;
 
-    public SqliteDatabase(string connectionString)
+    /// <param name="busyTimeoutMs">How long a statement waits on a lock before SQLITE_BUSY, in milliseconds.</param>
+    public SqliteDatabase(string connectionString, int busyTimeoutMs = DefaultBusyTimeoutMs)
     {
-        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, DefaultTimeout = BusyTimeoutMs / 1000 };
+        BusyTimeoutMs = busyTimeoutMs;
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, DefaultTimeout = Math.Max(1, busyTimeoutMs / 1000) };
         _connectionString = builder.ToString();
         FilePath = builder.DataSource;
     }
 
     public string FilePath { get; }
+
+    public int BusyTimeoutMs { get; }
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {

@@ -27,6 +27,12 @@ internal sealed class AnthropicMessagesUsageReader(ITextSink? outputText) : IUsa
     {
         try
         {
+            var probe = new Utf8JsonReader(data);
+            if (!probe.TryStartObject())
+            {
+                return SseEventKind.Other;
+            }
+
             var type = Utf8JsonReaderExtensions.FindTopLevelString(data, "type"u8);
             type = type.IsEmpty ? eventName : type;
             if (type.SequenceEqual(ContentBlockDelta))
@@ -62,7 +68,7 @@ internal sealed class AnthropicMessagesUsageReader(ITextSink? outputText) : IUsa
         {
             var fields = _fields;
             var reader = new Utf8JsonReader(json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!reader.TryStartObject())
             {
                 return;
             }
@@ -134,8 +140,7 @@ internal sealed class AnthropicMessagesUsageReader(ITextSink? outputText) : IUsa
         return false;
     }
 
-    // The text-bearing fields of one delta or block: text_delta "text", input_json_delta "partial_json",
-    // thinking_delta "thinking". Signatures and citations are not output text.
+    // Reads the text of the named top-level object (a delta or a content block); true if it had some.
     private bool ReadTopLevel(ReadOnlySpan<byte> data, ReadOnlySpan<byte> property)
     {
         var reader = new Utf8JsonReader(data);
@@ -143,8 +148,9 @@ internal sealed class AnthropicMessagesUsageReader(ITextSink? outputText) : IUsa
         return EnterProperty(ref reader, property) && ReadBlockText(ref reader, body: default);
     }
 
-    // body: the whole response body, to slice a tool_use "input" from; empty when streamed, where the
-    // input arrives as partial_json deltas instead.
+    // The text-bearing fields of one delta or block: "text" (text_delta, text block), "partial_json"
+    // (input_json_delta), "thinking"; signatures and citations are not output text. body: the whole response
+    // body, to slice a tool_use "input" from; empty when streamed, where the input comes as partial_json.
     private bool ReadBlockText(ref Utf8JsonReader reader, ReadOnlySpan<byte> body)
     {
         if (reader.TokenType != JsonTokenType.StartObject)

@@ -23,6 +23,9 @@ public sealed class CountingTextSink(TokenCounter counter) : ITextSink
     /// <summary>Tokens of all the text appended so far, the held tail included.</summary>
     public long Tokens => _counted + counter.CountTokens(_pending.AsSpan(0, _length));
 
+    /// <summary>Characters held, not yet counted for good; for tests that check memory stays flat.</summary>
+    internal int HeldChars => _length;
+
     public void Append(ReadOnlySpan<char> text)
     {
         while (!text.IsEmpty)

@@ -2,8 +2,15 @@ namespace Metering.Usage;
 
 /// <summary>
 /// Takes the token usage an upstream reports, from its streamed events or its JSON body, in one wire
-/// format. Pure and incremental; never throws on what the upstream sends. Not thread-safe.
+/// format. Pure and incremental; never throws on what the upstream sends: an event or body that is not
+/// well-formed JSON counts as <see cref="SseEventKind.Other"/> and yields neither usage nor text. Not
+/// thread-safe.
 /// </summary>
+/// <remarks>
+/// A stream cut short keeps whatever usage arrived: nothing for OpenAI (usage comes last), the
+/// <c>message_start</c> input side and a placeholder output count for Anthropic. The caller, who knows the
+/// stream was cut, should take the output tokens from the text sink's count then.
+/// </remarks>
 public interface IUsageReader
 {
     /// <summary>The upstream's own report, normalised: the last one seen, never a sum; null until one arrives.</summary>

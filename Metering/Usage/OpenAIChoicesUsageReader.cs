@@ -26,7 +26,7 @@ internal abstract class OpenAIChoicesUsageReader(ITextSink? outputText) : IUsage
         try
         {
             var reader = new Utf8JsonReader(json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!reader.TryStartObject())
             {
                 return SseEventKind.Other;
             }

@@ -15,7 +15,7 @@ internal sealed class OpenAIEmbeddingsUsageReader : IUsageReader
         try
         {
             var reader = new Utf8JsonReader(json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!reader.TryStartObject())
             {
                 return;
             }

@@ -12,7 +12,7 @@ internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsage
 {
     private static ReadOnlySpan<byte> DeltaSuffix => ".delta"u8;
 
-    // Base64 audio, not text; its transcript is counted as audio by OpenAI, not as text.
+    // response.audio.delta is base64 audio, response.audio.transcript.delta its transcript: not text output.
     private static ReadOnlySpan<byte> AudioPrefix => "response.audio."u8;
 
     public TokenUsage? Usage { get; private set; }
@@ -32,7 +32,7 @@ internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsage
             var textDelta = isDelta && !type.StartsWith(AudioPrefix);
 
             var reader = new Utf8JsonReader(data);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!reader.TryStartObject())
             {
                 return SseEventKind.Other;
             }
@@ -68,8 +68,10 @@ internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsage
         try
         {
             var reader = new Utf8JsonReader(json);
-            reader.Read();
-            Usage = ReadResponseObject(ref reader, streamed: false) ?? Usage;
+            if (reader.TryStartObject())
+            {
+                Usage = ReadResponseObject(ref reader, streamed: false) ?? Usage;
+            }
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {

@@ -19,7 +19,7 @@ public sealed class TokenCounter
 
     private TokenCounter(string encoding)
     {
-        Encoding = encoding;
+        EncodingName = encoding;
         _tokenizer = TiktokenTokenizer.CreateForEncoding(encoding);
     }
 
@@ -30,7 +30,7 @@ public sealed class TokenCounter
     public static TokenCounter Cl100kBase => LazyCl100kBase.Value;
 
     /// <summary>The tiktoken encoding name.</summary>
-    public string Encoding { get; }
+    public string EncodingName { get; }
 
     /// <summary>
     /// The encoding for a model name: cl100k_base for gpt-4 (not 4o/4.1/4.5), gpt-3.5 and the

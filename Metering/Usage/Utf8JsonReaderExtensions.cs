@@ -12,6 +12,23 @@ internal static class Utf8JsonReaderExtensions
 {
     private const int StackChars = 256;
 
+    /// <summary>
+    /// Reads the first token: true when it opens an object that is also complete and well-formed, checked
+    /// by a skipping copy first, so a malformed event sends nothing to the sink and no usage is taken.
+    /// </summary>
+    /// <exception cref="JsonException">The JSON is malformed.</exception>
+    public static bool TryStartObject(this ref Utf8JsonReader reader)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        var probe = reader;
+        probe.Skip();
+        return true;
+    }
+
     /// <summary>Advances to the next property name of the current object; false at its end.</summary>
     public static bool NextProperty(this ref Utf8JsonReader reader) =>
         reader.Read() && reader.TokenType == JsonTokenType.PropertyName;

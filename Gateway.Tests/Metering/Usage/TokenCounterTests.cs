@@ -1,0 +1,59 @@
+using Metering.Usage;
+using Microsoft.ML.Tokenizers;
+
+namespace Gateway.Tests.Metering.Usage;
+
+public sealed class TokenCounterTests
+{
+    private const string Sentence = "The quick brown fox jumps over the lazy dog.";
+
+    [Theory]
+    [InlineData("gpt-4o", "o200k_base")]
+    [InlineData("gpt-4o-mini-2024-07-18", "o200k_base")]
+    [InlineData("chatgpt-4o-latest", "o200k_base")]
+    [InlineData("gpt-4.1-nano", "o200k_base")]
+    [InlineData("gpt-5", "o200k_base")]
+    [InlineData("o1-mini", "o200k_base")]
+    [InlineData("o3", "o200k_base")]
+    [InlineData("o4-mini", "o200k_base")]
+    [InlineData("claude-sonnet-4-5", "o200k_base")]
+    [InlineData("some-unknown-model", "o200k_base")]
+    [InlineData("", "o200k_base")]
+    [InlineData("gpt-4", "cl100k_base")]
+    [InlineData("gpt-4-turbo-2024-04-09", "cl100k_base")]
+    [InlineData("GPT-4-0613", "cl100k_base")]
+    [InlineData("gpt-3.5-turbo", "cl100k_base")]
+    [InlineData("gpt-35-turbo", "cl100k_base")]
+    [InlineData("text-embedding-ada-002", "cl100k_base")]
+    [InlineData("text-embedding-3-small", "cl100k_base")]
+    [InlineData("openai/gpt-3.5-turbo", "cl100k_base")]
+    [InlineData("ft:gpt-3.5-turbo-0125:acme::abc123", "cl100k_base")]
+    [InlineData("ft:gpt-4o-mini-2024-07-18:acme::abc123", "o200k_base")]
+    public void ForModel_ModelName_PicksEncoding(string model, string encoding)
+    {
+        TokenCounter.ForModel(model).EncodingName.Should().Be(encoding);
+    }
+
+    [Fact]
+    public void ForModel_CalledTwice_SharesTheTokenizer()
+    {
+        TokenCounter.ForModel("gpt-4o").Should().BeSameAs(TokenCounter.ForModel("o3-mini"));
+    }
+
+    [Theory]
+    [InlineData("o200k_base")]
+    [InlineData("cl100k_base")]
+    public void CountTokens_KnownSentence_MatchesTokenizerDirectly(string encoding)
+    {
+        var counter = encoding == "o200k_base" ? TokenCounter.O200kBase : TokenCounter.Cl100kBase;
+        var direct = TiktokenTokenizer.CreateForEncoding(encoding).EncodeToIds(Sentence).Count;
+
+        counter.CountTokens(Sentence).Should().Be(direct).And.Be(10);
+    }
+
+    [Fact]
+    public void CountTokens_Empty_IsZero()
+    {
+        TokenCounter.O200kBase.CountTokens("").Should().Be(0);
+    }
+}
