@@ -50,6 +50,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<LedgerWriter>().Health);
         services.AddSingleton<ProxyPipeline>();
         services.AddSingleton<SystemRowFactory>();
+        services.AddLogsApi();
 
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         return services;

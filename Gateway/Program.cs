@@ -15,6 +15,8 @@ builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.J
 builder.Services.AddGateway(builder.Configuration);
 
 var app = builder.Build();
+app.UseDefaultFiles();   // GET / serves wwwroot/index.html, the Usage Logs page
+app.UseStaticFiles();
 app.MapReverseProxy();   // loads the clusters; no routes: the metered endpoints below pick a cluster per model
 app.MapHealth();
 app.MapProxyRoutes();
@@ -22,6 +24,7 @@ app.MapModels();
 app.MapAdminApi();
 app.MapLogsApi();
 app.MapMetrics();        // Prometheus text format: our meters, the writer's, and the runtime's
+app.MapOpenApi();        // /openapi/v1.json
 app.Run();
 
 public partial class Program;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dapper;
 using Metering.Ledger;
 using Microsoft.Data.Sqlite;
@@ -19,13 +20,6 @@ public sealed class LogStore(SqliteDatabase database, LedgerWriter writer)
 
     private const string DebitSql = "UPDATE accounts SET balance_nano = balance_nano - @SpendNano WHERE id = @AccountId";
 
-    private const string Columns = """
-        id, request_id AS RequestId, time_ms AS TimeMs, type, account_id AS AccountId, key_id AS KeyId,
-        token_name AS TokenName, grp, model, path, status, stream, duration_ms AS DurationMs,
-        first_token_ms AS FirstTokenMs, input_tokens AS InputTokens, output_tokens AS OutputTokens,
-        cached_tokens AS CachedTokens, cache_write_tokens AS CacheWriteTokens, spend_nano AS SpendNano, ip, message, details
-        """;
-
     /// <summary>
     /// Inserts the row and debits its spend from the account in the caller's transaction: the two
     /// land together or not at all. Returns the row id.
@@ -45,19 +39,48 @@ public sealed class LogStore(SqliteDatabase database, LedgerWriter writer)
     public async Task<LogRecord?> GetAsync(long id, long? accountScope)
     {
         await using var connection = await database.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<LogRecord>(
-            $"SELECT {Columns} FROM logs WHERE id = @id AND (@accountScope IS NULL OR account_id = @accountScope)",
-            new { id, accountScope });
+        var parameters = new DynamicParameters();
+        return await connection.QuerySingleOrDefaultAsync<LogRecord>(LogQueries.Get(id, accountScope, parameters), parameters);
     }
 
-    public async Task<(IReadOnlyList<LogRecord> Items, long Total)> PageAsync(long? accountScope, int page, int pageSize)
+    /// <summary>One page, newest first, and the number of rows matching; both from one snapshot.</summary>
+    public async Task<(IReadOnlyList<LogRecord> Items, long Total)> PageAsync(LogQuery query, int page, int pageSize)
     {
         await using var connection = await database.OpenAsync();
-        const string Where = "WHERE (@accountScope IS NULL OR account_id = @accountScope)";
-        var total = await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM logs {Where}", new { accountScope });
-        var items = await connection.QueryAsync<LogRecord>(
-            $"SELECT {Columns} FROM logs {Where} ORDER BY id DESC LIMIT @pageSize OFFSET @offset",
-            new { accountScope, pageSize, offset = (long)(page - 1) * pageSize });
+        await using var snapshot = connection.BeginTransaction(deferred: true);
+        var parameters = new DynamicParameters();
+        var items = await connection.QueryAsync<LogRecord>(LogQueries.Page(query, page, pageSize, parameters), parameters, snapshot);
+        var total = await LogAggregates.CountAsync(connection, snapshot, query);
         return (items.AsList(), total);
+    }
+
+    /// <summary>
+    /// Sums over the query's range and over the minute before <paramref name="nowMs"/> (same filters but
+    /// time). Rows of type <c>consume</c> unless the query names another type.
+    /// </summary>
+    public async Task<LogStats> StatsAsync(LogQuery query, long nowMs)
+    {
+        query = query with { Type = query.Type ?? LogType.Consume };
+        await using var connection = await database.OpenAsync();
+        var range = await LogAggregates.TotalsAsync(connection, query);
+        var lastMinute = await LogAggregates.TotalsAsync(connection, query with { StartMs = nowMs - 60_000, EndMs = nowMs + 1 });
+        return new LogStats(range, lastMinute);
+    }
+
+    /// <summary>One line per group with sums and latency percentiles; <c>consume</c> rows unless the query names a type.</summary>
+    public async Task<IReadOnlyList<LogGroupStats>> GroupAsync(LogQuery query, LogGrouping grouping)
+    {
+        await using var connection = await database.OpenAsync();
+        return await LogAggregates.GroupAsync(connection, query with { Type = query.Type ?? LogType.Consume }, grouping);
+    }
+
+    /// <summary>Every matching row, newest first, read as it is consumed (memory stays flat).</summary>
+    public async IAsyncEnumerable<LogRecord> ExportAsync(LogQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var parameters = new DynamicParameters();
+        await foreach (var row in connection.QueryUnbufferedAsync<LogRecord>(LogQueries.Export(query, parameters), parameters)
+                           .WithCancellation(cancellationToken))
+            yield return row;
     }
 }

@@ -57,7 +57,44 @@ public static class Migrations
         CREATE INDEX logs_time ON logs(time_ms);
         CREATE INDEX logs_account_time ON logs(account_id, time_ms);
         """,
+        // 2: the query API. Composite (filter, time) indexes serve "newest first" pages under any one
+        // filter; hourly and daily rollups (filled by RollupBuilder from rows up to last_id) serve
+        // totals, stats and group_by. Latency columns d00..d23 / f00..f23 count rows per
+        // LatencyHistogram bucket.
+        $"""
+        CREATE INDEX logs_type_time ON logs(type, time_ms);
+        CREATE INDEX logs_grp_time ON logs(grp, time_ms);
+        CREATE INDEX logs_token_time ON logs(token_name, time_ms);
+        CREATE INDEX logs_model_time ON logs(model, time_ms);
+        CREATE TABLE log_rollup_state (id INTEGER PRIMARY KEY CHECK (id = 1), last_id INTEGER NOT NULL);
+        INSERT INTO log_rollup_state (id, last_id) VALUES (1, 0);
+        CREATE TABLE log_rollup_model_hour (bucket_ms INTEGER NOT NULL, type TEXT NOT NULL, grp TEXT NOT NULL, model TEXT NOT NULL, {RollupMeasuresV2},
+            PRIMARY KEY (bucket_ms, type, grp, model)) WITHOUT ROWID;
+        CREATE TABLE log_rollup_model_day (bucket_ms INTEGER NOT NULL, type TEXT NOT NULL, grp TEXT NOT NULL, model TEXT NOT NULL, {RollupMeasuresV2},
+            PRIMARY KEY (bucket_ms, type, grp, model)) WITHOUT ROWID;
+        CREATE TABLE log_rollup_key_hour (bucket_ms INTEGER NOT NULL, type TEXT NOT NULL, account_id INTEGER NOT NULL, token_name TEXT NOT NULL, grp TEXT NOT NULL, {RollupMeasuresV2},
+            PRIMARY KEY (bucket_ms, type, account_id, token_name, grp)) WITHOUT ROWID;
+        CREATE INDEX log_rollup_key_hour_account ON log_rollup_key_hour(account_id, bucket_ms);
+        CREATE TABLE log_rollup_key_day (bucket_ms INTEGER NOT NULL, type TEXT NOT NULL, account_id INTEGER NOT NULL, token_name TEXT NOT NULL, grp TEXT NOT NULL, {RollupMeasuresV2},
+            PRIMARY KEY (bucket_ms, type, account_id, token_name, grp)) WITHOUT ROWID;
+        CREATE INDEX log_rollup_key_day_account ON log_rollup_key_day(account_id, bucket_ms);
+        """,
     ];
+
+    // The measure columns of the rollup tables of step 2 (frozen with it).
+    private const string RollupMeasuresV2 = """
+        requests INTEGER NOT NULL, spend_nano INTEGER NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+        cached_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL,
+        duration_min INTEGER, duration_max INTEGER, first_token_min INTEGER, first_token_max INTEGER,
+        d00 INTEGER NOT NULL, d01 INTEGER NOT NULL, d02 INTEGER NOT NULL, d03 INTEGER NOT NULL, d04 INTEGER NOT NULL, d05 INTEGER NOT NULL,
+        d06 INTEGER NOT NULL, d07 INTEGER NOT NULL, d08 INTEGER NOT NULL, d09 INTEGER NOT NULL, d10 INTEGER NOT NULL, d11 INTEGER NOT NULL,
+        d12 INTEGER NOT NULL, d13 INTEGER NOT NULL, d14 INTEGER NOT NULL, d15 INTEGER NOT NULL, d16 INTEGER NOT NULL, d17 INTEGER NOT NULL,
+        d18 INTEGER NOT NULL, d19 INTEGER NOT NULL, d20 INTEGER NOT NULL, d21 INTEGER NOT NULL, d22 INTEGER NOT NULL, d23 INTEGER NOT NULL,
+        f00 INTEGER NOT NULL, f01 INTEGER NOT NULL, f02 INTEGER NOT NULL, f03 INTEGER NOT NULL, f04 INTEGER NOT NULL, f05 INTEGER NOT NULL,
+        f06 INTEGER NOT NULL, f07 INTEGER NOT NULL, f08 INTEGER NOT NULL, f09 INTEGER NOT NULL, f10 INTEGER NOT NULL, f11 INTEGER NOT NULL,
+        f12 INTEGER NOT NULL, f13 INTEGER NOT NULL, f14 INTEGER NOT NULL, f15 INTEGER NOT NULL, f16 INTEGER NOT NULL, f17 INTEGER NOT NULL,
+        f18 INTEGER NOT NULL, f19 INTEGER NOT NULL, f20 INTEGER NOT NULL, f21 INTEGER NOT NULL, f22 INTEGER NOT NULL, f23 INTEGER NOT NULL
+        """;
 
     public static int LatestVersion => Steps.Length;
 

@@ -1,0 +1,47 @@
+using Metering.Ledger;
+using Metering.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Gateway.Tests.Metering.Storage;
+
+/// <summary>A migrated SQLite file of its own with a running writer and the real store; deleted on dispose.</summary>
+internal sealed class TempStore : IAsyncDisposable
+{
+    private readonly string _directory;
+
+    private TempStore(string directory)
+    {
+        _directory = directory;
+        Database = new SqliteDatabase($"Data Source={Path.Combine(directory, "gateway.db")}");
+        Migrations.Apply(Database);
+        Writer = new LedgerWriter(Database);
+        Writer.Start();
+        Logs = new LogStore(Database, Writer);
+    }
+
+    public SqliteDatabase Database { get; }
+
+    public LedgerWriter Writer { get; }
+
+    public LogStore Logs { get; }
+
+    public static TempStore Create()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "gateway-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        return new TempStore(directory);
+    }
+
+    public async Task AppendAsync(IEnumerable<LogRecord> rows) => await Task.WhenAll(rows.Select(r => Logs.AppendAsync(r)));
+
+    /// <summary>Folds up to <paramref name="maxRows"/> more ids into the rollups (as the background job does).</summary>
+    public Task<long> RollUpAsync(long maxRows = long.MaxValue / 4) =>
+        Writer.ExecuteAsync((connection, transaction) => RollupBuilder.Step(connection, transaction, maxRows));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Writer.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+    }
+}
