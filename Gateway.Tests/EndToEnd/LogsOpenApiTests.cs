@@ -22,6 +22,9 @@ public class LogsOpenApiTests
             ["start", "end", "type", "group", "token_name", "model", "account_id", "page", "page_size"]);
         Parameters(paths.GetProperty("/logs/stats").GetProperty("get")).Should().Contain("group_by");
         Parameters(paths.GetProperty("/logs/export").GetProperty("get")).Should().Contain("format");
+        paths.GetProperty("/admin/accounts").GetProperty("post").GetProperty("requestBody").GetProperty("content")
+            .TryGetProperty("application/json", out _).Should().BeTrue();
+        paths.GetProperty("/admin/keys").GetProperty("post").GetProperty("responses").TryGetProperty("201", out _).Should().BeTrue();
         document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString().Should().Be("bearer");
         document.GetProperty("components").GetProperty("schemas").EnumerateObject().Select(s => s.Name).Should().Contain(["LogDto", "LogStatsDto"]);
     }
