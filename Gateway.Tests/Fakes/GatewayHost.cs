@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -126,6 +127,22 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public async Task<JsonElement[]> RowsOfTypeAsync(string type) =>
         (await LogsAsync()).Where(r => r.GetProperty("type").GetString() == type).ToArray();
+
+    /// <summary>Appends rows with chosen times, models and groups through the real store (and its writer).</summary>
+    public async Task SeedAsync(IEnumerable<global::Metering.Ledger.LogRecord> rows)
+    {
+        var store = (global::Metering.Storage.LogStore)Services.GetService(typeof(global::Metering.Storage.LogStore))!;
+        await Task.WhenAll(rows.Select(r => store.AppendAsync(r)));
+    }
+
+    /// <summary>GET as the operator (or with <paramref name="key"/>); the status and the JSON body.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> GetJsonAsync(string url, string? key = AdminKey)
+    {
+        using var client = NewClient(key);
+        using var response = await client.GetAsync(url);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
 
     /// <summary>Reads the database file directly, beside the gateway (WAL allows it).</summary>
     public async Task<T> QueryScalarAsync<T>(string sql)

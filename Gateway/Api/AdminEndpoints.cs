@@ -14,18 +14,20 @@ internal static class AdminEndpoints
     internal sealed record PatchAccountBody(string? Name, bool? RecordIp);
     internal sealed record CreateKeyBody(long? AccountId, string? Name, string? Group);
     internal sealed record AccountDto(long Id, string Name, decimal Balance, bool RecordIp);
+    internal sealed record CreatedKeyDto(long Id, string Name, string Group, long AccountId, string Key);
     internal sealed record KeyDto(long Id, string Name, string Group, long AccountId, string KeyHint, DateTimeOffset CreatedAt, bool Revoked);
 
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/admin").AddEndpointFilter(RequireAdmin);
-        admin.MapPost("/accounts", CreateAccount);
-        admin.MapGet("/accounts/{id:long}", GetAccount);
-        admin.MapPost("/accounts/{id:long}/topup", TopUp);
-        admin.MapPatch("/accounts/{id:long}", PatchAccount);
-        admin.MapPost("/keys", CreateKey);
-        admin.MapGet("/keys", ListKeys);
-        admin.MapDelete("/keys/{id:long}", RevokeKey);
+        // Bodies are read by JsonBody (to answer bad JSON with a 400 naming it); Accepts/Produces describe them for OpenAPI.
+        admin.MapPost("/accounts", CreateAccount).Accepts<CreateAccountBody>("application/json").Produces<AccountDto>(201);
+        admin.MapGet("/accounts/{id:long}", GetAccount).Produces<AccountDto>();
+        admin.MapPost("/accounts/{id:long}/topup", TopUp).Accepts<TopUpBody>("application/json").Produces<AccountDto>();
+        admin.MapPatch("/accounts/{id:long}", PatchAccount).Accepts<PatchAccountBody>("application/json").Produces<AccountDto>();
+        admin.MapPost("/keys", CreateKey).Accepts<CreateKeyBody>("application/json").Produces<CreatedKeyDto>(201);
+        admin.MapGet("/keys", ListKeys).Produces<KeyDto[]>();
+        admin.MapDelete("/keys/{id:long}", RevokeKey).Produces(204);
         return admin;
     }
 
@@ -107,7 +109,7 @@ internal static class AdminEndpoints
         {
             var id = await keys.CreateAsync(accountId, name, group, ApiKeySecret.Hash(secret), ApiKeySecret.Hint(secret),
                 rows.Create(context, 201, $"key '{name}' created in group '{group}'", name));
-            return Results.Created($"/admin/keys/{id}", new { id, name, group, account_id = accountId, key = secret });
+            return Results.Created($"/admin/keys/{id}", new CreatedKeyDto(id, name, group, accountId, secret));
         }
         catch (LedgerRejectedException)
         {
