@@ -3,7 +3,12 @@ using static Gateway.Tests.EndToEnd.ChatCompletionsTests;
 
 namespace Gateway.Tests.EndToEnd;
 
+/// <summary>Runs alone: memory is measured for the whole test process, so no other test may run beside it.</summary>
+[CollectionDefinition(nameof(MemoryMeasured), DisableParallelization = true)]
+public sealed class MemoryMeasured;
+
 /// <summary>A 100 MB stream passes with flat memory: the observer counts as it goes and keeps no text.</summary>
+[Collection(nameof(MemoryMeasured))]
 public class LargeStreamTests
 {
     [Fact]
