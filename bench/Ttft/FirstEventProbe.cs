@@ -18,17 +18,19 @@ internal static class FirstEventProbe
         var transit = new List<double>();
         var eventTransit = new List<double>();
         var failures = 0;
+        var completed = 0;
         for (var i = 0; i <= count; i++) // the first request warms the connection and is not counted
         {
             var sample = await ProbeOnceAsync(client, url, key, body);
             if (sample is null) { failures++; continue; }
+            completed++;
             if (i == 0) continue;
             ttft.Add(sample.Value.Ttft);
             transit.Add(sample.Value.Transit);
             eventTransit.AddRange(sample.Value.EventTransits);
         }
         Console.WriteLine(FormattableString.Invariant(
-            $"TTFT name={name} n={ttft.Count} failures={failures} ttft_p50={P(ttft, 50):F3} ttft_p99={P(ttft, 99):F3} transit_p50={P(transit, 50):F3} transit_p99={P(transit, 99):F3} event_p50={P(eventTransit, 50):F3} event_p99={P(eventTransit, 99):F3}"));
+            $"TTFT name={name} n={ttft.Count} completed={completed} failures={failures} ttft_p50={P(ttft, 50):F3} ttft_p99={P(ttft, 99):F3} transit_p50={P(transit, 50):F3} transit_p99={P(transit, 99):F3} event_p50={P(eventTransit, 50):F3} event_p99={P(eventTransit, 99):F3}"));
         return failures == 0 ? 0 : 1;
     }
 
