@@ -11,6 +11,7 @@ GATEWAY_INFLIGHT_BOUND=0      # requests that may have been cut at the end of a 
 ADMIN_KEY=bench-admin-$RANDOM$RANDOM$RANDOM
 START_BALANCE_USD=1000000
 CLK_TCK=$(getconf CLK_TCK)
+TARGETS="direct bare gateway"
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
@@ -74,7 +75,8 @@ start_upstreams() {
 
 start_bare_yarp() {
   BARE_PORT=$(free_port)
-  dotnet "$BENCH/BareYarp/bin/Release/net10.0/BareYarp.dll" --urls "http://127.0.0.1:$BARE_PORT" \
+  # shellcheck disable=SC2086
+  env ${BENCH_ENV:-} dotnet "$BENCH/BareYarp/bin/Release/net10.0/BareYarp.dll" --urls "http://127.0.0.1:$BARE_PORT" \
     --ReverseProxy:Routes:paced:ClusterId=paced \
     '--ReverseProxy:Routes:paced:Match:Path=/paced/{**rest}' \
     --ReverseProxy:Routes:paced:Transforms:0:PathRemovePrefix=/paced \
@@ -89,12 +91,26 @@ start_bare_yarp() {
 
 # The gateway as shipped (Release, its own appsettings.json), configured by environment only: a
 # fresh database, clusters on the bench upstreams, one priced model per upstream body.
+# With BENCH_B_ENV or BENCH_B_DLL set, a second gateway ("gateway-b": other settings, or another
+# build) runs beside it and is measured interleaved with the others, for A/B comparisons.
 start_gateway() {
   GATEWAY_PORT=$(free_port)
-  mkdir -p "$WORK/gateway"
-  (cd "$WORK/gateway" && exec env \
-    "Urls=http://127.0.0.1:$GATEWAY_PORT" \
-    "ConnectionStrings__Gateway=Data Source=$WORK/gateway/gateway.db" \
+  launch_gateway gateway "$GATEWAY_PORT" "$ROOT/Gateway/bin/Release/net10.0/Gateway.dll" ""
+  GATEWAY_PID=$LAUNCHED_PID
+  if [ -n "${BENCH_B_ENV:-}${BENCH_B_DLL:-}" ]; then
+    GATEWAY_B_PORT=$(free_port)
+    launch_gateway gateway-b "$GATEWAY_B_PORT" "${BENCH_B_DLL:-$ROOT/Gateway/bin/Release/net10.0/Gateway.dll}" "${BENCH_B_ENV:-}"
+    GATEWAY_B_PID=$LAUNCHED_PID
+    TARGETS="direct bare gateway gateway-b"
+  fi
+}
+
+launch_gateway() { # name port dll extra-env
+  mkdir -p "$WORK/$1"
+  # shellcheck disable=SC2086 # extra env is a list of NAME=value words
+  (cd "$WORK/$1" && exec env ${BENCH_ENV:-} $4 \
+    "Urls=http://127.0.0.1:$2" \
+    "ConnectionStrings__Gateway=Data Source=$WORK/$1/gateway.db" \
     "Gateway__AdminKey=$ADMIN_KEY" \
     "ReverseProxy__Clusters__openai__Destinations__default__Address=http://127.0.0.1:$NGINX_PORT/" \
     "ReverseProxy__Clusters__openai__Metadata__ApiKey=sk-bench-upstream" \
@@ -105,13 +121,13 @@ start_gateway() {
     "Models__bench-json__Cluster=openai" "Models__bench-json__ModelRatio=0.075" "Models__bench-json__CompletionRatio=4" \
     "Models__bench-sse__Cluster=sse" "Models__bench-sse__ModelRatio=0.075" "Models__bench-sse__CompletionRatio=4" \
     "Models__bench-paced__Cluster=paced" "Models__bench-paced__ModelRatio=0.075" "Models__bench-paced__CompletionRatio=4" \
-    dotnet "$ROOT/Gateway/bin/Release/net10.0/Gateway.dll") >"$WORK/gateway.log" 2>&1 &
-  PIDS+=($!); GATEWAY_PID=$!
-  wait_http "http://127.0.0.1:$GATEWAY_PORT/healthz" gateway
+    dotnet "$3") >"$WORK/$1.log" 2>&1 &
+  PIDS+=($!); LAUNCHED_PID=$!
+  wait_http "http://127.0.0.1:$2/healthz" "$1"
 }
 
-admin() { # method path [json]
-  curl -sf -X "$1" "http://127.0.0.1:$GATEWAY_PORT$2" -H "Authorization: Bearer $ADMIN_KEY" \
+admin() { # method path [json] — on the gateway, or on the one at $ADMIN_PORT
+  curl -sf -X "$1" "http://127.0.0.1:${ADMIN_PORT:-$GATEWAY_PORT}$2" -H "Authorization: Bearer $ADMIN_KEY" \
     -H 'content-type: application/json' ${3:+-d "$3"}
 }
 
@@ -121,6 +137,10 @@ create_account_and_key() {
   ACCOUNT_ID=$(admin POST /admin/accounts "{\"name\":\"bench\",\"balance\":$START_BALANCE_USD}" | json_field id)
   KEY=$(admin POST /admin/keys "{\"account_id\":$ACCOUNT_ID,\"name\":\"bench\"}" | json_field key)
   [ -n "$KEY" ] || { echo "could not create a key" >&2; exit 1; }
+  if [ -n "${GATEWAY_B_PORT:-}" ]; then
+    ADMIN_PORT=$GATEWAY_B_PORT admin POST /admin/accounts "{\"name\":\"bench\",\"balance\":$START_BALANCE_USD}" >/dev/null
+    KEY_B=$(ADMIN_PORT=$GATEWAY_B_PORT admin POST /admin/keys "{\"account_id\":$ACCOUNT_ID,\"name\":\"bench\"}" | json_field key)
+  fi
 }
 
 write_bodies() {
@@ -140,8 +160,11 @@ url_of() { # target body
     bare/sse) echo "http://127.0.0.1:$BARE_PORT/sse$path" ;;
     bare/paced) echo "http://127.0.0.1:$BARE_PORT/paced$path" ;;
     gateway/*) echo "http://127.0.0.1:$GATEWAY_PORT$path" ;;
+    gateway-b/*) echo "http://127.0.0.1:$GATEWAY_B_PORT$path" ;;
   esac
 }
+
+key_of() { [ "$1" = gateway-b ] && echo "$KEY_B" || echo "$KEY"; }
 
 # The processes whose CPU counts for a target: nginx master and workers; the proxy alone otherwise.
 pids_of() {
@@ -149,6 +172,7 @@ pids_of() {
     direct) echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" ;;
     bare) echo "$BARE_PID" ;;
     gateway) echo "$GATEWAY_PID" ;;
+    gateway-b) echo "$GATEWAY_B_PID" ;;
   esac
 }
 
@@ -176,7 +200,7 @@ run_wrk() { # round target body conns seconds
   local round=$1 target=$2 body=$3 conns=$4 seconds=$5 pids before after out line
   pids=$(pids_of "$target")
   before=$(cpu_ticks $pids)
-  out=$(BENCH_BODY_FILE="$WORK/$body.body" BENCH_KEY="$KEY" \
+  out=$(BENCH_BODY_FILE="$WORK/$body.body" BENCH_KEY="$(key_of "$target")" \
     wrk -t1 -c"$conns" -d"${seconds}s" --timeout 5s -s "$BENCH/proxy/post.lua" "$(url_of "$target" "$body")" 2>&1) \
     || { echo "$out" >&2; exit 1; }
   after=$(cpu_ticks $pids)
@@ -193,7 +217,7 @@ run_wrk() { # round target body conns seconds
 
 run_probe() { # round target count
   local out
-  out=$(dotnet "$BENCH/Ttft/bin/Release/net10.0/Ttft.dll" probe "$2" "$(url_of "$2" paced)" "$KEY" "$WORK/paced.body" "$3") \
+  out=$(dotnet "$BENCH/Ttft/bin/Release/net10.0/Ttft.dll" probe "$2" "$(url_of "$2" paced)" "$(key_of "$2")" "$WORK/paced.body" "$3") \
     || { echo "$out" >&2; exit 1; }
   echo "$out" >>"$PROBES"
   if [ "$2" = gateway ]; then
@@ -209,6 +233,7 @@ machine_line() {
 
 rss_line() {
   echo "$1" "$(rss_kb "$BARE_PID")" "$(rss_kb "$GATEWAY_PID")" >>"$WORK/rss.txt"
+  [ -z "${GATEWAY_B_PID:-}" ] || echo "$1 (gateway-b)" "$(rss_kb "$BARE_PID")" "$(rss_kb "$GATEWAY_B_PID")" >>"$WORK/rss.txt"
 }
 
 # RSS of the gateway under a steady SSE load, sampled every 10 s (issue 6: level over a soak).

@@ -4,7 +4,7 @@
 # Across rounds: requests/s = Σ requests / Σ time; p50 and p99 = median of the rounds' figures;
 # CPU per request = Σ CPU ticks / Σ requests; RSS = the largest seen after a run.
 print_report() {
-  awk -F'\t' -v tck="$CLK_TCK" -v rss_file="$WORK/rss.txt" '
+  awk -F'\t' -v tck="$CLK_TCK" -v rss_file="$WORK/rss.txt" -v tlist="$TARGETS" '
     function median(list,   n, a, i, j, t) {
       n = split(list, a, " ")
       for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
@@ -18,7 +18,7 @@ print_report() {
     END {
       print "| target | body | conns | req/s | p50 ms | p99 ms | +p50 ms | +p99 ms | CPU µs/req | RSS MB | errors |"
       print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-      nb = split("json sse", bodies, " "); nc = split("1 50", conns, " "); nt = split("direct bare gateway", targets, " ")
+      nb = split("json sse", bodies, " "); nc = split("1 50", conns, " "); nt = split(tlist, targets, " ")
       for (b = 1; b <= nb; b++) for (c = 1; c <= nc; c++) {
         d = "direct" SUBSEP bodies[b] SUBSEP conns[c]
         for (t = 1; t <= nt; t++) {
@@ -32,30 +32,35 @@ print_report() {
         }
       }
       print ""
-      print "| gateway ÷ bare YARP | value | target | met |"
-      print "|---|---:|---:|---|"
-      ratio("json", 50, "throughput JSON @50", rps, 0.80, ">=")
-      ratio("sse", 50, "throughput SSE @50", rps, 0.90, ">=")
-      ratio("json", 50, "CPU/request JSON @50", cpr, 1.5, "<=")
-      ratio("sse", 50, "CPU/request SSE @50", cpr, 1.5, "<=")
-      ratio("json", 1, "CPU/request JSON @1", cpr, 1.5, "<=")
-      ratio("sse", 1, "CPU/request SSE @1", cpr, 1.5, "<=")
-      print ""
-      print "| gateway added over direct, 1 connection | ms | target | met |"
-      print "|---|---:|---:|---|"
-      for (b = 1; b <= nb; b++) {
-        g = "gateway" SUBSEP bodies[b] SUBSEP 1; d = "direct" SUBSEP bodies[b] SUBSEP 1; y = "bare" SUBSEP bodies[b] SUBSEP 1
-        if (!(g in m50)) continue
-        verdict("p50 " bodies[b] " (bare YARP: " sprintf("%.3f", m50[y] - m50[d]) ")", m50[g] - m50[d], 0.3)
-        verdict("p99 " bodies[b] " (bare YARP: " sprintf("%.3f", m99[y] - m99[d]) ")", m99[g] - m99[d], 1.0)
+      for (t = 1; t <= nt; t++) {
+        gw = targets[t]; if (gw !~ /^gateway/) continue
+        print "| " gw " ÷ bare YARP | value | target | met |"
+        print "|---|---:|---:|---|"
+        ratio(gw, "json", 50, "throughput JSON @50", rps, 0.80, ">=")
+        ratio(gw, "sse", 50, "throughput SSE @50", rps, 0.90, ">=")
+        ratio(gw, "json", 50, "CPU/request JSON @50", cpr, 1.5, "<=")
+        ratio(gw, "sse", 50, "CPU/request SSE @50", cpr, 1.5, "<=")
+        ratio(gw, "json", 1, "CPU/request JSON @1", cpr, 1.5, "<=")
+        ratio(gw, "sse", 1, "CPU/request SSE @1", cpr, 1.5, "<=")
+        print ""
+        print "| " gw " added over direct, 1 connection | ms | target | met |"
+        print "|---|---:|---:|---|"
+        for (b = 1; b <= nb; b++) {
+          g = gw SUBSEP bodies[b] SUBSEP 1; d = "direct" SUBSEP bodies[b] SUBSEP 1; y = "bare" SUBSEP bodies[b] SUBSEP 1
+          if (!(g in m50)) continue
+          verdict("p50 " bodies[b] " (bare YARP: " sprintf("%.3f", m50[y] - m50[d]) ")", m50[g] - m50[d], 0.3)
+          verdict("p99 " bodies[b] " (bare YARP: " sprintf("%.3f", m99[y] - m99[d]) ")", m99[g] - m99[d], 1.0)
+        }
+        print ""
       }
       while ((getline line < rss_file) > 0) {
+        if (!rss_header++) { print "| RSS, idle | gateway − bare YARP | target | met |"; print "|---|---:|---:|---|" }
         n = split(line, f, " "); bare_kb = f[n-1]; gw_kb = f[n]; label = line; sub(/ [0-9]+ [0-9]+$/, "", label)
-        printf "| RSS %s: gateway %.0f MB, bare YARP %.0f MB | %.0f MB | ≤ 30 MB | %s |\n", label, gw_kb / 1024, bare_kb / 1024, (gw_kb - bare_kb) / 1024, (gw_kb - bare_kb) / 1024 <= 30 ? "yes" : "NO"
+        printf "| %s: gateway %.0f MB, bare YARP %.0f MB | %.0f MB | ≤ 30 MB | %s |\n", label, gw_kb / 1024, bare_kb / 1024, (gw_kb - bare_kb) / 1024, (gw_kb - bare_kb) / 1024 <= 30 ? "yes" : "NO"
       }
     }
-    function ratio(body, conns, label, table, target, op,   g, y, v) {
-      g = "gateway" SUBSEP body SUBSEP conns; y = "bare" SUBSEP body SUBSEP conns
+    function ratio(gw, body, conns, label, table, target, op,   g, y, v) {
+      g = gw SUBSEP body SUBSEP conns; y = "bare" SUBSEP body SUBSEP conns
       if (!(g in table) || !(y in table) || table[y] == 0) return
       v = table[g] / table[y]
       printf "| %s | %.2f | %s %.2f | %s |\n", label, v, op == ">=" ? "≥" : "≤", target, (op == ">=" ? v >= target : v <= target) ? "yes" : "NO"
@@ -71,7 +76,7 @@ print_report() {
 }
 
 print_ttft() {
-  awk '
+  awk -v tlist="$TARGETS" '
     function median(list,   n, a, i, j, t) {
       n = split(list, a, " ")
       for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
@@ -85,15 +90,19 @@ print_ttft() {
     END {
       print "| paced SSE (first event at 100 ms, then every 20 ms) | requests | TTFT p50 ms | TTFT p99 ms | +TTFT p50 ms | transit p50 ms | +transit p50 ms | +transit p99 ms | event transit p99 ms |"
       print "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-      split("direct bare gateway", targets, " ")
-      for (i = 1; i <= 3; i++) {
+      nt = split(tlist, targets, " ")
+      for (i = 1; i <= nt; i++) {
         t = targets[i]; if (!(t in n)) continue
         add = t == "direct" ? "– | " : sprintf("%.3f | ", median(v[t, "ttft_p50"]) - median(v["direct", "ttft_p50"]))
         addt = t == "direct" ? "– | –" : sprintf("%.3f | %.3f", median(v[t, "transit_p50"]) - median(v["direct", "transit_p50"]), median(v[t, "transit_p99"]) - median(v["direct", "transit_p99"]))
         printf "| %s | %d | %.3f | %.3f | %s%.3f | %s | %.3f |\n", t, n[t], median(v[t, "ttft_p50"]), median(v[t, "ttft_p99"]), add, median(v[t, "transit_p50"]), addt, median(v[t, "event_p99"])
       }
-      g = median(v["gateway", "transit_p50"]) - median(v["direct", "transit_p50"])
-      printf "\nadded time to first token (gateway, transit p50): %.3f ms, target ≤ 1 ms: %s\n", g, g <= 1 ? "met" : "NOT met"
+      for (i = 1; i <= nt; i++) {
+        if (targets[i] !~ /^gateway/) continue
+        g = median(v[targets[i], "transit_p50"]) - median(v["direct", "transit_p50"])
+        printf "\nadded time to first token (%s, transit p50): %.3f ms, target ≤ 1 ms: %s", targets[i], g, g <= 1 ? "met" : "NOT met"
+      }
+      print ""
     }
   ' "$PROBES"
 }
