@@ -5,6 +5,8 @@ namespace Metering.Usage;
 /// <summary>
 /// Counts tokens with a real tiktoken encoding, for when an upstream reports no usage. The two encodings
 /// load once per process (from the bundled data packages, offline) and are immutable, so they are shared.
+/// An encoding loads on its first count, not when a counter is handed out: o200k_base takes about 2 s and
+/// 65 MB of RSS, and most requests never count (their upstream reports usage; see docs/BENCHMARKS.md).
 /// </summary>
 public sealed class TokenCounter
 {
@@ -15,12 +17,12 @@ public sealed class TokenCounter
     // Older OpenAI models; checked after the newer ones, which share the "gpt-4" prefix.
     private static readonly string[] Cl100kPrefixes = ["gpt-4", "gpt-3.5", "gpt-35", "text-embedding-ada-002", "text-embedding-3"];
 
-    private readonly Tokenizer _tokenizer;
+    private readonly Lazy<Tokenizer> _tokenizer;
 
-    private TokenCounter(string encoding)
+    internal TokenCounter(string encoding)
     {
         EncodingName = encoding;
-        _tokenizer = TiktokenTokenizer.CreateForEncoding(encoding);
+        _tokenizer = new Lazy<Tokenizer>(() => TiktokenTokenizer.CreateForEncoding(encoding));
     }
 
     /// <summary><c>o200k_base</c>: current OpenAI models, and the stand-in for everyone else.</summary>
@@ -28,6 +30,9 @@ public sealed class TokenCounter
 
     /// <summary><c>cl100k_base</c>: gpt-4, gpt-3.5 and the embedding models.</summary>
     public static TokenCounter Cl100kBase => LazyCl100kBase.Value;
+
+    /// <summary>Whether the encoding has been loaded (by a first count).</summary>
+    internal bool IsLoaded => _tokenizer.IsValueCreated;
 
     /// <summary>The tiktoken encoding name.</summary>
     public string EncodingName { get; }
@@ -48,7 +53,7 @@ public sealed class TokenCounter
         return StartsWithAny(name, Cl100kPrefixes) ? Cl100kBase : O200kBase;
     }
 
-    public int CountTokens(ReadOnlySpan<char> text) => text.IsEmpty ? 0 : _tokenizer.CountTokens(text);
+    public int CountTokens(ReadOnlySpan<char> text) => text.IsEmpty ? 0 : _tokenizer.Value.CountTokens(text);
 
     // "openai/gpt-4o" (routers) and "ft:gpt-3.5-turbo:org::id" (fine-tunes) name their base model inside.
     private static ReadOnlySpan<char> Normalise(string model)

@@ -98,4 +98,15 @@ public sealed class CountingTextSinkTests
 
         return text.ToString(0, chars);
     }
+
+    [Fact]
+    public void Append_ShortTextNeverCounted_LeavesTheEncodingUnloaded()
+    {
+        var counter = new TokenCounter("o200k_base");
+        var sink = new CountingTextSink(counter);
+
+        sink.Append("Hello there, how can I help?");
+
+        counter.IsLoaded.Should().BeFalse("a stream whose upstream reports usage never needs the tokenizer");
+    }
 }

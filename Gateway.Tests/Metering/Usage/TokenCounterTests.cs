@@ -56,4 +56,15 @@ public sealed class TokenCounterTests
     {
         TokenCounter.O200kBase.CountTokens("").Should().Be(0);
     }
+
+    [Fact]
+    public void CountTokens_FirstNonEmptyText_LoadsTheEncodingThenAndNotBefore()
+    {
+        var counter = new TokenCounter("o200k_base");
+        counter.CountTokens("").Should().Be(0);
+        counter.IsLoaded.Should().BeFalse();
+
+        counter.CountTokens(Sentence).Should().Be(10);
+        counter.IsLoaded.Should().BeTrue();
+    }
 }

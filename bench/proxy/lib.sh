@@ -1,0 +1,249 @@
+# Functions of bench/run: the processes under test, the load, and the bookkeeping. Sourced, not run.
+# Everything listens on 127.0.0.1 only; every process started here is stopped by its pid on exit.
+
+WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+RESULTS=$WORK/results.tsv     # round target body conns requests duration_us p50_us p99_us non2xx socket_errors cpu_ticks rss_kb
+PROBES=$WORK/probes.txt       # TTFT lines from the probe, one per round and target
+GATEWAY_SENT=0                # requests the gateway answered, as its clients counted them
+GATEWAY_INFLIGHT_BOUND=0      # requests that may have been cut at the end of a wrk run (one per connection)
+ADMIN_KEY=bench-admin-$RANDOM$RANDOM$RANDOM
+START_BALANCE_USD=1000000
+CLK_TCK=$(getconf CLK_TCK)
+TARGETS="direct bare gateway"
+
+log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+
+cleanup() {
+  local status=$?
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "${BENCH_KEEP:-0}" = 1 ] || [ $status -ne 0 ]; then
+    echo "work folder kept: $WORK" >&2
+  else
+    rm -rf "$WORK"
+  fi
+}
+trap cleanup EXIT
+
+install_missing() {
+  local need=()
+  command -v wrk >/dev/null || need+=(wrk)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
+  command -v sqlite3 >/dev/null || need+=(sqlite3)
+  command -v curl >/dev/null || need+=(curl)
+  [ ${#need[@]} -eq 0 ] && return
+  [ "$(id -u)" = 0 ] || { echo "missing ${need[*]}: run as root once, or install them" >&2; exit 1; }
+  log "installing ${need[*]}"
+  apt-get update -qq >"$WORK/apt.log" 2>&1
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >>"$WORK/apt.log" 2>&1 \
+    || { cat "$WORK/apt.log" >&2; exit 1; }
+}
+
+# A port nobody listens on (bash's /dev/tcp connect fails fast on a closed loopback port).
+free_port() {
+  local port
+  while true; do
+    port=$(( 20000 + RANDOM % 30000 ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+wait_http() { # url what
+  for _ in $(seq 1 200); do
+    curl -s -o /dev/null -m 1 "$1" && return
+    sleep 0.1
+  done
+  echo "$2 did not come up at $1; logs in $WORK" >&2
+  exit 1
+}
+
+start_upstreams() {
+  NGINX_PORT=$(free_port)
+  mkdir -p "$WORK/nginx/tmp"
+  sed "s/@PORT@/$NGINX_PORT/" "$BENCH/proxy/nginx.conf.template" >"$WORK/nginx/nginx.conf"
+  "$(command -v nginx || echo /usr/sbin/nginx)" -p "$WORK/nginx" -c nginx.conf -g 'daemon off;' >"$WORK/nginx/stdout.log" 2>&1 &
+  PIDS+=($!); NGINX_PID=$!
+  wait_http "http://127.0.0.1:$NGINX_PORT/" nginx
+
+  PACED_PORT=$(free_port)
+  dotnet "$BENCH/Ttft/bin/Release/net10.0/Ttft.dll" serve --urls "http://127.0.0.1:$PACED_PORT" >"$WORK/paced.log" 2>&1 &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$PACED_PORT/" "paced upstream"
+}
+
+start_bare_yarp() {
+  BARE_PORT=$(free_port)
+  # shellcheck disable=SC2086
+  env ${BENCH_ENV:-} dotnet "$BENCH/BareYarp/bin/Release/net10.0/BareYarp.dll" --urls "http://127.0.0.1:$BARE_PORT" \
+    --ReverseProxy:Routes:paced:ClusterId=paced \
+    '--ReverseProxy:Routes:paced:Match:Path=/paced/{**rest}' \
+    --ReverseProxy:Routes:paced:Transforms:0:PathRemovePrefix=/paced \
+    --ReverseProxy:Routes:fast:ClusterId=fast \
+    '--ReverseProxy:Routes:fast:Match:Path={**rest}' \
+    --ReverseProxy:Clusters:fast:Destinations:default:Address="http://127.0.0.1:$NGINX_PORT/" \
+    --ReverseProxy:Clusters:paced:Destinations:default:Address="http://127.0.0.1:$PACED_PORT/" \
+    >"$WORK/bare.log" 2>&1 &
+  PIDS+=($!); BARE_PID=$!
+  wait_http "http://127.0.0.1:$BARE_PORT/" "bare YARP"
+}
+
+# The gateway as shipped (Release, its own appsettings.json), configured by environment only: a
+# fresh database, clusters on the bench upstreams, one priced model per upstream body.
+# With BENCH_B_ENV or BENCH_B_DLL set, a second gateway ("gateway-b": other settings, or another
+# build) runs beside it and is measured interleaved with the others, for A/B comparisons.
+start_gateway() {
+  GATEWAY_PORT=$(free_port)
+  launch_gateway gateway "$GATEWAY_PORT" "$ROOT/Gateway/bin/Release/net10.0/Gateway.dll" ""
+  GATEWAY_PID=$LAUNCHED_PID
+  if [ -n "${BENCH_B_ENV:-}${BENCH_B_DLL:-}" ]; then
+    GATEWAY_B_PORT=$(free_port)
+    launch_gateway gateway-b "$GATEWAY_B_PORT" "${BENCH_B_DLL:-$ROOT/Gateway/bin/Release/net10.0/Gateway.dll}" "${BENCH_B_ENV:-}"
+    GATEWAY_B_PID=$LAUNCHED_PID
+    TARGETS="direct bare gateway gateway-b"
+  fi
+}
+
+launch_gateway() { # name port dll extra-env
+  mkdir -p "$WORK/$1"
+  # shellcheck disable=SC2086 # extra env is a list of NAME=value words
+  (cd "$WORK/$1" && exec env ${BENCH_ENV:-} $4 \
+    "Urls=http://127.0.0.1:$2" \
+    "ConnectionStrings__Gateway=Data Source=$WORK/$1/gateway.db" \
+    "Gateway__AdminKey=$ADMIN_KEY" \
+    "ReverseProxy__Clusters__openai__Destinations__default__Address=http://127.0.0.1:$NGINX_PORT/" \
+    "ReverseProxy__Clusters__openai__Metadata__ApiKey=sk-bench-upstream" \
+    "ReverseProxy__Clusters__sse__Destinations__default__Address=http://127.0.0.1:$NGINX_PORT/sse/" \
+    "ReverseProxy__Clusters__sse__Metadata__ApiKey=sk-bench-upstream" \
+    "ReverseProxy__Clusters__paced__Destinations__default__Address=http://127.0.0.1:$PACED_PORT/" \
+    "ReverseProxy__Clusters__paced__Metadata__ApiKey=sk-bench-upstream" \
+    "Models__bench-json__Cluster=openai" "Models__bench-json__ModelRatio=0.075" "Models__bench-json__CompletionRatio=4" \
+    "Models__bench-sse__Cluster=sse" "Models__bench-sse__ModelRatio=0.075" "Models__bench-sse__CompletionRatio=4" \
+    "Models__bench-paced__Cluster=paced" "Models__bench-paced__ModelRatio=0.075" "Models__bench-paced__CompletionRatio=4" \
+    dotnet "$3") >"$WORK/$1.log" 2>&1 &
+  PIDS+=($!); LAUNCHED_PID=$!
+  wait_http "http://127.0.0.1:$2/healthz" "$1"
+}
+
+admin() { # method path [json] — on the gateway, or on the one at $ADMIN_PORT
+  curl -sf -X "$1" "http://127.0.0.1:${ADMIN_PORT:-$GATEWAY_PORT}$2" -H "Authorization: Bearer $ADMIN_KEY" \
+    -H 'content-type: application/json' ${3:+-d "$3"}
+}
+
+json_field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p"; }
+
+create_account_and_key() {
+  ACCOUNT_ID=$(admin POST /admin/accounts "{\"name\":\"bench\",\"balance\":$START_BALANCE_USD}" | json_field id)
+  KEY=$(admin POST /admin/keys "{\"account_id\":$ACCOUNT_ID,\"name\":\"bench\"}" | json_field key)
+  [ -n "$KEY" ] || { echo "could not create a key" >&2; exit 1; }
+  if [ -n "${GATEWAY_B_PORT:-}" ]; then
+    ADMIN_PORT=$GATEWAY_B_PORT admin POST /admin/accounts "{\"name\":\"bench\",\"balance\":$START_BALANCE_USD}" >/dev/null
+    KEY_B=$(ADMIN_PORT=$GATEWAY_B_PORT admin POST /admin/keys "{\"account_id\":$ACCOUNT_ID,\"name\":\"bench\"}" | json_field key)
+  fi
+}
+
+write_bodies() {
+  local messages='"messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say hello."}]'
+  printf '{"model":"bench-json",%s}' "$messages" >"$WORK/json.body"
+  printf '{"model":"bench-sse","stream":true,"stream_options":{"include_usage":true},%s}' "$messages" >"$WORK/sse.body"
+  printf '{"model":"bench-paced","stream":true,"stream_options":{"include_usage":true},%s}' "$messages" >"$WORK/paced.body"
+}
+
+url_of() { # target body
+  local path=/v1/chat/completions
+  case $1/$2 in
+    direct/json) echo "http://127.0.0.1:$NGINX_PORT$path" ;;
+    direct/sse) echo "http://127.0.0.1:$NGINX_PORT/sse$path" ;;
+    direct/paced) echo "http://127.0.0.1:$PACED_PORT$path" ;;
+    bare/json) echo "http://127.0.0.1:$BARE_PORT$path" ;;
+    bare/sse) echo "http://127.0.0.1:$BARE_PORT/sse$path" ;;
+    bare/paced) echo "http://127.0.0.1:$BARE_PORT/paced$path" ;;
+    gateway/*) echo "http://127.0.0.1:$GATEWAY_PORT$path" ;;
+    gateway-b/*) echo "http://127.0.0.1:$GATEWAY_B_PORT$path" ;;
+  esac
+}
+
+key_of() { [ "$1" = gateway-b ] && echo "$KEY_B" || echo "$KEY"; }
+
+# The processes whose CPU counts for a target: nginx master and workers; the proxy alone otherwise.
+pids_of() {
+  case $1 in
+    direct) echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" ;;
+    bare) echo "$BARE_PID" ;;
+    gateway) echo "$GATEWAY_PID" ;;
+    gateway-b) echo "$GATEWAY_B_PID" ;;
+  esac
+}
+
+cpu_ticks() { # pids: utime + stime (fields 14, 15 after the command name) summed
+  local total=0 pid stat
+  for pid in "$@"; do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    stat=${stat##*) }
+    set -- $stat
+    total=$(( total + ${12} + ${13} ))
+  done
+  echo "$total"
+}
+
+rss_kb() { # pids
+  local total=0 pid kb
+  for pid in "$@"; do
+    kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    total=$(( total + ${kb:-0} ))
+  done
+  echo "$total"
+}
+
+run_wrk() { # round target body conns seconds
+  local round=$1 target=$2 body=$3 conns=$4 seconds=$5 pids before after out line
+  pids=$(pids_of "$target")
+  before=$(cpu_ticks $pids)
+  out=$(BENCH_BODY_FILE="$WORK/$body.body" BENCH_KEY="$(key_of "$target")" \
+    wrk -t1 -c"$conns" -d"${seconds}s" --timeout 5s -s "$BENCH/proxy/post.lua" "$(url_of "$target" "$body")" 2>&1) \
+    || { echo "$out" >&2; exit 1; }
+  after=$(cpu_ticks $pids)
+  line=$(grep '^RESULT ' <<<"$out") || { echo "$out" >&2; exit 1; }
+  eval "local ${line#RESULT }"
+  if [ "$target" = gateway ]; then
+    GATEWAY_SENT=$(( GATEWAY_SENT + requests ))
+    GATEWAY_INFLIGHT_BOUND=$(( GATEWAY_INFLIGHT_BOUND + conns + socket_errors ))
+  fi
+  [ "$round" = warmup ] && return
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$target" "$body" "$conns" "$requests" \
+    "$duration_us" "$p50_us" "$p99_us" "$non2xx" "$socket_errors" $(( after - before )) "$(rss_kb $pids)" >>"$RESULTS"
+}
+
+run_probe() { # round target count
+  local out
+  out=$(dotnet "$BENCH/Ttft/bin/Release/net10.0/Ttft.dll" probe "$2" "$(url_of "$2" paced)" "$(key_of "$2")" "$WORK/paced.body" "$3") \
+    || { echo "$out" >&2; exit 1; }
+  echo "$out" >>"$PROBES"
+  if [ "$2" = gateway ]; then
+    local completed
+    completed=$(sed -n 's/.* completed=\([0-9]*\).*/\1/p' <<<"$out")
+    GATEWAY_SENT=$(( GATEWAY_SENT + completed ))
+  fi
+}
+
+machine_line() {
+  log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(free -h | awk '/^Mem:/ {print $2}') memory, load $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+rss_line() {
+  echo "$1" "$(rss_kb "$BARE_PID")" "$(rss_kb "$GATEWAY_PID")" >>"$WORK/rss.txt"
+  [ -z "${GATEWAY_B_PID:-}" ] || echo "$1 (gateway-b)" "$(rss_kb "$BARE_PID")" "$(rss_kb "$GATEWAY_B_PID")" >>"$WORK/rss.txt"
+}
+
+# RSS of the gateway under a steady SSE load, sampled every 10 s (issue 6: level over a soak).
+soak() {
+  log "soak: ${1}s of SSE at 50 connections through the gateway"
+  local end=$(( SECONDS + $1 ))
+  while [ $SECONDS -lt "$end" ]; do
+    run_wrk warmup gateway sse 50 10
+    echo "soak $(( $1 - end + SECONDS ))s $(rss_kb "$GATEWAY_PID")" >>"$WORK/soak.txt"
+  done
+}
+
+source "$BENCH/proxy/report.sh"

@@ -1,0 +1,132 @@
+# The report of bench/run: the throughput/latency/CPU/RSS table, the ratios against issue 6's
+# targets, the TTFT table, and the ledger check. Sourced by lib.sh.
+
+# Across rounds: requests/s = Σ requests / Σ time; p50 and p99 = median of the rounds' figures;
+# CPU per request = Σ CPU ticks / Σ requests; RSS = the largest seen after a run.
+print_report() {
+  awk -F'\t' -v tck="$CLK_TCK" -v rss_file="$WORK/rss.txt" -v tlist="$TARGETS" '
+    function median(list,   n, a, i, j, t) {
+      n = split(list, a, " ")
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+      return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
+    }
+    {
+      k = $2 SUBSEP $3 SUBSEP $4
+      req[k] += $5; dur[k] += $6; p50[k] = p50[k] " " $7; p99[k] = p99[k] " " $8
+      err[k] += $9 + $10; cpu[k] += $11; if ($12 > rss[k]) rss[k] = $12
+    }
+    END {
+      print "| target | body | conns | req/s | p50 ms | p99 ms | +p50 ms | +p99 ms | CPU µs/req | RSS MB | errors |"
+      print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+      nb = split("json sse", bodies, " "); nc = split("1 50", conns, " "); nt = split(tlist, targets, " ")
+      for (b = 1; b <= nb; b++) for (c = 1; c <= nc; c++) {
+        d = "direct" SUBSEP bodies[b] SUBSEP conns[c]
+        for (t = 1; t <= nt; t++) {
+          k = targets[t] SUBSEP bodies[b] SUBSEP conns[c]
+          if (!(k in req)) continue
+          rps[k] = req[k] / (dur[k] / 1e6); m50[k] = median(p50[k]) / 1000; m99[k] = median(p99[k]) / 1000
+          cpr[k] = req[k] ? cpu[k] * 1e6 / tck / req[k] : 0
+          added = targets[t] == "direct" ? "" : sprintf("%.3f | %.3f", m50[k] - median(p50[d]) / 1000, m99[k] - median(p99[d]) / 1000)
+          if (added == "") added = "– | –"
+          printf "| %s | %s | %s | %.0f | %.3f | %.3f | %s | %.1f | %.1f | %d |\n", targets[t], bodies[b], conns[c], rps[k], m50[k], m99[k], added, cpr[k], rss[k] / 1024, err[k]
+        }
+      }
+      print ""
+      for (t = 1; t <= nt; t++) {
+        gw = targets[t]; if (gw !~ /^gateway/) continue
+        print "| " gw " ÷ bare YARP | value | target | met |"
+        print "|---|---:|---:|---|"
+        ratio(gw, "json", 50, "throughput JSON @50", rps, 0.80, ">=")
+        ratio(gw, "sse", 50, "throughput SSE @50", rps, 0.90, ">=")
+        ratio(gw, "json", 50, "CPU/request JSON @50", cpr, 1.5, "<=")
+        ratio(gw, "sse", 50, "CPU/request SSE @50", cpr, 1.5, "<=")
+        ratio(gw, "json", 1, "CPU/request JSON @1", cpr, 1.5, "<=")
+        ratio(gw, "sse", 1, "CPU/request SSE @1", cpr, 1.5, "<=")
+        print ""
+        print "| " gw " added over direct, 1 connection | ms | target | met |"
+        print "|---|---:|---:|---|"
+        for (b = 1; b <= nb; b++) {
+          g = gw SUBSEP bodies[b] SUBSEP 1; d = "direct" SUBSEP bodies[b] SUBSEP 1; y = "bare" SUBSEP bodies[b] SUBSEP 1
+          if (!(g in m50)) continue
+          verdict("p50 " bodies[b] " (bare YARP: " sprintf("%.3f", m50[y] - m50[d]) ")", m50[g] - m50[d], 0.3)
+          verdict("p99 " bodies[b] " (bare YARP: " sprintf("%.3f", m99[y] - m99[d]) ")", m99[g] - m99[d], 1.0)
+        }
+        print ""
+      }
+      while ((getline line < rss_file) > 0) {
+        if (!rss_header++) { print "| RSS, idle | gateway − bare YARP | target | met |"; print "|---|---:|---:|---|" }
+        n = split(line, f, " "); bare_kb = f[n-1]; gw_kb = f[n]; label = line; sub(/ [0-9]+ [0-9]+$/, "", label)
+        printf "| %s: gateway %.0f MB, bare YARP %.0f MB | %.0f MB | ≤ 30 MB | %s |\n", label, gw_kb / 1024, bare_kb / 1024, (gw_kb - bare_kb) / 1024, (gw_kb - bare_kb) / 1024 <= 30 ? "yes" : "NO"
+      }
+    }
+    function ratio(gw, body, conns, label, table, target, op,   g, y, v) {
+      g = gw SUBSEP body SUBSEP conns; y = "bare" SUBSEP body SUBSEP conns
+      if (!(g in table) || !(y in table) || table[y] == 0) return
+      v = table[g] / table[y]
+      printf "| %s | %.2f | %s %.2f | %s |\n", label, v, op == ">=" ? "≥" : "≤", target, (op == ">=" ? v >= target : v <= target) ? "yes" : "NO"
+    }
+    function verdict(label, value, target) {
+      printf "| %s | %.3f | ≤ %.1f | %s |\n", label, value, target, value <= target ? "yes" : "NO"
+    }
+  ' "$RESULTS"
+  echo
+  print_ttft
+  [ -s "$WORK/soak.txt" ] && { echo; echo "soak (gateway RSS KB):"; cat "$WORK/soak.txt"; }
+  return 0
+}
+
+print_ttft() {
+  awk -v tlist="$TARGETS" '
+    function median(list,   n, a, i, j, t) {
+      n = split(list, a, " ")
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+      return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
+    }
+    /^TTFT / {
+      for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+      t = f["name"]; n[t] += f["n"]
+      for (m in f) if (m ~ /_p(50|99)$/) v[t, m] = v[t, m] " " f[m]
+    }
+    END {
+      print "| paced SSE (first event at 100 ms, then every 20 ms) | requests | TTFT p50 ms | TTFT p99 ms | +TTFT p50 ms | transit p50 ms | +transit p50 ms | +transit p99 ms | event transit p99 ms |"
+      print "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+      nt = split(tlist, targets, " ")
+      for (i = 1; i <= nt; i++) {
+        t = targets[i]; if (!(t in n)) continue
+        add = t == "direct" ? "– | " : sprintf("%.3f | ", median(v[t, "ttft_p50"]) - median(v["direct", "ttft_p50"]))
+        addt = t == "direct" ? "– | –" : sprintf("%.3f | %.3f", median(v[t, "transit_p50"]) - median(v["direct", "transit_p50"]), median(v[t, "transit_p99"]) - median(v["direct", "transit_p99"]))
+        printf "| %s | %d | %.3f | %.3f | %s%.3f | %s | %.3f |\n", t, n[t], median(v[t, "ttft_p50"]), median(v[t, "ttft_p99"]), add, median(v[t, "transit_p50"]), addt, median(v[t, "event_p99"])
+      }
+      for (i = 1; i <= nt; i++) {
+        if (targets[i] !~ /^gateway/) continue
+        g = median(v[targets[i], "transit_p50"]) - median(v["direct", "transit_p50"])
+        printf "\nadded time to first token (%s, transit p50): %.3f ms, target ≤ 1 ms: %s", targets[i], g, g <= 1 ? "met" : "NOT met"
+      }
+      print ""
+    }
+  ' "$PROBES"
+}
+
+# Nothing lost: every request the gateway answered has its row, and the balance moved by exactly the
+# rows' spend. wrk stops with up to one request in flight per connection; the gateway still writes
+# those rows (client gone), so rows may exceed the answered count by at most that many.
+check_ledger() {
+  sleep 1
+  local db="$WORK/gateway/gateway.db" q rows ok spend balance start total surplus status=0
+  q() { sqlite3 -readonly "$db" "$1"; }
+  rows=$(q "SELECT COUNT(*) FROM logs WHERE type <> 'system'")
+  ok=$(q "SELECT COUNT(*) FROM logs WHERE type = 'consume' AND message IS NULL")
+  spend=$(q "SELECT COALESCE(SUM(spend_nano), 0) FROM logs WHERE account_id = $ACCOUNT_ID")
+  balance=$(q "SELECT balance_nano FROM accounts WHERE id = $ACCOUNT_ID")
+  start=$(( START_BALANCE_USD * 1000000000 ))
+  total=$(admin GET '/logs?page_size=1' | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+  surplus=$(( rows - GATEWAY_SENT ))
+  echo
+  echo "ledger: gateway answered $GATEWAY_SENT requests; rows $rows (complete $ok, all rows via GET /logs: $total); surplus $surplus (cut at the end of a run, at most $GATEWAY_INFLIGHT_BOUND)"
+  if [ "$surplus" -lt 0 ] || [ "$surplus" -gt "$GATEWAY_INFLIGHT_BOUND" ]; then
+    echo "ledger: LOST ROWS or phantom rows" >&2; status=1
+  fi
+  echo "ledger: balance $balance nano-USD = start $start − spend $spend: $([ $(( start - spend )) -eq "$balance" ] && echo yes || echo NO)"
+  [ $(( start - spend )) -eq "$balance" ] || status=1
+  return $status
+}
