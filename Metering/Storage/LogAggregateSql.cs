@@ -80,7 +80,7 @@ internal static class LogAggregateSql
         yield return rollup ? "MIN(first_token_min) AS fmin" : "MIN(first_token_ms) AS fmin";
         yield return rollup ? "MAX(first_token_max) AS fmax" : "MAX(first_token_ms) AS fmax";
         foreach (var (name, test) in RollupBuilder.HistogramColumns())
-            yield return rollup ? $"SUM({name}) AS {name}" : $"SUM({test}) AS {name}";
+            yield return rollup ? $"SUM({name}) AS {name}" : $"COUNT(*) FILTER (WHERE {test}) AS {name}";
     }
 
     private static IEnumerable<string> MergeColumns(LogMeasures measures)

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Dapper;
+using Metering.Ledger;
+using Metering.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace QueryBench;
+
+/// <summary>
+/// Writer throughput with and without the query API's indexes: on a copy of a seeded store, appends
+/// rows through the real <see cref="LedgerWriter"/> and <see cref="LogStore"/> from many concurrent
+/// callers (as requests do). "after" is the shipped schema with the rollup job running beside it;
+/// "before" is the same copy with the indexes of migration step 2 dropped and no rollup job.
+/// </summary>
+internal static class InsertRunner
+{
+    private static readonly string[] QueryIndexes = ["logs_type_time", "logs_grp_time", "logs_token_time", "logs_model_time"];
+
+    public static async Task RunAsync(BenchArgs args)
+    {
+        var source = args.Text("db", "bench.db");
+        var rows = args.Number("rows", 200_000);
+        var concurrency = (int)args.Number("concurrency", 256);
+        var copy = source + ".insert-bench";
+        File.Copy(source, copy, overwrite: true);
+        try
+        {
+            var database = new SqliteDatabase($"Data Source={copy}");
+            Console.WriteLine($"after  (all indexes, rollup job every 5 s): {await MeasureAsync(database, rows, concurrency, rollupJob: true):N0} rows/s");
+            using (var connection = database.Open())
+                foreach (var index in QueryIndexes)
+                    connection.Execute($"DROP INDEX {index}");
+            Console.WriteLine($"before (step-1 indexes only, no rollup job): {await MeasureAsync(database, rows, concurrency, rollupJob: false):N0} rows/s");
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { copy, copy + "-wal", copy + "-shm" })
+                File.Delete(file);
+        }
+    }
+
+    private static async Task<double> MeasureAsync(SqliteDatabase database, long rows, int concurrency, bool rollupJob)
+    {
+        await using var writer = new LedgerWriter(database);
+        writer.Start();
+        var logs = new LogStore(database, writer);
+        var next = -1L;
+        using var stop = new CancellationTokenSource();
+        var job = rollupJob ? RollupLoopAsync(writer, stop.Token) : Task.CompletedTask;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < rows; i = Interlocked.Increment(ref next))
+                await logs.AppendAsync(Row(i));
+        }));
+        var rate = rows / clock.Elapsed.TotalSeconds;
+        stop.Cancel();
+        await job;
+        return rate;
+    }
+
+    // What LogRollupService does, at its default pace.
+    private static async Task RollupLoopAsync(LedgerWriter writer, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            while (await writer.ExecuteAsync((c, t) => RollupBuilder.Step(c, t, 20_000)) == 20_000)
+            {
+            }
+            try { await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken); } catch (OperationCanceledException) { }
+        }
+    }
+
+    private static LogRecord Row(long i)
+    {
+        var key = i % 200;
+        return new LogRecord
+        {
+            RequestId = "req_" + Guid.CreateVersion7().ToString("N"),
+            TimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            Type = LogType.Consume,
+            AccountId = key % 50 + 1,
+            KeyId = key + 1,
+            TokenName = $"key-{key}",
+            Grp = Seeder.Group(key),
+            Model = $"model-{(key * 7 + i % 4) % 30:00}",
+            Path = "/v1/chat/completions",
+            Status = 200,
+            Stream = true,
+            DurationMs = 900 + i % 2000,
+            FirstTokenMs = 300 + i % 700,
+            InputTokens = 1_200,
+            OutputTokens = 300,
+            SpendNano = 4_800_000,
+            Details = """{"model_ratio":1,"completion_ratio":4,"group_ratio":1,"input_price_per_1m":2,"output_price_per_1m":8,"usage_source":"upstream","completed":true}""",
+        };
+    }
+}
