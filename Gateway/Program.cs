@@ -2,7 +2,14 @@ using Gateway;
 using Gateway.Api;
 using Prometheus;
 
-var builder = WebApplication.CreateBuilder(args);
+// The page's files sit in wwwroot under the content root; a published build started from another
+// folder finds them beside the binary instead.
+var publishedWebRoot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    WebRootPath = !Directory.Exists("wwwroot") && Directory.Exists(publishedWebRoot) ? publishedWebRoot : null,
+});
 // appsettings.json lives at the repository root and ships beside the binary; read it from there
 // first, so `dotnet run --project Gateway` works from any folder. Later sources still override it.
 builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
