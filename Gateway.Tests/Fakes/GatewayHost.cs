@@ -82,7 +82,16 @@ public sealed class GatewayHost : IAsyncDisposable
             builder.ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection(config));
         });
         factory.UseKestrel();
-        factory.StartServer();
+        try
+        {
+            factory.StartServer();
+        }
+        catch
+        {
+            await factory.DisposeAsync();
+            await upstream.DisposeAsync();
+            throw;
+        }
         var address = new Uri(factory.ClientOptions.BaseAddress.GetLeftPart(UriPartial.Authority));
         return new GatewayHost(factory, upstream, directory, ServerAddress(factory) ?? address, logs);
     }
