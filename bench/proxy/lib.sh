@@ -242,7 +242,7 @@ soak() {
   local end=$(( SECONDS + $1 ))
   while [ $SECONDS -lt "$end" ]; do
     run_wrk warmup gateway sse 50 10
-    echo "soak $(( $1 - end + SECONDS ))s $(rss_kb "$GATEWAY_PID")" >>"$WORK/soak.txt"
+    echo "| $(( $1 - end + SECONDS )) s | $(( $(rss_kb "$GATEWAY_PID") / 1024 )) MB |" >>"$WORK/soak.txt"
   done
 }
 

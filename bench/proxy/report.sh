@@ -71,7 +71,7 @@ print_report() {
   ' "$RESULTS"
   echo
   print_ttft
-  [ -s "$WORK/soak.txt" ] && { echo; echo "soak (gateway RSS KB):"; cat "$WORK/soak.txt"; }
+  [ -s "$WORK/soak.txt" ] && { echo; echo "| soak: SSE @50 through the gateway | gateway RSS |"; echo "|---:|---:|"; cat "$WORK/soak.txt"; }
   return 0
 }
 
