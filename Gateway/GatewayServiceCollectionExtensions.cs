@@ -32,7 +32,8 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton(sp => new SqliteDatabase(
             sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString,
             sp.GetRequiredService<IOptions<GatewayOptions>>().Value.StoreBusyTimeoutMs));
-        services.AddSingleton(sp => new LedgerWriter(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton(sp => new LedgerWriter(sp.GetRequiredService<SqliteDatabase>(),
+            fsyncEveryCommit: sp.GetRequiredService<IOptions<GatewayOptions>>().Value.StoreFsyncEveryCommit));
         services.AddHostedService<LedgerHostedService>();
         services.AddSingleton<LogStore>();
         services.AddSingleton<AccountStore>();

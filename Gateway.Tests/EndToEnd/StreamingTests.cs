@@ -135,24 +135,40 @@ public class StreamingTests
     public async Task EachEvent_ReachesClientBeforeTheNextIsSent()
     {
         await using var host = await GatewayHost.StartAsync();
-        host.Upstream.Behavior = new FakeBehavior { Reply = "one two three", EventInterval = TimeSpan.FromMilliseconds(400) };
+        var received = 0;
+        var receivedSignal = new SemaphoreSlim(0);
+        var stalled = false;
+        // The fake sends event N+1 only once the client has read event N: a buffering proxy would stall it.
+        host.Upstream.Behavior = new FakeBehavior
+        {
+            Reply = "one two three",
+            BeforeEvent = async index =>
+            {
+                // Events 1–4 are the three words and the finish chunk; then come the usage chunk
+                // (withheld: this client did not ask) and [DONE] (held until the row commits).
+                while (index <= 4 && Volatile.Read(ref received) < index)
+                    if (!await receivedSignal.WaitAsync(TimeSpan.FromSeconds(5)))
+                    {
+                        stalled = true;
+                        return;
+                    }
+            },
+        };
         var key = await host.CreateKeyAsync(await host.CreateAccountAsync(1m));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = JsonContent(StreamingChat) };
 
         using var response = await host.NewClient(key).SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        var arrivals = new List<(string Line, long Ms)>();
-        var clock = Stopwatch.StartNew();
         while (await reader.ReadLineAsync() is { } line)
-            if (line.StartsWith("data:", StringComparison.Ordinal))
-                arrivals.Add((line, clock.ElapsedMilliseconds));
+        {
+            if (!line.StartsWith("data:", StringComparison.Ordinal))
+                continue;
+            Interlocked.Increment(ref received);
+            receivedSignal.Release();
+        }
 
-        // The upstream waits 400 ms between events; a buffering proxy would deliver them together.
-        arrivals.Count.Should().BeGreaterThanOrEqualTo(5);
-        var contentArrivals = arrivals.Where(a => a.Line.Contains("\"content\":\"t", StringComparison.Ordinal) || a.Line.Contains("\"content\":\"one", StringComparison.Ordinal)).Select(a => a.Ms).ToList();
-        contentArrivals.Should().HaveCount(3);
-        (contentArrivals[1] - contentArrivals[0]).Should().BeGreaterThan(250);
-        (contentArrivals[2] - contentArrivals[1]).Should().BeGreaterThan(250);
+        stalled.Should().BeFalse("every event must reach the client before the upstream sends the next");
+        received.Should().Be(6); // role chunk, three words, finish chunk, [DONE]
     }
 
     [Fact]

@@ -27,6 +27,9 @@ public sealed record FakeBehavior
     /// <summary>Interleave comments, broken JSON and unknown events with the real ones.</summary>
     public bool GarbageLines { get; init; }
 
+    /// <summary>Awaited before each streamed event after the first, with the event's index (lets a test pace the fake).</summary>
+    public Func<int, Task>? BeforeEvent { get; init; }
+
     /// <summary>Repeat the reply this many times (a long stream).</summary>
     public int Repeat { get; init; } = 1;
 }

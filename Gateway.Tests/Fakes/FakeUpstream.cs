@@ -108,6 +108,8 @@ public sealed class FakeUpstream : IAsyncDisposable
                     await context.Response.WriteAsync(": keep-alive comment\n\ndata: {broken json\n\nevent: unknown_event\ndata: {\"x\":1}\n\n");
                 if (sent > 0 && behavior.EventInterval > TimeSpan.Zero)
                     await Task.Delay(behavior.EventInterval, context.RequestAborted);
+                if (sent > 0 && behavior.BeforeEvent is { } beforeEvent)
+                    await beforeEvent(sent);
                 await context.Response.WriteAsync(sse, context.RequestAborted);
                 await context.Response.Body.FlushAsync(context.RequestAborted);
                 Interlocked.Add(ref _streamedBytes, sse.Length);

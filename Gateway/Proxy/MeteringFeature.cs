@@ -17,7 +17,7 @@ internal sealed class MeteringFeature(string requestId, ProxyRoute route, TimePr
     public long ArrivalUnixMs { get; } = clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     public Caller? Caller { get; set; }
-    public Account? Account { get; set; }
+    public Metering.Ledger.AccountState? Account { get; set; }
     public string? ClientIp { get; set; }
 
     /// <summary>The model asked for (or the per-call API's name).</summary>

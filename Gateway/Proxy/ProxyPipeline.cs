@@ -215,7 +215,7 @@ internal sealed class ProxyPipeline(
     /// <summary>SPEC §5: refused when the balance is not above zero; what is in flight may overdraw it.</summary>
     private async Task<bool> CanPayAsync(MeteringFeature feature)
     {
-        feature.Account = await accounts.GetAsync(feature.Caller!.AccountId);
+        feature.Account = await accounts.GetStateAsync(feature.Caller!.AccountId);
         return feature.Account is { BalanceNano: > 0 };
     }
 

@@ -11,10 +11,13 @@ internal static class RequestBody
         // A declared length over the limit is refused before a byte is read.
         if (request.ContentLength > limit)
             return null;
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 16 * 1024, limit) + 1);
+        // Sized by the declared length when there is one: most bodies are a few hundred bytes.
+        var expected = (int)Math.Min(request.ContentLength ?? 16 * 1024, limit) + 1;
+        var buffer = new ArrayBufferWriter<byte>(expected);
         while (true)
         {
-            var memory = buffer.GetMemory(16 * 1024);
+            var left = expected - buffer.WrittenCount;
+            var memory = buffer.GetMemory(left > 0 ? Math.Min(16 * 1024, left) : 16 * 1024);
             var read = await request.Body.ReadAsync(memory, cancellationToken);
             if (read == 0)
                 return buffer.WrittenSpan.ToArray();

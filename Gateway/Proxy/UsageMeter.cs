@@ -62,7 +62,7 @@ internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Obse
             CachedTokens = usage.CachedTokens,
             CacheWriteTokens = usage.CacheWriteTokens,
             SpendNano = NanoUsd.FromUsd(spend),
-            Ip = feature.Account?.RecordIp == true ? feature.ClientIp : null,
+            Ip = feature.Account is { RecordIp: true } ? feature.ClientIp : null,
             Message = Message(feature),
             Details = Details(feature, price, source, served).ToJson(),
         };

@@ -21,7 +21,8 @@ public sealed class AccountStore(SqliteDatabase database, LedgerWriter writer)
             var id = connection.ExecuteScalar<long>(
                 "INSERT INTO accounts (name, balance_nano, record_ip, created_ms) VALUES (@name, @balanceNano, @recordIp, @TimeMs) RETURNING id",
                 new { name, balanceNano, recordIp, systemRow.TimeMs }, transaction);
-            LogStore.Insert(connection, transaction, systemRow with { AccountId = id });
+            LogStore.Insert(connection, transaction, systemRow with { AccountId = id }, writer.Accounts);
+            writer.Accounts.StageSet(id, new AccountState(balanceNano, recordIp));
             return id;
         });
         return new Account { Id = id, Name = name, BalanceNano = balanceNano, RecordIp = recordIp };
@@ -34,6 +35,25 @@ public sealed class AccountStore(SqliteDatabase database, LedgerWriter writer)
             "SELECT id, name, balance_nano AS BalanceNano, record_ip AS RecordIp FROM accounts WHERE id = @id", new { id });
     }
 
+    /// <summary>
+    /// Balance and IP recording for the hot path, from memory. The first read of an account loads it
+    /// through the writer, in commit order, so the copy in memory is exact from then on.
+    /// </summary>
+    public async ValueTask<AccountState?> GetStateAsync(long id)
+    {
+        if (writer.Accounts.TryGet(id, out var state))
+            return state;
+        await writer.ExecuteAsync((connection, transaction) =>
+        {
+            var account = connection.QuerySingleOrDefault<Account>(
+                "SELECT id, name, balance_nano AS BalanceNano, record_ip AS RecordIp FROM accounts WHERE id = @id", new { id }, transaction);
+            if (account is not null)
+                writer.Accounts.StageSet(id, new AccountState(account.BalanceNano, account.RecordIp));
+            return 0;
+        });
+        return writer.Accounts.TryGet(id, out state) ? state : null;
+    }
+
     /// <summary>Adds (or, negative, removes) credit; throws <see cref="LedgerRejectedException"/> for an unknown account.</summary>
     public Task TopUpAsync(long id, long amountNano, LogRecord systemRow) =>
         writer.ExecuteAsync((connection, transaction) =>
@@ -42,7 +62,8 @@ public sealed class AccountStore(SqliteDatabase database, LedgerWriter writer)
                 "UPDATE accounts SET balance_nano = balance_nano + @amountNano WHERE id = @id", new { id, amountNano }, transaction);
             if (changed == 0)
                 throw new LedgerRejectedException($"account {id} not found");
-            return LogStore.Insert(connection, transaction, systemRow with { AccountId = id });
+            writer.Accounts.StageDelta(id, amountNano);
+            return LogStore.Insert(connection, transaction, systemRow with { AccountId = id }, writer.Accounts);
         });
 
     /// <summary>Renames and/or switches IP recording; <paramref name="systemRow"/> is written when given.</summary>
@@ -54,6 +75,8 @@ public sealed class AccountStore(SqliteDatabase database, LedgerWriter writer)
                 new { id, name, recordIp }, transaction);
             if (changed == 0)
                 throw new LedgerRejectedException($"account {id} not found");
-            return systemRow is null ? 0 : LogStore.Insert(connection, transaction, systemRow with { AccountId = id });
+            if (recordIp is { } on)
+                writer.Accounts.StageRecordIp(id, on);
+            return systemRow is null ? 0 : LogStore.Insert(connection, transaction, systemRow with { AccountId = id }, writer.Accounts);
         });
 }

@@ -28,7 +28,7 @@ public sealed class KeyStore(SqliteDatabase database, LedgerWriter writer)
             var id = connection.ExecuteScalar<long>(
                 "INSERT INTO api_keys (account_id, name, grp, key_hash, key_hint, created_ms) VALUES (@accountId, @name, @group, @keyHash, @keyHint, @TimeMs) RETURNING id",
                 new { accountId, name, group, keyHash, keyHint, systemRow.TimeMs }, transaction);
-            LogStore.Insert(connection, transaction, systemRow with { AccountId = accountId });
+            LogStore.Insert(connection, transaction, systemRow with { AccountId = accountId }, writer.Accounts);
             return id;
         });
 
@@ -40,7 +40,7 @@ public sealed class KeyStore(SqliteDatabase database, LedgerWriter writer)
                 "UPDATE api_keys SET revoked_ms = @TimeMs WHERE id = @id AND revoked_ms IS NULL RETURNING account_id AS AccountId, name",
                 new { id, systemRow.TimeMs }, transaction)
                 ?? throw new LedgerRejectedException($"key {id} not found");
-            LogStore.Insert(connection, transaction, systemRow with { AccountId = key.AccountId, TokenName = key.Name });
+            LogStore.Insert(connection, transaction, systemRow with { AccountId = key.AccountId, TokenName = key.Name }, writer.Accounts);
             return key.AccountId;
         });
 

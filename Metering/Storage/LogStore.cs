@@ -24,17 +24,22 @@ public sealed class LogStore(SqliteDatabase database, LedgerWriter writer)
     /// Inserts the row and debits its spend from the account in the caller's transaction: the two
     /// land together or not at all. Returns the row id.
     /// </summary>
-    public static long Insert(SqliteConnection connection, SqliteTransaction transaction, LogRecord row)
+    /// <remarks>Runs on the writer's thread; the in-memory balance follows once the commit succeeds.</remarks>
+    public static long Insert(SqliteConnection connection, SqliteTransaction transaction, LogRecord row, AccountStates accounts)
     {
-        var id = connection.ExecuteScalar<long>(InsertSql, row, transaction);
-        if (row.SpendNano != 0 && row.AccountId is not null)
-            connection.Execute(DebitSql, row, transaction);
+        var command = LogInsertCommand.For(connection, InsertSql, DebitSql);
+        var id = command.Insert(transaction, row);
+        if (row.SpendNano != 0 && row.AccountId is { } accountId)
+        {
+            command.Debit(transaction, accountId, row.SpendNano);
+            accounts.StageDelta(accountId, -row.SpendNano);
+        }
         return id;
     }
 
     /// <summary>Completes once the row and its debit are committed.</summary>
     public Task<long> AppendAsync(LogRecord row, CancellationToken cancellationToken = default) =>
-        writer.ExecuteAsync((connection, transaction) => Insert(connection, transaction, row), cancellationToken);
+        writer.ExecuteAsync((connection, transaction) => Insert(connection, transaction, row, writer.Accounts), cancellationToken);
 
     public async Task<LogRecord?> GetAsync(long id, long? accountScope)
     {

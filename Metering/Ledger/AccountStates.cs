@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+
+namespace Metering.Ledger;
+
+/// <summary>What the hot path needs of an account: may it spend, and is its IP recorded.</summary>
+public readonly record struct AccountState(long BalanceNano, bool RecordIp);
+
+/// <summary>
+/// Account balances kept in memory and exact: every change is staged by writer work inside its
+/// transaction and applied, in commit order, only after the commit succeeds (dropped if it fails).
+/// A miss is loaded through the writer too, so a load and a concurrent debit can never double-count.
+/// Reads are lock-free from any thread; staging happens on the writer's thread alone.
+/// </summary>
+public sealed class AccountStates
+{
+    private enum ChangeKind { Delta, Set, RecordIp }
+
+    private readonly record struct Change(long AccountId, ChangeKind Kind, long Delta, AccountState State, bool RecordIp);
+
+    private readonly ConcurrentDictionary<long, AccountState> _known = new();
+    private readonly List<Change> _staged = [];
+    private int _unitStart;
+
+    public bool TryGet(long accountId, out AccountState state) => _known.TryGetValue(accountId, out state);
+
+    /// <summary>Writer thread: the balance moves by <paramref name="deltaNano"/> once this commits.</summary>
+    public void StageDelta(long accountId, long deltaNano) => _staged.Add(new(accountId, ChangeKind.Delta, deltaNano, default, false));
+
+    /// <summary>Writer thread: the account is exactly this once this commits (read inside the same transaction).</summary>
+    public void StageSet(long accountId, AccountState state) => _staged.Add(new(accountId, ChangeKind.Set, 0, state, false));
+
+    /// <summary>Writer thread: IP recording switches once this commits.</summary>
+    public void StageRecordIp(long accountId, bool recordIp) => _staged.Add(new(accountId, ChangeKind.RecordIp, 0, default, recordIp));
+
+    internal void BeginUnit() => _unitStart = _staged.Count;
+
+    internal void RollbackUnit() => _staged.RemoveRange(_unitStart, _staged.Count - _unitStart);
+
+    internal void Discard() => _staged.Clear();
+
+    internal void Apply()
+    {
+        foreach (var change in _staged)
+        {
+            if (change.Kind == ChangeKind.Set)
+            {
+                _known[change.AccountId] = change.State;
+                continue;
+            }
+            // Not loaded yet: its first load will read the committed value, this change included.
+            if (!_known.TryGetValue(change.AccountId, out var current))
+                continue;
+            _known[change.AccountId] = change.Kind == ChangeKind.Delta
+                ? current with { BalanceNano = current.BalanceNano + change.Delta }
+                : current with { RecordIp = change.RecordIp };
+        }
+        _staged.Clear();
+    }
+}
