@@ -28,10 +28,12 @@ internal sealed record LogDto(
     string? Message,
     LogDetails? Details)
 {
-    public static LogDto From(LogRecord r) => new(
+    public static LogDto From(LogRecord r) => From(r, LogDetails.FromJson(r.Details));
+
+    public static LogDto From(LogRecord r, LogDetails? details) => new(
         r.Id, r.RequestId, FormatTime(r.TimeMs), r.Type, r.AccountId, r.TokenName, r.Grp, r.Model, r.Path, r.Status,
         r.Stream, r.DurationMs, r.FirstTokenMs, r.InputTokens, r.OutputTokens, r.CachedTokens, r.CacheWriteTokens,
-        NanoUsd.ToUsd(r.SpendNano), r.Ip, r.Message, LogDetails.FromJson(r.Details));
+        NanoUsd.ToUsd(r.SpendNano), r.Ip, r.Message, details);
 
     public static string FormatTime(long unixMs) =>
         DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
