@@ -3,22 +3,24 @@ using Metering.Ledger;
 namespace Gateway.Api;
 
 /// <summary>
-/// Parses <c>details</c> JSON once per distinct text during an export: rows of one model and group
-/// carry the same few strings, and parsing dominated the cost of a row. Bounded, so memory stays flat.
+/// Turns each distinct <c>details</c> text into its exported form once: rows of one model and group
+/// carry the same few strings, and parsing and formatting them dominated the cost of a row. Bounded,
+/// so memory stays flat.
 /// </summary>
-internal sealed class LogDetailsCache
+internal sealed class LogDetailsCache<T>(Func<LogDetails?, T> format)
 {
     private const int MaxEntries = 4096;
-    private readonly Dictionary<string, LogDetails?> _parsed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, T> _formatted = new(StringComparer.Ordinal);
+    private readonly T _none = format(null);
 
-    public LogDetails? Parse(string? json)
+    public T Get(string? json)
     {
         if (string.IsNullOrEmpty(json))
-            return null;
-        if (_parsed.TryGetValue(json, out var details))
-            return details;
-        if (_parsed.Count >= MaxEntries)
-            _parsed.Clear();
-        return _parsed[json] = LogDetails.FromJson(json);
+            return _none;
+        if (_formatted.TryGetValue(json, out var value))
+            return value;
+        if (_formatted.Count >= MaxEntries)
+            _formatted.Clear();
+        return _formatted[json] = format(LogDetails.FromJson(json));
     }
 }

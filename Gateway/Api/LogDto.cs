@@ -28,12 +28,10 @@ internal sealed record LogDto(
     string? Message,
     LogDetails? Details)
 {
-    public static LogDto From(LogRecord r) => From(r, LogDetails.FromJson(r.Details));
-
-    public static LogDto From(LogRecord r, LogDetails? details) => new(
+    public static LogDto From(LogRecord r) => new(
         r.Id, r.RequestId, FormatTime(r.TimeMs), r.Type, r.AccountId, r.TokenName, r.Grp, r.Model, r.Path, r.Status,
         r.Stream, r.DurationMs, r.FirstTokenMs, r.InputTokens, r.OutputTokens, r.CachedTokens, r.CacheWriteTokens,
-        NanoUsd.ToUsd(r.SpendNano), r.Ip, r.Message, details);
+        NanoUsd.ToUsd(r.SpendNano), r.Ip, r.Message, LogDetails.FromJson(r.Details));
 
     public static string FormatTime(long unixMs) =>
         DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

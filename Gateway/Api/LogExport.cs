@@ -44,25 +44,26 @@ internal static class LogExport
         context.Response.ContentType = csv ? CsvContentType : NdjsonContentType;
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"logs.{(csv ? "csv" : "ndjson")}\"";
         var body = context.Response.BodyWriter;
-        var details = new LogDetailsCache();
         var text = new StringBuilder(FlushBytes + 4096);
         var encoder = Encoding.UTF8.GetEncoder();
+        var serializer = options.Value.SerializerOptions;
         // Same escaping as the /logs answers, so a line equals the item there.
-        await using var json = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = options.Value.SerializerOptions.Encoder });
+        await using var json = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = serializer.Encoder, SkipValidation = true });
+        var csvDetails = new LogDetailsCache<string>(LogCsv.DetailsFields);
+        var jsonDetails = new LogDetailsCache<byte[]>(d => LogNdjson.DetailsJson(d, serializer));
         if (csv)
             LogCsv.AppendHeader(text);
         await foreach (var row in logs.ExportAsync(query!, context.RequestAborted))
         {
-            var dto = LogDto.From(row, details.Parse(row.Details));
             if (csv)
             {
-                LogCsv.AppendRow(text, dto);
+                LogCsv.AppendRow(text, row, csvDetails.Get(row.Details));
                 if (text.Length >= FlushBytes)
                     Encode(text, encoder, body);
             }
             else
             {
-                JsonSerializer.Serialize(json, dto, options.Value.SerializerOptions);
+                LogNdjson.Write(json, row, jsonDetails.Get(row.Details));
                 json.Flush();
                 json.Reset();
                 body.Write("\n"u8);

@@ -68,6 +68,10 @@ public static class Migrations
         CREATE INDEX logs_model_time ON logs(model, time_ms);
         CREATE TABLE log_rollup_state (id INTEGER PRIMARY KEY CHECK (id = 1), last_id INTEGER NOT NULL);
         INSERT INTO log_rollup_state (id, last_id) VALUES (1, 0);
+        CREATE TABLE log_rollup_group_hour (bucket_ms INTEGER NOT NULL, type TEXT NOT NULL, grp TEXT NOT NULL, {RollupMeasuresV2},
+            PRIMARY KEY (bucket_ms, type, grp)) WITHOUT ROWID;
+        CREATE TABLE log_rollup_group_day (bucket_ms INTEGER NOT NULL, type TEXT NOT NULL, grp TEXT NOT NULL, {RollupMeasuresV2},
+            PRIMARY KEY (bucket_ms, type, grp)) WITHOUT ROWID;
         CREATE TABLE log_rollup_model_hour (bucket_ms INTEGER NOT NULL, type TEXT NOT NULL, grp TEXT NOT NULL, model TEXT NOT NULL, {RollupMeasuresV2},
             PRIMARY KEY (bucket_ms, type, grp, model)) WITHOUT ROWID;
         CREATE TABLE log_rollup_model_day (bucket_ms INTEGER NOT NULL, type TEXT NOT NULL, grp TEXT NOT NULL, model TEXT NOT NULL, {RollupMeasuresV2},

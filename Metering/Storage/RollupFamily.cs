@@ -10,7 +10,10 @@ internal sealed record RollupFamily(string Name, string[] Dimensions, bool HasHo
     public const long HourMs = 3_600_000;
     public const long DayMs = 86_400_000;
 
-    /// <summary>Per model: the operator's broad questions (everything, a type, a group, a model).</summary>
+    /// <summary>Per type and group: a few rows an hour, for unfiltered totals and <c>group_by=hour</c>.</summary>
+    public static readonly RollupFamily ByGroup = new("group", ["type", "grp"], HasHours: true);
+
+    /// <summary>Per model: the operator's broad questions (a model, a model in a group).</summary>
     public static readonly RollupFamily ByModel = new("model", ["type", "grp", "model"], HasHours: true);
 
     /// <summary>Per key: an account's or a key's rows (the key holder's view, <c>group_by=token_name</c>).</summary>
@@ -23,7 +26,7 @@ internal sealed record RollupFamily(string Name, string[] Dimensions, bool HasHo
     public static readonly RollupFamily ByKeyAndModel = new("key_model", ["type", "account_id", "token_name", "grp", "model"], HasHours: false);
 
     /// <summary>Smallest first: a read uses the first family that holds every column it needs.</summary>
-    public static readonly RollupFamily[] All = [ByModel, ByKey, ByKeyAndModel];
+    public static readonly RollupFamily[] All = [ByGroup, ByModel, ByKey, ByKeyAndModel];
 
     public long FinestGrainMs => HasHours ? HourMs : DayMs;
 
