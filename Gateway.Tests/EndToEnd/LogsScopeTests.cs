@@ -12,10 +12,7 @@ public class LogsScopeTests
     public async Task List_ApiKey_OnlyOwnAccountIncludingItsSystemRows()
     {
         await using var host = await GatewayHost.StartAsync();
-        var mine = await host.CreateAccountAsync(1m, "mine");
-        var theirs = await host.CreateAccountAsync(1m, "theirs");
-        var key = await host.CreateKeyAsync(mine);
-        await host.CreateKeyAsync(theirs);
+        var (mine, theirs, key) = await TwoAccountsAsync(host);
         await host.SeedAsync([Row(T0, account: mine), Row(T0, account: theirs), Row(T0, account: theirs)]);
 
         var (_, own) = await host.GetJsonAsync("/logs", key);
@@ -32,9 +29,7 @@ public class LogsScopeTests
     public async Task Get_RowOfAnotherAccount_404ForKeyHolderAnd200ForOperator()
     {
         await using var host = await GatewayHost.StartAsync();
-        var mine = await host.CreateAccountAsync(1m, "mine");
-        var theirs = await host.CreateAccountAsync(1m, "theirs");
-        var key = await host.CreateKeyAsync(mine);
+        var (mine, theirs, key) = await TwoAccountsAsync(host);
         await host.SeedAsync([Row(T0, account: theirs, message: "theirs"), Row(T0 + 1, account: mine, message: "mine")]);
         var (_, all) = await host.GetJsonAsync("/logs?type=consume");
         var ids = all.GetProperty("items").EnumerateArray().ToDictionary(r => r.GetProperty("message").GetString()!, r => r.GetProperty("id").GetInt64());
@@ -51,9 +46,7 @@ public class LogsScopeTests
     public async Task ListStatsExport_ApiKeyAskingForAnotherAccount_NoRows()
     {
         await using var host = await GatewayHost.StartAsync();
-        var mine = await host.CreateAccountAsync(1m, "mine");
-        var theirs = await host.CreateAccountAsync(1m, "theirs");
-        var key = await host.CreateKeyAsync(mine);
+        var (mine, theirs, key) = await TwoAccountsAsync(host);
         await host.SeedAsync([Row(T0, account: theirs, spendNano: 7), Row(T0, account: mine, spendNano: 5)]);
 
         var (_, list) = await host.GetJsonAsync($"/logs?account_id={theirs}", key);
@@ -92,5 +85,15 @@ public class LogsScopeTests
         await host.Admin.DeleteAsync($"/admin/keys/{keys[0].GetProperty("id").GetInt64()}");
 
         (await host.GetJsonAsync("/logs", key)).Status.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    /// <summary>Two accounts with a key each (four system rows); the key of the first is returned.</summary>
+    private static async Task<(long Mine, long Theirs, string Key)> TwoAccountsAsync(GatewayHost host)
+    {
+        var mine = await host.CreateAccountAsync(1m, "mine");
+        var theirs = await host.CreateAccountAsync(1m, "theirs");
+        var key = await host.CreateKeyAsync(mine);
+        await host.CreateKeyAsync(theirs);
+        return (mine, theirs, key);
     }
 }

@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Text;
+using Metering.Ledger;
+using Metering.Pricing;
 
 namespace Gateway.Api;
 
 /// <summary>
 /// Log rows as RFC 4180 CSV: a header row, CRLF line ends, fields quoted when they hold a comma, a
-/// quote or a line break, quotes doubled. The billing details are flattened into columns.
+/// quote or a line break, quotes doubled. Values as in <see cref="LogDto"/>; the billing details are
+/// flattened into columns.
 /// </summary>
 internal static class LogCsv
 {
@@ -17,45 +20,45 @@ internal static class LogCsv
         "input_price_per_1m", "output_price_per_1m", "usage_source", "completed",
     ];
 
-    public static void AppendHeader(StringBuilder line) => AppendLine(line, Header);
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static void AppendRow(StringBuilder line, LogDto r)
+    public static void AppendHeader(StringBuilder line)
     {
-        var d = r.Details;
-        AppendLine(line,
-        [
-            N(r.Id), r.RequestId, r.Time, r.Type, N(r.AccountId), r.TokenName, r.Group, r.Model, r.Path, N(r.Status),
-            r.Stream ? "true" : "false", N(r.DurationMs), N(r.FirstTokenMs), N(r.InputTokens), N(r.OutputTokens),
-            N(r.CachedTokens), N(r.CacheWriteTokens), N(r.Spend), r.Ip, r.Message, N(d?.ModelRatio), N(d?.CompletionRatio),
-            N(d?.CacheRatio), N(d?.CacheWriteRatio), N(d?.GroupRatio), N(d?.Price), N(d?.InputPricePer1M),
-            N(d?.OutputPricePer1M), d?.UsageSource, d?.Completed is { } completed ? (completed ? "true" : "false") : null,
-        ]);
+        foreach (var name in Header)
+            line.Append(name).Append(name == Header[^1] ? "\r\n" : ",");
     }
 
-    private static void AppendLine(StringBuilder line, IReadOnlyList<string?> fields)
+    /// <summary>The details columns of a row, formatted once per distinct details (see <see cref="LogDetailsCache{T}"/>).</summary>
+    public static string DetailsFields(LogDetails? d)
     {
-        for (var i = 0; i < fields.Count; i++)
-        {
-            if (i > 0)
-                line.Append(',');
-            AppendField(line, fields[i]);
-        }
-        line.Append("\r\n");
+        var line = new StringBuilder();
+        decimal?[] numbers = [d?.ModelRatio, d?.CompletionRatio, d?.CacheRatio, d?.CacheWriteRatio, d?.GroupRatio, d?.Price, d?.InputPricePer1M, d?.OutputPricePer1M];
+        foreach (var number in numbers)
+            line.Append(Invariant, $"{number},");
+        Field(line, d?.UsageSource).Append(',');
+        return line.Append(d?.Completed switch { true => "true", false => "false", null => "" }).ToString();
     }
 
-    private static void AppendField(StringBuilder line, string? value)
+    public static void AppendRow(StringBuilder line, LogRecord r, string detailsFields)
+    {
+        line.Append(Invariant, $"{r.Id},");
+        Field(line, r.RequestId).Append(Invariant, $",{DateTimeOffset.FromUnixTimeMilliseconds(r.TimeMs).UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'},");
+        Field(line, r.Type).Append(Invariant, $",{r.AccountId},");
+        Field(line, r.TokenName).Append(',');
+        Field(line, r.Grp).Append(',');
+        Field(line, r.Model).Append(',');
+        Field(line, r.Path).Append(Invariant, $",{r.Status},{(r.Stream ? "true" : "false")},{r.DurationMs},{r.FirstTokenMs},");
+        line.Append(Invariant, $"{r.InputTokens},{r.OutputTokens},{r.CachedTokens},{r.CacheWriteTokens},{NanoUsd.ToUsd(r.SpendNano)},");
+        Field(line, r.Ip).Append(',');
+        Field(line, r.Message).Append(',').Append(detailsFields).Append("\r\n");
+    }
+
+    private static StringBuilder Field(StringBuilder line, string? value)
     {
         if (string.IsNullOrEmpty(value))
-            return;
+            return line;
         if (value.AsSpan().IndexOfAny(",\"\r\n") < 0)
-        {
-            line.Append(value);
-            return;
-        }
-        line.Append('"').Append(value.Replace("\"", "\"\"")).Append('"');
+            return line.Append(value);
+        return line.Append('"').Append(value.Replace("\"", "\"\"")).Append('"');
     }
-
-    private static string? N<T>(T? value) where T : struct, IFormattable => value?.ToString(null, CultureInfo.InvariantCulture);
-
-    private static string N<T>(T value) where T : struct, IFormattable => value.ToString(null, CultureInfo.InvariantCulture);
 }

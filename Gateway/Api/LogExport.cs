@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using Metering.Storage;
@@ -8,18 +10,18 @@ namespace Gateway.Api;
 
 /// <summary>
 /// <c>GET /logs/export?format=csv|ndjson</c>: the filtered rows, newest first, streamed as they are read.
-/// Rows are formatted into a small buffer that is flushed to the response whenever it fills, so
-/// memory stays flat however many rows leave.
+/// Rows are written into the response pipe and flushed whenever 32 KiB have gathered, so memory stays
+/// flat however many rows leave.
 /// </summary>
 internal static class LogExport
 {
     public const string CsvContentType = "text/csv; charset=utf-8";
     public const string NdjsonContentType = "application/x-ndjson";
 
-    // Characters formatted before they are written out; big enough to amortise a flush, small enough to stay flat.
-    private const int FlushChars = 32 * 1024;
+    // Bytes (or CSV characters) gathered before they are sent; big enough to amortise a flush, small enough to stay flat.
+    private const int FlushBytes = 32 * 1024;
 
-    public static async Task ExportAsync(HttpContext context, LogStore logs, IOptions<JsonOptions> json,
+    public static async Task ExportAsync(HttpContext context, LogStore logs, IOptions<JsonOptions> options,
         [AsParameters] LogFilterParameters filters, string? format)
     {
         if (await CallerScope.ResolveAsync(context) is not { } scope)
@@ -41,32 +43,44 @@ internal static class LogExport
 
         context.Response.ContentType = csv ? CsvContentType : NdjsonContentType;
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"logs.{(csv ? "csv" : "ndjson")}\"";
-        var text = new StringBuilder(FlushChars + 4096);
+        var body = context.Response.BodyWriter;
+        var text = new StringBuilder(FlushBytes + 4096);
+        var encoder = Encoding.UTF8.GetEncoder();
+        var serializer = options.Value.SerializerOptions;
+        // Same escaping as the /logs answers, so a line equals the item there.
+        await using var json = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = serializer.Encoder, SkipValidation = true });
+        var csvDetails = new LogDetailsCache<string>(LogCsv.DetailsFields);
+        var jsonDetails = new LogDetailsCache<byte[]>(d => LogNdjson.DetailsJson(d, serializer));
         if (csv)
             LogCsv.AppendHeader(text);
-        var options = json.Value.SerializerOptions;
         await foreach (var row in logs.ExportAsync(query!, context.RequestAborted))
         {
-            var dto = LogDto.From(row);
             if (csv)
-                LogCsv.AppendRow(text, dto);
+            {
+                LogCsv.AppendRow(text, row, csvDetails.Get(row.Details));
+                if (text.Length >= FlushBytes)
+                    Encode(text, encoder, body);
+            }
             else
-                text.Append(JsonSerializer.Serialize(dto, options)).Append('\n');
-            if (text.Length >= FlushChars)
-                await FlushAsync(context, text);
+            {
+                LogNdjson.Write(json, row, jsonDetails.Get(row.Details));
+                json.Flush();
+                json.Reset();
+                body.Write("\n"u8);
+            }
+            if (body.UnflushedBytes >= FlushBytes)
+                await body.FlushAsync(context.RequestAborted);
         }
-        await FlushAsync(context, text);
+        Encode(text, encoder, body);
+        encoder.Convert(ReadOnlySpan<char>.Empty, body, flush: true, out _, out _);
+        await body.FlushAsync(context.RequestAborted);
     }
 
-    private static async Task FlushAsync(HttpContext context, StringBuilder text)
+    private static void Encode(StringBuilder text, Encoder encoder, PipeWriter body)
     {
-        var writer = context.Response.BodyWriter;
-        // One encoder across the chunks: a surrogate pair may straddle two of them.
-        var encoder = Encoding.UTF8.GetEncoder();
+        // One encoder across chunks and flushes: a surrogate pair may straddle two of them.
         foreach (var chunk in text.GetChunks())
-            encoder.Convert(chunk.Span, writer, flush: false, out _, out _);
-        encoder.Convert(ReadOnlySpan<char>.Empty, writer, flush: true, out _, out _);
+            encoder.Convert(chunk.Span, body, flush: false, out _, out _);
         text.Clear();
-        await writer.FlushAsync(context.RequestAborted);
     }
 }

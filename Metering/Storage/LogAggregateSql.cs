@@ -52,11 +52,14 @@ internal static class LogAggregateSql
     private static string KeyExpression(LogGrouping grouping, LogSource source)
     {
         var time = source.Kind == LogSourceKind.Rollup ? "bucket_ms" : "time_ms";
+        // On the log, "+column": SQLite would otherwise walk that column's whole index to skip the
+        // GROUP BY sort, ignoring the narrow time or id range the WHERE clause allows.
+        var column = source.Kind == LogSourceKind.Rollup ? "" : "+";
         return grouping switch
         {
-            LogGrouping.Model => "model",
-            LogGrouping.TokenName => "token_name",
-            LogGrouping.Group => "grp",
+            LogGrouping.Model => column + "model",
+            LogGrouping.TokenName => column + "token_name",
+            LogGrouping.Group => column + "grp",
             LogGrouping.Hour when source.GrainMs == RollupFamily.HourMs => time,
             LogGrouping.Hour => $"{time} / {RollupFamily.HourMs} * {RollupFamily.HourMs}",
             LogGrouping.Day when source.GrainMs == RollupFamily.DayMs => time,
@@ -65,39 +68,25 @@ internal static class LogAggregateSql
         };
     }
 
-    private static IEnumerable<string> ArmColumns(LogMeasures measures, bool rollup)
-    {
-        yield return rollup ? "SUM(requests) AS n" : "COUNT(*) AS n";
-        if (measures == LogMeasures.Count)
-            yield break;
-        yield return "SUM(spend_nano) AS spend";
-        yield return "SUM(input_tokens) AS tin";
-        yield return "SUM(output_tokens) AS tout";
-        if (measures != LogMeasures.Latency)
-            yield break;
-        yield return rollup ? "MIN(duration_min) AS dmin" : "MIN(duration_ms) AS dmin";
-        yield return rollup ? "MAX(duration_max) AS dmax" : "MAX(duration_ms) AS dmax";
-        yield return rollup ? "MIN(first_token_min) AS fmin" : "MIN(first_token_ms) AS fmin";
-        yield return rollup ? "MAX(first_token_max) AS fmax" : "MAX(first_token_ms) AS fmax";
-        foreach (var (name, test) in RollupBuilder.HistogramColumns())
-            yield return rollup ? $"SUM({name}) AS {name}" : $"COUNT(*) FILTER (WHERE {test}) AS {name}";
-    }
+    /// <summary>A measured column: its alias, how a rollup arm and a raw arm compute it, and how arms merge.</summary>
+    private sealed record Measure(string Alias, string FromRollup, string FromRaw, string Merge, LogMeasures Needs);
 
-    private static IEnumerable<string> MergeColumns(LogMeasures measures)
-    {
-        yield return "SUM(n)";
-        if (measures == LogMeasures.Count)
-            yield break;
-        yield return "SUM(spend)";
-        yield return "SUM(tin)";
-        yield return "SUM(tout)";
-        if (measures != LogMeasures.Latency)
-            yield break;
-        yield return "MIN(dmin)";
-        yield return "MAX(dmax)";
-        yield return "MIN(fmin)";
-        yield return "MAX(fmax)";
-        foreach (var (name, _) in RollupBuilder.HistogramColumns())
-            yield return $"SUM({name})";
-    }
+    private static readonly Measure[] All =
+    [
+        new("n", "SUM(requests)", "COUNT(*)", "SUM", LogMeasures.Count),
+        new("spend", "SUM(spend_nano)", "SUM(spend_nano)", "SUM", LogMeasures.Totals),
+        new("tin", "SUM(input_tokens)", "SUM(input_tokens)", "SUM", LogMeasures.Totals),
+        new("tout", "SUM(output_tokens)", "SUM(output_tokens)", "SUM", LogMeasures.Totals),
+        new("dmin", "MIN(duration_min)", "MIN(duration_ms)", "MIN", LogMeasures.Latency),
+        new("dmax", "MAX(duration_max)", "MAX(duration_ms)", "MAX", LogMeasures.Latency),
+        new("fmin", "MIN(first_token_min)", "MIN(first_token_ms)", "MIN", LogMeasures.Latency),
+        new("fmax", "MAX(first_token_max)", "MAX(first_token_ms)", "MAX", LogMeasures.Latency),
+        .. RollupBuilder.HistogramColumns().Select(c => new Measure(c.Name, $"SUM({c.Name})", $"COUNT(*) FILTER (WHERE {c.Test})", "SUM", LogMeasures.Latency)),
+    ];
+
+    private static IEnumerable<string> ArmColumns(LogMeasures measures, bool rollup) =>
+        All.Where(m => m.Needs <= measures).Select(m => $"{(rollup ? m.FromRollup : m.FromRaw)} AS {m.Alias}");
+
+    private static IEnumerable<string> MergeColumns(LogMeasures measures) =>
+        All.Where(m => m.Needs <= measures).Select(m => $"{m.Merge}({m.Alias})");
 }

@@ -30,10 +30,10 @@ internal static class LogAggregates
     {
         var start = query.StartMs ?? LogSpanPlan.Beginning;
         var end = query.EndMs ?? LogSpanPlan.Forever;
-        var family = RollupFamily.For(LogFilterSql.Columns(query).Concat(GroupColumn(grouping)));
+        var family = RollupFamily.For(LogFilterSql.Columns(query).Concat(GroupColumn(grouping)), needsHours: grouping == LogGrouping.Hour);
         var sources = end <= start ? []
             : family is null ? [new LogSource(LogSourceKind.Raw, start, end)]
-            : LogSpanPlan.Plan(start, end, useDays: grouping != LogGrouping.Hour);
+            : LogSpanPlan.Plan(start, end, hours: family.HasHours, days: grouping != LogGrouping.Hour);
         if (sources.Count == 0)
             return grouping == LogGrouping.None ? [Empty] : [];
 

@@ -17,7 +17,8 @@ internal sealed record LogSource(LogSourceKind Kind, long StartMs, long EndMs, l
 
 /// <summary>
 /// Splits [start, end) into whole days and whole hours (from the rollups, plus the rows not yet rolled
-/// up) and the partial hours at either edge (from the log). Every row of the range is counted once.
+/// up) and the partial hours (or days, for a family without hours) at either edge (from the log).
+/// Every row of the range is counted once.
 /// </summary>
 internal static class LogSpanPlan
 {
@@ -25,31 +26,34 @@ internal static class LogSpanPlan
     public const long Beginning = 0;
     public const long Forever = 253_402_300_800_000;
 
-    public static IReadOnlyList<LogSource> Plan(long start, long end, bool useDays)
+    /// <param name="hours">Whether hourly rollups exist (and may be used).</param>
+    /// <param name="days">Whether daily rollups exist and may be used (not when grouping by hour).</param>
+    public static IReadOnlyList<LogSource> Plan(long start, long end, bool hours, bool days)
     {
+        var grain = hours ? RollupFamily.HourMs : RollupFamily.DayMs;
+        var first = Ceiling(start, grain);
+        var last = Floor(end, grain);
+        if (first >= last || (!hours && !days))
+            return [new LogSource(LogSourceKind.Raw, start, end)];
         var sources = new List<LogSource>();
-        var firstHour = Ceiling(start, RollupFamily.HourMs);
-        var lastHour = Floor(end, RollupFamily.HourMs);
-        if (firstHour >= lastHour)
-        {
-            sources.Add(new LogSource(LogSourceKind.Raw, start, end));
-            return sources;
-        }
-        var firstDay = Ceiling(firstHour, RollupFamily.DayMs);
-        var lastDay = Floor(lastHour, RollupFamily.DayMs);
-        if (useDays && firstDay < lastDay)
+        var firstDay = Ceiling(first, RollupFamily.DayMs);
+        var lastDay = Floor(last, RollupFamily.DayMs);
+        if (days && firstDay < lastDay)
         {
             sources.Add(new LogSource(LogSourceKind.Rollup, firstDay, lastDay, RollupFamily.DayMs));
-            sources.Add(new LogSource(LogSourceKind.Rollup, firstHour, firstDay, RollupFamily.HourMs));
-            sources.Add(new LogSource(LogSourceKind.Rollup, lastDay, lastHour, RollupFamily.HourMs));
+            if (hours)
+            {
+                sources.Add(new LogSource(LogSourceKind.Rollup, first, firstDay, RollupFamily.HourMs));
+                sources.Add(new LogSource(LogSourceKind.Rollup, lastDay, last, RollupFamily.HourMs));
+            }
         }
         else
         {
-            sources.Add(new LogSource(LogSourceKind.Rollup, firstHour, lastHour, RollupFamily.HourMs));
+            sources.Add(new LogSource(LogSourceKind.Rollup, first, last, grain));
         }
-        sources.Add(new LogSource(LogSourceKind.Fresh, firstHour, lastHour));
-        sources.Add(new LogSource(LogSourceKind.Raw, start, firstHour));
-        sources.Add(new LogSource(LogSourceKind.Raw, lastHour, end));
+        sources.Add(new LogSource(LogSourceKind.Fresh, first, last));
+        sources.Add(new LogSource(LogSourceKind.Raw, start, first));
+        sources.Add(new LogSource(LogSourceKind.Raw, last, end));
         return sources.Where(s => s.StartMs < s.EndMs).ToList();
     }
 

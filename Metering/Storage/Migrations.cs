@@ -58,8 +58,8 @@ public static class Migrations
         CREATE INDEX logs_account_time ON logs(account_id, time_ms);
         """,
         // 2: the query API. Composite (filter, time) indexes serve "newest first" pages under any one
-        // filter; hourly and daily rollups (filled by RollupBuilder from rows up to last_id) serve
-        // totals, stats and group_by. Latency columns d00..d23 / f00..f23 count rows per
+        // filter; hourly and daily rollups (filled by RollupBuilder from rows up to last_id, see
+        // RollupFamily) serve totals, stats and group_by. Latency columns d00..d23 / f00..f23 count rows per
         // LatencyHistogram bucket.
         $"""
         CREATE INDEX logs_type_time ON logs(type, time_ms);
@@ -68,6 +68,10 @@ public static class Migrations
         CREATE INDEX logs_model_time ON logs(model, time_ms);
         CREATE TABLE log_rollup_state (id INTEGER PRIMARY KEY CHECK (id = 1), last_id INTEGER NOT NULL);
         INSERT INTO log_rollup_state (id, last_id) VALUES (1, 0);
+        CREATE TABLE log_rollup_group_hour (bucket_ms INTEGER NOT NULL, type TEXT NOT NULL, grp TEXT NOT NULL, {RollupMeasuresV2},
+            PRIMARY KEY (bucket_ms, type, grp)) WITHOUT ROWID;
+        CREATE TABLE log_rollup_group_day (bucket_ms INTEGER NOT NULL, type TEXT NOT NULL, grp TEXT NOT NULL, {RollupMeasuresV2},
+            PRIMARY KEY (bucket_ms, type, grp)) WITHOUT ROWID;
         CREATE TABLE log_rollup_model_hour (bucket_ms INTEGER NOT NULL, type TEXT NOT NULL, grp TEXT NOT NULL, model TEXT NOT NULL, {RollupMeasuresV2},
             PRIMARY KEY (bucket_ms, type, grp, model)) WITHOUT ROWID;
         CREATE TABLE log_rollup_model_day (bucket_ms INTEGER NOT NULL, type TEXT NOT NULL, grp TEXT NOT NULL, model TEXT NOT NULL, {RollupMeasuresV2},
@@ -78,6 +82,11 @@ public static class Migrations
         CREATE TABLE log_rollup_key_day (bucket_ms INTEGER NOT NULL, type TEXT NOT NULL, account_id INTEGER NOT NULL, token_name TEXT NOT NULL, grp TEXT NOT NULL, {RollupMeasuresV2},
             PRIMARY KEY (bucket_ms, type, account_id, token_name, grp)) WITHOUT ROWID;
         CREATE INDEX log_rollup_key_day_account ON log_rollup_key_day(account_id, bucket_ms);
+        CREATE INDEX log_rollup_key_hour_token ON log_rollup_key_hour(token_name, bucket_ms);
+        CREATE INDEX log_rollup_key_day_token ON log_rollup_key_day(token_name, bucket_ms);
+        CREATE TABLE log_rollup_key_model_day (bucket_ms INTEGER NOT NULL, type TEXT NOT NULL, account_id INTEGER NOT NULL, token_name TEXT NOT NULL, grp TEXT NOT NULL, model TEXT NOT NULL, {RollupMeasuresV2},
+            PRIMARY KEY (bucket_ms, type, account_id, token_name, grp, model)) WITHOUT ROWID;
+        CREATE INDEX log_rollup_key_model_day_account ON log_rollup_key_model_day(account_id, bucket_ms);
         """,
     ];
 

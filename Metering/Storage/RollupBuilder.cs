@@ -23,13 +23,14 @@ public static class RollupBuilder
             return 0;
         foreach (var family in RollupFamily.All)
         {
-            // The batch is aggregated once per hour into a scratch table; hours and days are merged from it.
+            // The batch is aggregated once, at the family's finest grain, into a scratch table; every
+            // grain is merged from it.
             var scratch = $"temp.rollup_batch_{family.Name}";
-            connection.Execute($"CREATE TEMP TABLE IF NOT EXISTS rollup_batch_{family.Name} AS SELECT * FROM {family.Table(RollupFamily.HourMs)} WHERE 0", transaction: transaction);
+            connection.Execute($"CREATE TEMP TABLE IF NOT EXISTS rollup_batch_{family.Name} AS SELECT * FROM {family.Table(family.FinestGrainMs)} WHERE 0", transaction: transaction);
             connection.Execute($"DELETE FROM {scratch}", transaction: transaction);
             connection.Execute(AggregateSql(family, scratch), new { from, to }, transaction);
-            connection.Execute(MergeSql(family, scratch, RollupFamily.HourMs), transaction: transaction);
-            connection.Execute(MergeSql(family, scratch, RollupFamily.DayMs), transaction: transaction);
+            foreach (var grain in family.Grains)
+                connection.Execute(MergeSql(family, scratch, grain), transaction: transaction);
         }
         connection.Execute("UPDATE log_rollup_state SET last_id = @to", new { to }, transaction);
         return to - from;
@@ -56,7 +57,7 @@ public static class RollupBuilder
         var histogram = string.Join(", ", HistogramColumns().Select(c => $"COUNT(*) FILTER (WHERE {c.Test})"));
         return $"""
             INSERT INTO {scratch} ({Columns(family)})
-            SELECT time_ms / {RollupFamily.HourMs} * {RollupFamily.HourMs}, {dims}, COUNT(*), SUM(spend_nano), SUM(input_tokens),
+            SELECT time_ms / {family.FinestGrainMs} * {family.FinestGrainMs}, {dims}, COUNT(*), SUM(spend_nano), SUM(input_tokens),
                 SUM(output_tokens), SUM(cached_tokens), SUM(cache_write_tokens),
                 MIN(duration_ms), MAX(duration_ms), MIN(first_token_ms), MAX(first_token_ms), {histogram}
             FROM logs WHERE id > @from AND id <= @to
@@ -68,8 +69,8 @@ public static class RollupBuilder
     {
         var dims = string.Join(", ", family.Dimensions);
         var sums = Additive.Concat(HistogramColumns().Select(c => c.Name)).ToList();
-        // The scratch rows are already one per hour and dimensions; only days need grouping again.
-        var select = grainMs == RollupFamily.HourMs
+        // The scratch rows are already one per bucket and dimensions at the finest grain; coarser ones group again.
+        var select = grainMs == family.FinestGrainMs
             ? $"SELECT {Columns(family)} FROM {scratch} WHERE true"
             : $"""
                 SELECT bucket_ms / {grainMs} * {grainMs}, {dims}, {string.Join(", ", sums.Take(Additive.Length).Select(c => $"SUM({c})"))},

@@ -1,31 +1,45 @@
 namespace Metering.Storage;
 
 /// <summary>
-/// A set of pre-aggregated tables over the same dimensions, one per time grain (hour, day). A read
-/// whose filters and grouping use only these dimensions is answered from them for whole hours and
-/// days, and from the log itself for the rest.
+/// A set of pre-aggregated tables over the same dimensions, one per time grain. A read whose filters
+/// and grouping use only these dimensions is answered from them for whole hours and days, and from
+/// the log itself for the rest.
 /// </summary>
-internal sealed record RollupFamily(string Name, string[] Dimensions)
+internal sealed record RollupFamily(string Name, string[] Dimensions, bool HasHours)
 {
     public const long HourMs = 3_600_000;
     public const long DayMs = 86_400_000;
 
-    /// <summary>Per model: the operator's broad questions (everything, a type, a group, a model).</summary>
-    public static readonly RollupFamily ByModel = new("model", ["type", "grp", "model"]);
+    /// <summary>Per type and group: a few rows an hour, for unfiltered totals and <c>group_by=hour</c>.</summary>
+    public static readonly RollupFamily ByGroup = new("group", ["type", "grp"], HasHours: true);
+
+    /// <summary>Per model: the operator's broad questions (a model, a model in a group).</summary>
+    public static readonly RollupFamily ByModel = new("model", ["type", "grp", "model"], HasHours: true);
 
     /// <summary>Per key: an account's or a key's rows (the key holder's view, <c>group_by=token_name</c>).</summary>
-    public static readonly RollupFamily ByKey = new("key", ["type", "account_id", "token_name", "grp"]);
+    public static readonly RollupFamily ByKey = new("key", ["type", "account_id", "token_name", "grp"], HasHours: true);
 
-    public static readonly RollupFamily[] All = [ByModel, ByKey];
+    /// <summary>
+    /// Every dimension, by day only (by hour it would be as big as the log): key holders' model questions
+    /// and any mix of filters. Partial days come from the log, which the filters narrow.
+    /// </summary>
+    public static readonly RollupFamily ByKeyAndModel = new("key_model", ["type", "account_id", "token_name", "grp", "model"], HasHours: false);
+
+    /// <summary>Smallest first: a read uses the first family that holds every column it needs.</summary>
+    public static readonly RollupFamily[] All = [ByGroup, ByModel, ByKey, ByKeyAndModel];
+
+    public long FinestGrainMs => HasHours ? HourMs : DayMs;
+
+    public long[] Grains => HasHours ? [HourMs, DayMs] : [DayMs];
 
     public string Table(long grainMs) => $"log_rollup_{Name}_{(grainMs == DayMs ? "day" : "hour")}";
 
     public bool Covers(IEnumerable<string> columns) => columns.All(Dimensions.Contains);
 
-    /// <summary>The smallest family holding every column asked for; null when none does.</summary>
-    public static RollupFamily? For(IEnumerable<string> columns)
+    /// <summary>The smallest family holding every column asked for (and hours, if asked); null when none does.</summary>
+    public static RollupFamily? For(IEnumerable<string> columns, bool needsHours)
     {
         var needed = columns.ToArray();
-        return All.FirstOrDefault(f => f.Covers(needed));
+        return All.FirstOrDefault(f => f.Covers(needed) && (f.HasHours || !needsHours));
     }
 }

@@ -33,6 +33,7 @@ internal static class QueryRunner
             new("list page 1, last 24 h", false, _ => $"/logs?start={now - 86_400}"),
             new("list page 1, key holder", true, _ => "/logs"),
             new("list page 1, key holder + model", true, i => $"/logs?model={Model(i)}"),
+            new("list page 1, key holder + type=error", true, _ => "/logs?type=error"),
             new("list page 1000, model", false, i => $"/logs?model={Model(i)}&page=1000"),
             new("list page 1000, no filter", false, _ => "/logs?page=1000"),
             new("list page 1000, key holder", true, _ => "/logs?page=1000"),

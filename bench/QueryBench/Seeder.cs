@@ -83,11 +83,12 @@ internal static class Seeder
     public static string Group(long key) => key % 3 == 0 ? "vip" : "default";
 
     // Row i of N sits at start + i/N of the span (ids follow time, as in a live log). r1..r3 are
-    // independent random numbers; key k belongs to account k % accounts + 1 and calls model
+    // independent random numbers, drawn once per row (MATERIALIZED: SQLite would otherwise draw again
+    // at every use of a column); key k belongs to account k % accounts + 1 and calls model
     // (7k + r % 4) % models nine times in ten, any model otherwise.
     private const string InsertSql = """
         WITH RECURSIVE n(i) AS (SELECT @first UNION ALL SELECT i + 1 FROM n WHERE i < @last),
-        r AS (SELECT i, abs(random()) AS r1, abs(random()) AS r2, abs(random()) AS r3, abs(random()) % @keys AS k FROM n),
+        r AS MATERIALIZED (SELECT i, abs(random()) AS r1, abs(random()) AS r2, abs(random()) AS r3, abs(random()) % @keys AS k FROM n),
         v AS (SELECT i, r1, r2, r3, k,
                      CASE WHEN r1 % 1000 < 969 THEN 'consume' WHEN r1 % 1000 < 999 THEN 'error' ELSE 'system' END AS type,
                      CASE WHEN r2 % 10 = 0 THEN r3 % @models ELSE (k * 7 + r2 % 4) % @models END AS m,

@@ -22,6 +22,8 @@ public class LogAggregatesTests
         ["account"] = new LogQuery { AccountId = 2 },
         ["scope and model"] = new LogQuery { ScopeAccountId = 2, Model = "m1" },
         ["scope and other account"] = new LogQuery { ScopeAccountId = 2, AccountId = 3 },
+        ["token and model"] = new LogQuery { TokenName = "k1", Model = "m3" },
+        ["scope, model, whole days"] = new LogQuery { ScopeAccountId = 1, Model = "m0", StartMs = T0 + Day, EndMs = T0 + 3 * Day },
         ["mid-hour to mid-day"] = new LogQuery { StartMs = T0 + Hour + 13 * 60_000, EndMs = T0 + 2 * Day + 5 * Hour + 7 },
         ["whole days"] = new LogQuery { StartMs = T0 + Day, EndMs = T0 + 2 * Day },
         ["inside one hour"] = new LogQuery { StartMs = T0 + 5 * Hour + 1, EndMs = T0 + 5 * Hour + 1_800_000 },

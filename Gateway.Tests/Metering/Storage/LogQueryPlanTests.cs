@@ -46,15 +46,18 @@ public class LogQueryPlanTests
         plan.Should().Contain($"USING INDEX {index}").And.NotContain("TEMP B-TREE").And.NotContain("SCAN logs");
     }
 
-    [Fact]
-    public async Task Aggregate_RollupPlan_ReadsRollupsByBucketAndFreshRowsById()
+    [Theory]
+    [InlineData(LogGrouping.None)]
+    [InlineData(LogGrouping.Model)]
+    [InlineData(LogGrouping.Day)]
+    public async Task Aggregate_RollupPlan_ReadsRollupsByBucketAndFreshRowsById(LogGrouping grouping)
     {
         await using var store = TempStore.Create();
         var query = new LogQuery { Model = "m", StartMs = LogRows.T0 + 1, EndMs = LogRows.T0 + 3 * LogRows.Day + 1 };
         var parameters = new DynamicParameters();
-        var sources = LogSpanPlan.Plan(query.StartMs!.Value, query.EndMs!.Value, useDays: true);
+        var sources = LogSpanPlan.Plan(query.StartMs!.Value, query.EndMs!.Value, hours: true, days: true);
 
-        var sql = LogAggregateSql.Build(query, LogGrouping.Day, LogMeasures.Latency, RollupFamily.ByModel, sources, parameters);
+        var sql = LogAggregateSql.Build(query, grouping, LogMeasures.Latency, RollupFamily.ByModel, sources, parameters);
         var plan = await PlanAsync(store, sql, parameters);
 
         plan.Should().Contain("SEARCH log_rollup_model_day USING PRIMARY KEY (bucket_ms>? AND bucket_ms<?)")
@@ -62,6 +65,23 @@ public class LogQueryPlanTests
             .And.Contain("SEARCH logs USING INTEGER PRIMARY KEY (rowid>?)")
             .And.Contain("SEARCH logs USING INDEX logs_model_time (model=? AND time_ms>? AND time_ms<?)")
             .And.NotContain("SCAN logs").And.NotContain("SCAN log_rollup_model");
+    }
+
+    [Fact]
+    public async Task Aggregate_KeyHolderByModel_ReadsTheDailyRollupByAccount()
+    {
+        await using var store = TempStore.Create();
+        var query = new LogQuery { ScopeAccountId = 7, StartMs = LogRows.T0 + 1, EndMs = LogRows.T0 + 30 * LogRows.Day + 1 };
+        var parameters = new DynamicParameters();
+        var sources = LogSpanPlan.Plan(query.StartMs!.Value, query.EndMs!.Value, hours: false, days: true);
+
+        var sql = LogAggregateSql.Build(query, LogGrouping.Model, LogMeasures.Latency, RollupFamily.ByKeyAndModel, sources, parameters);
+        var plan = await PlanAsync(store, sql, parameters);
+
+        plan.Should().Contain("SEARCH log_rollup_key_model_day USING INDEX log_rollup_key_model_day_account (account_id=? AND bucket_ms>? AND bucket_ms<?)")
+            .And.Contain("SEARCH logs USING INDEX logs_account_time (account_id=? AND time_ms>? AND time_ms<?)")
+            .And.Contain("SEARCH logs USING INTEGER PRIMARY KEY (rowid>?)")
+            .And.NotContain("SCAN logs");
     }
 
     private static LogQuery With(LogQuery query, string filter) => filter switch
