@@ -41,11 +41,12 @@ install_missing() {
     || { cat "$WORK/apt.log" >&2; exit 1; }
 }
 
-# A port nobody listens on (bash's /dev/tcp connect fails fast on a closed loopback port).
+# A port nobody listens on (bash's /dev/tcp connect fails fast on a closed loopback port). Below
+# Linux's ephemeral range (32768+), so an outgoing connection cannot take it before the server binds.
 free_port() {
   local port
   while true; do
-    port=$(( 20000 + RANDOM % 30000 ))
+    port=$(( 20000 + RANDOM % 12000 ))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }
