@@ -157,6 +157,8 @@ public class UsageLogsPageTests(BrowserFixture browser) : IClassFixture<BrowserF
         await Expect(ui.Page.Locator("#stat-rpm")).ToHaveTextAsync("2");
         await Expect(ui.Page.Locator("#chart")).ToBeVisibleAsync();
         await Expect(ui.Page.Locator("#chart-note")).ToBeHiddenAsync();
+        // The chart is drawn after the cards (its data is a second request): wait until it holds both models.
+        await ui.Page.WaitForFunctionAsync("() => window.Chart && Chart.getChart('chart')?.data.datasets.length === 3");
         var labels = await ui.Page.EvaluateAsync<string[]>("Chart.getChart('chart').data.datasets.map(d => d.label)");
         labels.Should().BeEquivalentTo(["test-model", "renamed-model", "Requests"]);
         var spend = await ui.Page.EvaluateAsync<double[]>(
