@@ -35,8 +35,9 @@ internal static class LogQueries
         return $"SELECT {Columns} FROM logs WHERE id IN (SELECT id FROM logs {Where(query, parameters)} {Newest} LIMIT @limit OFFSET @offset) {Newest}";
     }
 
+    /// <summary>Every matching row, newest first, in the layout of <see cref="LogRecordReader"/>.</summary>
     public static string Export(LogQuery query, DynamicParameters parameters) =>
-        $"SELECT {Columns} FROM logs {Where(query, parameters)} {Newest}";
+        $"SELECT {LogRecordReader.Columns} FROM logs {Where(query, parameters)} {Newest}";
 
     private static string Where(LogQuery query, DynamicParameters parameters)
     {

@@ -84,8 +84,12 @@ public sealed class LogStore(SqliteDatabase database, LedgerWriter writer)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var parameters = new DynamicParameters();
-        await foreach (var row in connection.QueryUnbufferedAsync<LogRecord>(LogQueries.Export(query, parameters), parameters)
-                           .WithCancellation(cancellationToken))
-            yield return row;
+        await using var reader = await connection.ExecuteReaderAsync(LogQueries.Export(query, parameters), parameters);
+        // SQLite reads are synchronous underneath; Read() spares an awaited task per row.
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return LogRecordReader.Read(reader);
+        }
     }
 }
