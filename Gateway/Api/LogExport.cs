@@ -23,8 +23,9 @@ internal static class LogExport
     // Bytes (or CSV characters) gathered before they are sent; big enough to amortise a flush, small enough to stay flat.
     private const int FlushBytes = 32 * 1024;
 
-    // Rows read ahead of the formatting at most.
-    private const int ReadAheadRows = 4096;
+    // Rows read ahead of the formatting at most: chunks of 256, 16 chunks.
+    private const int ChunkRows = 256;
+    private const int ReadAheadChunks = 16;
 
     public static async Task ExportAsync(HttpContext context, LogStore logs, IOptions<JsonOptions> options,
         [AsParameters] LogFilterParameters filters, string? format)
@@ -62,7 +63,8 @@ internal static class LogExport
         var rows = ReadAhead(logs.ExportAsync(query!, done.Token), done.Token, out var reading);
         try
         {
-            await foreach (var row in rows.ReadAllAsync(done.Token))
+            await foreach (var chunk in rows.ReadAllAsync(done.Token))
+            foreach (var row in chunk)
             {
                 if (csv)
                 {
@@ -93,17 +95,26 @@ internal static class LogExport
 
     /// <summary>
     /// Reads rows on another thread into a small bounded queue, so SQLite's reading and the formatting
-    /// and sending here overlap (each is about half the cost of a row); the queue keeps memory flat.
+    /// and sending here overlap (each is about half the cost of a row). Rows travel in chunks: a
+    /// hand-over per row cost more than the row. The queue keeps memory flat.
     /// </summary>
-    private static ChannelReader<LogRecord> ReadAhead(IAsyncEnumerable<LogRecord> source, CancellationToken cancellationToken, out Task reading)
+    private static ChannelReader<List<LogRecord>> ReadAhead(IAsyncEnumerable<LogRecord> source, CancellationToken cancellationToken, out Task reading)
     {
-        var queue = Channel.CreateBounded<LogRecord>(new BoundedChannelOptions(ReadAheadRows) { SingleReader = true, SingleWriter = true });
+        var queue = Channel.CreateBounded<List<LogRecord>>(new BoundedChannelOptions(ReadAheadChunks) { SingleReader = true, SingleWriter = true });
         reading = Task.Run(async () =>
         {
             try
             {
+                var chunk = new List<LogRecord>(ChunkRows);
                 await foreach (var row in source)
-                    await queue.Writer.WriteAsync(row, cancellationToken);
+                {
+                    chunk.Add(row);
+                    if (chunk.Count < ChunkRows)
+                        continue;
+                    await queue.Writer.WriteAsync(chunk, cancellationToken);
+                    chunk = new List<LogRecord>(ChunkRows);
+                }
+                await queue.Writer.WriteAsync(chunk, cancellationToken);
                 queue.Writer.Complete();
             }
             catch (Exception ex)

@@ -46,6 +46,8 @@ internal sealed class ProxyPipeline(
         feature.ClientIp = clientAddress.Resolve(context);
         try
         {
+            // The account (from memory) before any refusal, so even a refusal's row honours record_ip.
+            feature.Account = await accounts.GetStateAsync(feature.Caller.AccountId);
             // 2–3. May they call now, what do they ask for at what price, can the account pay.
             var target = Gate(context, feature) ? await AdmitAsync(context, feature) : null;
             // 4. Forward, observing the response as it streams through; its end is held back.
@@ -215,7 +217,7 @@ internal sealed class ProxyPipeline(
     /// <summary>SPEC §5: refused when the balance is not above zero; what is in flight may overdraw it.</summary>
     private async Task<bool> CanPayAsync(MeteringFeature feature)
     {
-        feature.Account = await accounts.GetStateAsync(feature.Caller!.AccountId);
+        feature.Account ??= await accounts.GetStateAsync(feature.Caller!.AccountId);
         return feature.Account is { BalanceNano: > 0 };
     }
 

@@ -65,7 +65,10 @@ internal static class QueryRunner
             Console.WriteLine($"| {kind.Name} | {Rank(times, 0.50):F1} | {Rank(times, 0.95):F1} | {times[^1]:F1} |");
         }
         foreach (var format in new[] { "csv", "ndjson" })
+        {
+            await TimeAsync(http, $"/logs/export?format={format}&start={now - 86_400}", adminKey);   // warm-up (JIT)
             await ExportAsync(http, adminKey, $"/logs/export?format={format}&start={now - exportDays * 86_400}");
+        }
     }
 
     private static async Task<double> TimeAsync(HttpClient http, string path, string key)
