@@ -33,7 +33,7 @@ internal sealed class ProxyPipeline(
         var feature = new MeteringFeature(NewRequestId(), route, clock);
         context.Features.Set(feature);
         // Every log line of this request carries its id (structured, as the scope property RequestId).
-        using var scope = logger.BeginScope(new RequestScope(feature.RequestId));
+        using var scope = logger.BeginScope("GatewayRequestId:{GatewayRequestId}", feature.RequestId);
         context.Response.Headers[UpstreamTransformer.RequestIdHeader] = feature.RequestId;
 
         // 1. Who: no valid key, no row.
@@ -118,7 +118,7 @@ internal sealed class ProxyPipeline(
             return Refuse(feature, Refusal.ApiNotFound(api));
         feature.Price = Metering.Pricing.PriceSheet.PerCall(perCall.Price, catalog.Group(feature.Caller!.Group).Ratio);
         feature.UpstreamPath = "/" + (context.Request.RouteValues["rest"] as string ?? "");
-        if (!await CanPayAsync(feature))
+        if (!CanPay(feature))
             return Refuse(feature, Refusal.InsufficientBalance());
         feature.UpstreamBody = feature.RequestBody;
         return target;
@@ -145,7 +145,7 @@ internal sealed class ProxyPipeline(
         feature.CatalogModel = model;
         feature.Price = model.PriceFor(catalog.Group(feature.Caller!.Group).Ratio);
 
-        if (!await CanPayAsync(feature))
+        if (!CanPay(feature))
             return Refuse(feature, Refusal.InsufficientBalance());
 
         feature.UpstreamPath = feature.Route.UpstreamPath!;
@@ -215,25 +215,12 @@ internal sealed class ProxyPipeline(
     }
 
     /// <summary>SPEC §5: refused when the balance is not above zero; what is in flight may overdraw it.</summary>
-    private async Task<bool> CanPayAsync(MeteringFeature feature)
-    {
-        feature.Account ??= await accounts.GetStateAsync(feature.Caller!.AccountId);
-        return feature.Account is { BalanceNano: > 0 };
-    }
+    private static bool CanPay(MeteringFeature feature) => feature.Account is { BalanceNano: > 0 };
 
     private static UpstreamTarget? Refuse(MeteringFeature feature, Refusal refusal)
     {
         feature.Refusal = refusal;
         return null;
-    }
-
-    private sealed record RequestScope(string GatewayRequestId) : IReadOnlyList<KeyValuePair<string, object>>
-    {
-        public KeyValuePair<string, object> this[int index] => new("GatewayRequestId", GatewayRequestId);
-        public int Count => 1;
-        public IEnumerator<KeyValuePair<string, object>> GetEnumerator() { yield return this[0]; }
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-        public override string ToString() => $"GatewayRequestId:{GatewayRequestId}";
     }
 
     private static string NewRequestId() => "req_" + Guid.CreateVersion7().ToString("N");

@@ -92,21 +92,26 @@ internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Obse
         ?? (feature.UpstreamStatus is >= 400 ? $"upstream answered {feature.UpstreamStatus}: {feature.UpstreamErrorText}" : null)
         ?? feature.CutShortReason;
 
-    private static LogDetails Details(MeteringFeature feature, PriceSheet? price, string? source, bool served) => new()
+    private static LogDetails Details(MeteringFeature feature, PriceSheet? price, string? source, bool served)
     {
-        ModelRatio = price?.PricePerCall is null ? price?.ModelRatio : null,
-        CompletionRatio = price?.PricePerCall is null ? price?.CompletionRatio : null,
-        CacheRatio = price?.PricePerCall is null ? price?.CacheRatio : null,
-        CacheWriteRatio = price?.PricePerCall is null ? price?.CacheWriteRatio : null,
-        GroupRatio = price?.GroupRatio,
-        Price = price?.PricePerCall,
-        InputPricePer1M = price?.PricePerCall is null ? price?.InputPricePer1M : null,
-        OutputPricePer1M = price?.PricePerCall is null ? price?.OutputPricePer1M : null,
-        UsageSource = source,
-        Completed = served ? !feature.CutShort : null,
-        UpstreamModel = feature.CatalogModel is { } m && m.UpstreamName != m.Name ? m.UpstreamName : null,
-        Attempts = feature.Attempts.Count > 1
-            ? feature.Attempts.Select(a => new AttemptDetail(a.Destination, a.Status, a.Error == Yarp.ReverseProxy.Forwarder.ForwarderError.None ? null : a.Error.ToString())).ToArray()
-            : null,
-    };
+        // Ratios and per-1M prices describe token pricing; a per-call price has none of them.
+        var tokens = price?.PricePerCall is null ? price : null;
+        return new LogDetails
+        {
+            ModelRatio = tokens?.ModelRatio,
+            CompletionRatio = tokens?.CompletionRatio,
+            CacheRatio = tokens?.CacheRatio,
+            CacheWriteRatio = tokens?.CacheWriteRatio,
+            GroupRatio = price?.GroupRatio,
+            Price = price?.PricePerCall,
+            InputPricePer1M = tokens?.InputPricePer1M,
+            OutputPricePer1M = tokens?.OutputPricePer1M,
+            UsageSource = source,
+            Completed = served ? !feature.CutShort : null,
+            UpstreamModel = feature.CatalogModel is { } m && m.UpstreamName != m.Name ? m.UpstreamName : null,
+            Attempts = feature.Attempts.Count > 1
+                ? feature.Attempts.Select(a => new AttemptDetail(a.Destination, a.Status, a.Error == Yarp.ReverseProxy.Forwarder.ForwarderError.None ? null : a.Error.ToString())).ToArray()
+                : null,
+        };
+    }
 }
