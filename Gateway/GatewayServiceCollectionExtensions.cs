@@ -47,6 +47,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<KeyRateLimiter>();
         services.AddSingleton<UpstreamResilience>();
+        Observability.PrometheusExport.Configure();
         services.AddSingleton<Observability.GatewayMetrics>();
         services.AddSingleton(sp => sp.GetRequiredService<LedgerWriter>().Health);
         services.AddSingleton<ProxyPipeline>();

@@ -89,16 +89,16 @@ internal sealed class ProxyPipeline(
         if (!committed)
         {
             // Never let a response complete unmetered: an unsent refusal becomes a 503, a sent body is cut.
-            if (!context.Response.HasStarted)
+            if (!ResponseStarted(context, feature))
                 await WireErrors.WriteAsync(context, feature.Route.Dialect, Refusal.StoreUnavailable());
             else
                 context.Abort();
             return;
         }
-        if (feature.Refusal is { } refusal && !context.Response.HasStarted)
+        if (feature.Refusal is { } refusal && !ResponseStarted(context, feature))
             await WireErrors.WriteAsync(context, feature.Route.Dialect, refusal);
-        else if (feature.Observer is { } observer)
-            await observer.ReleaseHeldAsync(context.RequestAborted);
+        else
+            feature.Observer?.ReleaseHeld();
     }
 
     private async Task<UpstreamTarget?> AdmitAsync(HttpContext context, MeteringFeature feature)
@@ -161,7 +161,7 @@ internal sealed class ProxyPipeline(
             feature.DeliveredText = new CountingTextSink(TokenCounter.ForModel(feature.Model));
             feature.UsageReader = UsageReaders.Create(format, feature.DeliveredText);
         }
-        var observer = new ResponseObserverStream(context.Response.Body, feature, clock);
+        var observer = new ResponseObserverStream(context.Response.BodyWriter, feature, clock);
         feature.Observer = observer;
         var transformer = new UpstreamTransformer(feature, target, observer, clock);
         var final = await resilience.ExecuteAsync(target, (destination, remaining) => AttemptAsync(context, feature, target, destination, remaining, transformer), feature.Attempts);
@@ -175,7 +175,7 @@ internal sealed class ProxyPipeline(
                 feature.Refusal = Refusal.UpstreamUnavailable(final.Status ?? 502); // every try held back a 429/5xx
             return;
         }
-        if (!context.Response.HasStarted)
+        if (!ResponseStarted(context, feature))
         {
             // Written after the row commits, like every refusal.
             feature.Refusal = final.Error == ForwarderError.RequestTimedOut ? Refusal.UpstreamTimeout() : Refusal.UpstreamUnreachable();
@@ -207,12 +207,16 @@ internal sealed class ProxyPipeline(
         {
             context.Response.Body = body;
         }
-        var retryable = !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested
+        var retryable = !ResponseStarted(context, feature) && !context.RequestAborted.IsCancellationRequested
             && (feature.HeldBackStatus is not null || error is ForwarderError.Request);
         var attempt = new UpstreamAttempt(destination.Id, feature.HeldBackStatus ?? feature.UpstreamStatus, error, retryable);
         feature.Attempts.Add(attempt);
         return attempt;
     }
+
+    /// <summary>Body bytes went to the client, or wait unflushed in the response: a refusal can no longer be written.</summary>
+    private static bool ResponseStarted(HttpContext context, MeteringFeature feature) =>
+        context.Response.HasStarted || feature.Observer is { HasOutput: true };
 
     /// <summary>SPEC §5: refused when the balance is not above zero; what is in flight may overdraw it.</summary>
     private static bool CanPay(MeteringFeature feature) => feature.Account is { BalanceNano: > 0 };

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using Metering.Usage;
 
 namespace Gateway.Proxy;
@@ -8,10 +9,12 @@ namespace Gateway.Proxy;
 /// the client one whole event at a time, flushed as they arrive, while the usage reader watches
 /// them; a usage-only chunk the client did not ask for is withheld. A JSON body passes through and a
 /// bounded copy is kept for its usage. The end of every response (the terminal event of a stream,
-/// the last byte of a body) is held until <see cref="ReleaseHeldAsync"/>, which the pipeline calls
+/// the last byte of a body) is held until <see cref="ReleaseHeld"/>, which the pipeline calls
 /// once the row is committed: no client sees a response complete before it is metered.
+/// Bytes go into the response's pipe and are flushed once per upstream read, not once per event:
+/// every flush is a send to the client, and a burst of events read together leaves together.
 /// </summary>
-internal sealed class ResponseObserverStream(Stream inner, MeteringFeature feature, TimeProvider clock) : Stream
+internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature feature, TimeProvider clock) : Stream
 {
     /// <summary>Largest JSON body whose usage is read; past it the body still passes, unmetered by the upstream's report.</summary>
     public const int MaxCapturedBody = 16 * 1024 * 1024;
@@ -27,11 +30,13 @@ internal sealed class ResponseObserverStream(Stream inner, MeteringFeature featu
     private bool _captureOverflow;
     private readonly ArrayBufferWriter<byte> _held = new(256);
 
-    public Stream Inner => inner;
+    /// <summary>Body bytes still to come when the upstream declared a length; null when it did not.</summary>
+    private long? _bodyBytesLeft;
 
     /// <summary>Called once the upstream's status and headers are known, before any body byte.</summary>
-    public void Begin(bool isEventStream, bool success)
+    public void Begin(bool isEventStream, bool success, long? contentLength)
     {
+        _bodyBytesLeft = isEventStream ? null : contentLength;
         if (!success)
         {
             _mode = Mode.Error;
@@ -57,16 +62,17 @@ internal sealed class ResponseObserverStream(Stream inner, MeteringFeature featu
         {
             Capture(buffer.Span);
             // Hold back the last byte: the body is not complete for the client until the row is.
-            if (_held.WrittenCount > 0)
-            {
-                await inner.WriteAsync(_held.WrittenMemory, cancellationToken);
-                _held.Clear();
-            }
-            await inner.WriteAsync(buffer[..^1], cancellationToken);
+            ReleaseHeld();
+            Send(buffer.Span[..^1]);
             _held.Write(buffer.Span[^1..]);
+            _bodyBytesLeft -= buffer.Length;
+            // All of a declared length has come: it leaves with the held byte after the commit, in one send.
+            if (_bodyBytesLeft is not 0)
+                await output.FlushAsync(cancellationToken);
             return;
         }
         _splitter!.Append(buffer.Span);
+        var passed = false;
         while (_splitter.TryReadEvent(out var rawEvent))
         {
             if (!Observe(rawEvent.Span, out var terminal))
@@ -75,9 +81,11 @@ internal sealed class ResponseObserverStream(Stream inner, MeteringFeature featu
             if (terminal || _held.WrittenCount > 0)
                 _held.Write(rawEvent.Span);
             else
-                await inner.WriteAsync(rawEvent, cancellationToken);
+                Send(rawEvent.Span);
+            passed |= _held.WrittenCount == 0;
         }
-        await inner.FlushAsync(cancellationToken);
+        if (passed || !HasOutput)
+            await output.FlushAsync(cancellationToken); // the first read also sends the headers
     }
 
     /// <summary>The upstream body has ended (normally or not): take in what is left and read the body's usage.</summary>
@@ -103,14 +111,28 @@ internal sealed class ResponseObserverStream(Stream inner, MeteringFeature featu
         _captured = null;
     }
 
-    /// <summary>Sends what was held back; called once the row is committed.</summary>
-    public async Task ReleaseHeldAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands over what was held back; called once the row is committed. Not flushed here: the server
+    /// flushes it as the response ends, together with the end of the chunked body.
+    /// </summary>
+    public void ReleaseHeld()
     {
-        if (_held.WrittenCount == 0)
-            return;
-        await inner.WriteAsync(_held.WrittenMemory, cancellationToken);
-        await inner.FlushAsync(cancellationToken);
+        Send(_held.WrittenSpan);
         _held.Clear();
+    }
+
+    /// <summary>
+    /// Whether any byte went into the response, flushed or not. The server reports the response
+    /// started only after a flush; until then a refusal written now would follow body bytes.
+    /// </summary>
+    public bool HasOutput { get; private set; }
+
+    private void Send(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+            return;
+        output.Write(bytes);
+        HasOutput = true;
     }
 
     /// <returns>Whether the event goes on to the client.</returns>
@@ -143,8 +165,9 @@ internal sealed class ResponseObserverStream(Stream inner, MeteringFeature featu
         _captureOverflow = true;
     }
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-    public override void Flush() => inner.Flush();
+    // Flushing is WriteAsync's decision (once per upstream read); a caller's flush adds nothing.
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public override void Flush() { }
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     public override void Write(byte[] buffer, int offset, int count) =>

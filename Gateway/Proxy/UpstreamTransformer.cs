@@ -64,7 +64,7 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
         {
             feature.UpstreamStatus = (int)proxyResponse.StatusCode;
             feature.IsEventStream = proxyResponse.Content.Headers.ContentType?.MediaType == "text/event-stream";
-            observer.Begin(feature.IsEventStream, proxyResponse.IsSuccessStatusCode);
+            observer.Begin(feature.IsEventStream, proxyResponse.IsSuccessStatusCode, proxyResponse.Content.Headers.ContentLength);
             // Events may be withheld from a stream, so its length is no longer the upstream's.
             if (feature.IsEventStream)
                 httpContext.Response.ContentLength = null;
