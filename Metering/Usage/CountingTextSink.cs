@@ -16,7 +16,9 @@ public sealed class CountingTextSink(TokenCounter counter) : ITextSink
     /// <summary>Characters buffered before a piece is counted; the most the sink ever holds.</summary>
     public const int PieceChars = 4096;
 
-    private readonly char[] _pending = new char[PieceChars];
+    // Grows on demand up to PieceChars: most responses report their usage and hold a few hundred
+    // characters, so a full piece allocated per request (8 KB) would mostly be garbage.
+    private char[] _pending = [];
     private int _length;
     private long _counted;
 
@@ -31,6 +33,8 @@ public sealed class CountingTextSink(TokenCounter counter) : ITextSink
         while (!text.IsEmpty)
         {
             var take = Math.Min(text.Length, PieceChars - _length);
+            if (_length + take > _pending.Length)
+                Array.Resize(ref _pending, Math.Min(PieceChars, Math.Max(_length + take, _pending.Length * 2)));
             text[..take].CopyTo(_pending.AsSpan(_length));
             _length += take;
             text = text[take..];
