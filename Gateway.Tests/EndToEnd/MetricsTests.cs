@@ -21,5 +21,7 @@ public class MetricsTests
         text.Should().Contain("gateway_time_to_first_token");
         text.Should().Contain("gateway_writer_commit_duration");
         text.Should().Contain("gateway_writer_queue_depth");
+        text.Should().Contain("gateway_upstream_breaker_open");
+        text.Should().Contain("gateway_spend_usd_total");
     }
 }
