@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using Gateway.Proxy;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Upstream;
 
@@ -15,9 +17,38 @@ internal sealed class ClusterDirectory(IProxyStateLookup proxyState)
     /// <summary>Wire format of the cluster: <c>openai</c> or <c>anthropic</c>. Default: anthropic when the cluster id says so.</summary>
     public const string FormatMetadata = "Format";
 
+    // Built once per cluster configuration: YARP replaces a cluster's and a destination's model objects
+    // when their configuration changes, so the same model objects mean the same target.
+    private readonly ConcurrentDictionary<string, (ClusterModel Model, KeyValuePair<string, DestinationModel>[] Destinations, UpstreamTarget Target)> _targets = new();
+
     public UpstreamTarget? Resolve(string clusterId)
     {
-        if (!proxyState.TryGetCluster(clusterId, out var cluster) || cluster.Model.HttpClient is not { } client)
+        if (!proxyState.TryGetCluster(clusterId, out var cluster))
+            return null;
+        if (_targets.TryGetValue(clusterId, out var known) && IsCurrent(known.Model, known.Destinations, cluster))
+            return known.Target;
+        var destinationModels = cluster.Destinations.Select(d => KeyValuePair.Create(d.Key, d.Value.Model)).ToArray();
+        var target = Build(clusterId, cluster);
+        if (target is not null)
+            _targets[clusterId] = (cluster.Model, destinationModels, target);
+        return target;
+    }
+
+    private static bool IsCurrent(ClusterModel model, KeyValuePair<string, DestinationModel>[] destinations, ClusterState cluster)
+    {
+        if (!ReferenceEquals(model, cluster.Model) || destinations.Length != cluster.Destinations.Count)
+            return false;
+        foreach (var (id, destination) in destinations)
+        {
+            if (!cluster.Destinations.TryGetValue(id, out var current) || !ReferenceEquals(current.Model, destination))
+                return false;
+        }
+        return true;
+    }
+
+    private static UpstreamTarget? Build(string clusterId, ClusterState cluster)
+    {
+        if (cluster.Model.HttpClient is not { } client)
             return null;
         // "default" first, the others (fallbacks for retries) in configuration order.
         var destinations = cluster.Destinations.Values
