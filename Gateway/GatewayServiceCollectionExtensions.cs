@@ -35,6 +35,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton(sp => new LedgerWriter(sp.GetRequiredService<SqliteDatabase>(),
             fsyncEveryCommit: sp.GetRequiredService<IOptions<GatewayOptions>>().Value.StoreFsyncEveryCommit));
         services.AddHostedService<LedgerHostedService>();
+        services.AddHostedService<Api.WalCheckpointService>();
         services.AddSingleton<LogStore>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<KeyStore>();

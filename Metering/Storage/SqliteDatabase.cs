@@ -13,9 +13,11 @@ public sealed class SqliteDatabase
 
 
     // For the writer's connection (Open): each index of the log has hot pages at its insert points,
-    // more than SQLite's default 2 MB page cache holds (-N is N KiB), and checkpointing the WAL every
-    // 1,000 pages wrote the same hot pages back again and again; 10,000 pages (40 MB) amortises that.
-    private const string WriterPragmas = "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=10000;";
+    // more than SQLite's default 2 MB page cache holds (-N is N KiB). The writer never checkpoints: a
+    // checkpoint inside a commit stalled every request waiting on that commit for 100-400 ms. The WAL is
+    // checkpointed beside it instead (CheckpointAsync, PASSIVE: it never blocks the writer), and the
+    // file is cut back to 64 MB whenever SQLite starts it over.
+    private const string WriterPragmas = "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
 
     private readonly string _connectionString;
 
@@ -53,5 +55,18 @@ public sealed class SqliteDatabase
         pragma.CommandText = Pragmas + WriterPragmas;
         pragma.ExecuteNonQuery();
         return connection;
+    }
+    /// <summary>
+    /// Copies committed WAL frames into the database file without waiting for, or blocking, the writer
+    /// or readers (SQLite's PASSIVE checkpoint). Returns the frames in the WAL and those now checkpointed.
+    /// </summary>
+    public async Task<(long WalFrames, long Checkpointed)> CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(1), reader.GetInt64(2));
     }
 }
