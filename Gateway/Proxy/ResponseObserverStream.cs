@@ -50,7 +50,8 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
         else
         {
             _mode = Mode.Body;
-            _captured = new ArrayBufferWriter<byte>();
+            // Sized by the declared length: one buffer instead of a doubling series.
+            _captured = new ArrayBufferWriter<byte>(contentLength is > 0 and <= MaxCapturedBody ? (int)contentLength : 4096);
         }
     }
 
