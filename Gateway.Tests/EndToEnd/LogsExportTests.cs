@@ -46,6 +46,23 @@ public class LogsExportTests
     }
 
     [Fact]
+    public async Task Export_Csv_FormulaLikeText_IsDefused_NdjsonKeepsIt()
+    {
+        string[] formulas = ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-2", "@SUM(A1)", "\tx", "a=1"];
+        await using var host = await GatewayHost.StartAsync();
+        await host.SeedAsync(formulas.Select((f, i) => Row(T0 + i, message: f, model: f)));
+        using var client = host.NewClient(GatewayHost.AdminKey);
+
+        var csv = ParseCsv(await client.GetStringAsync("/logs/export?format=csv"));
+        var ndjson = (await client.GetStringAsync("/logs/export?format=ndjson")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        var expected = formulas.Reverse().Select(f => f == "a=1" ? f : "'" + f).ToArray();
+        csv.Skip(1).Select(r => r[Array.IndexOf(LogCsv.Header, "model")]).Should().Equal(expected);
+        csv.Skip(1).Select(r => r[Array.IndexOf(LogCsv.Header, "message")]).Should().Equal(expected);
+        ndjson.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("model").GetString()).Should().Equal(formulas.Reverse());
+    }
+
+    [Fact]
     public async Task Export_Ndjson_EachLineIsTheListItem()
     {
         await using var host = await GatewayHost.StartAsync();

@@ -8,7 +8,9 @@ namespace Gateway.Api;
 /// <summary>
 /// Log rows as RFC 4180 CSV: a header row, CRLF line ends, fields quoted when they hold a comma, a
 /// quote or a line break, quotes doubled. Values as in <see cref="LogDto"/>; the billing details are
-/// flattened into columns.
+/// flattened into columns. A text cell that a spreadsheet would run as a formula (it starts with
+/// <c>= + - @</c>, a tab or a carriage return; clients choose the model name, for one) gets a leading
+/// apostrophe, as OWASP advises for CSV injection.
 /// </summary>
 internal static class LogCsv
 {
@@ -57,6 +59,8 @@ internal static class LogCsv
     {
         if (string.IsNullOrEmpty(value))
             return line;
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+            value = "'" + value;
         if (value.AsSpan().IndexOfAny(",\"\r\n") < 0)
             return line.Append(value);
         return line.Append('"').Append(value.Replace("\"", "\"\"")).Append('"');
