@@ -9,7 +9,8 @@ internal static class CpuClock
 
     public static TimeSpan Process() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
 
-    public static TimeSpan? WriterThread()
+    /// <summary>The writer thread's CPU time, all and in the kernel (system calls: the WAL's writes, fsyncs).</summary>
+    public static (TimeSpan All, TimeSpan Kernel)? WriterThread()
     {
         if (!Directory.Exists("/proc/self/task"))
             return null;
@@ -22,8 +23,8 @@ internal static class CpuClock
                 // Fields 14 and 15 of stat (after the parenthesised name): user and system time in clock ticks.
                 var stat = File.ReadAllText(Path.Combine(task, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var ticks = long.Parse(fields[11]) + long.Parse(fields[12]);
-                return TimeSpan.FromSeconds(ticks / 100.0);   // USER_HZ is 100 on Linux
+                var (user, kernel) = (long.Parse(fields[11]), long.Parse(fields[12]));
+                return (Ticks(user + kernel), Ticks(kernel));
             }
             catch (IOException)
             {
@@ -31,4 +32,6 @@ internal static class CpuClock
         }
         return null;
     }
+
+    private static TimeSpan Ticks(long ticks) => TimeSpan.FromSeconds(ticks / 100.0);   // USER_HZ is 100 on Linux
 }

@@ -2,11 +2,12 @@ using System.Diagnostics;
 using Metering.Ledger;
 using Metering.Storage;
 
-// writer-bench [seconds] [producers] [store|noop] [keys]
+// writer-bench [seconds] [producers] [store|noop] [keys] [max-batch]
 //   store  LogStore.AppendAsync, the gateway's own path (the figure that counts)
 //   noop   LedgerWriter with work that does nothing: the writer's own cost per unit
 //   keys   1 (default): every row the same account, key and model; 200: spread over 50 accounts,
 //          200 keys and 30 models like the query bench's seed (more index insert points)
+//   max-batch  units per transaction at most (LedgerWriter's default when absent)
 // Rows as the gateway writes them (a consume row with its details JSON and a balance debit), each
 // producer awaiting its row's commit like a request does, against a fresh file with the real schema.
 // CPU figures are per row: the process's (producers included) and the writer thread's alone.
@@ -14,11 +15,12 @@ var seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.Cultu
 var producers = args.Length > 1 ? int.Parse(args[1]) : 512;
 var mode = args.Length > 2 ? args[2] : "store";
 var keys = args.Length > 3 ? int.Parse(args[3]) : 1;
+int? maxBatch = args.Length > 4 ? int.Parse(args[4]) : null;
 
 var directory = Directory.CreateTempSubdirectory("writer-bench-");
 var database = new SqliteDatabase($"Data Source={Path.Combine(directory.FullName, "bench.db")}");
 Migrations.Apply(database);
-await using var writer = new LedgerWriter(database);
+await using var writer = maxBatch is { } max ? new LedgerWriter(database, maxBatch: max) : new LedgerWriter(database);
 writer.Start();
 var store = new LogStore(database, writer);
 Func<LogRecord, Task<long>> append = mode switch
@@ -41,12 +43,14 @@ var clock = Stopwatch.StartNew();
 var rows = await RunAsync(TimeSpan.FromSeconds(seconds), producers, keys, append, waits);
 clock.Stop();
 var processUs = (CpuClock.Process() - process).TotalMicroseconds / rows;
-var writerUs = CpuClock.WriterThread() - writerThread is { } w ? FormattableString.Invariant($"{w.TotalMicroseconds / rows:F1}") : "n/a";
+var writerUs = (CpuClock.WriterThread(), writerThread) is ({ } after, { } before)
+    ? FormattableString.Invariant($"{(after.All - before.All).TotalMicroseconds / rows:F1} writer_kernel_us_per_row={(after.Kernel - before.Kernel).TotalMicroseconds / rows:F1}")
+    : "n/a";
 
 var all = waits.SelectMany(w => w).Order().ToArray();
 double P(double p) => all[Math.Min(all.Length - 1, (int)Math.Ceiling(p / 100 * all.Length) - 1)];
 Console.WriteLine(
-    FormattableString.Invariant($"WRITER mode={mode} producers={producers} keys={keys} seconds={clock.Elapsed.TotalSeconds:F1} rows={rows} rows_per_s={rows / clock.Elapsed.TotalSeconds:F0} ") +
+    FormattableString.Invariant($"WRITER mode={mode} producers={producers} keys={keys} max_batch={maxBatch?.ToString() ?? "default"} seconds={clock.Elapsed.TotalSeconds:F1} rows={rows} rows_per_s={rows / clock.Elapsed.TotalSeconds:F0} ") +
     FormattableString.Invariant($"wait_p50_ms={P(50):F2} wait_p99_ms={P(99):F2} max_ms={all[^1]:F1} process_cpu_us_per_row={processUs:F1} writer_cpu_us_per_row={writerUs}"));
 
 await writer.DisposeAsync();
