@@ -104,6 +104,21 @@ public static class Migrations
         DROP INDEX logs_model_time;
         CREATE INDEX logs_model_time_account ON logs(model, time_ms, id, account_id);
         """,
+        // 4: a watermark per rollup family, and per account partition (account_id % 8) in the families
+        // keyed by account. Rollups are summed off the writer's thread and written in short writer units,
+        // one (family, partition) at a time; each unit moves its own watermark, so a read never sees a
+        // unit half written: it takes a family's rollups for the rows up to the watermark of each row's
+        // partition, and the log for the rows above it. log_rollup_state.last_id stays the oldest of
+        // them: the rows every family holds (what retention may delete).
+        """
+        CREATE TABLE log_rollup_family_state (family TEXT NOT NULL, part INTEGER NOT NULL, last_id INTEGER NOT NULL,
+            PRIMARY KEY (family, part)) WITHOUT ROWID;
+        INSERT INTO log_rollup_family_state (family, part, last_id)
+            SELECT f.column1, p.column1, s.last_id FROM (VALUES ('group'), ('model')) AS f, (VALUES (0)) AS p, log_rollup_state AS s
+            UNION ALL
+            SELECT f.column1, p.column1, s.last_id FROM (VALUES ('key'), ('key_model')) AS f,
+                (VALUES (0), (1), (2), (3), (4), (5), (6), (7)) AS p, log_rollup_state AS s;
+        """,
     ];
 
     // The measure columns of the rollup tables of step 2 (frozen with it).

@@ -64,6 +64,21 @@ internal sealed class PreparedStatement : IDisposable
         return raw.sqlite3_changes(_db);
     }
 
+    /// <summary>Runs a query that answers one integer (the first column of its first row).</summary>
+    public long QueryInt64()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        try
+        {
+            Check(rc);
+            return rc == raw.SQLITE_ROW ? raw.sqlite3_column_int64(_statement, 0) : throw new InvalidOperationException("the query answered no row");
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
     /// <summary>The rowid the last INSERT on this connection assigned.</summary>
     public long LastInsertRowId => raw.sqlite3_last_insert_rowid(_db);
 

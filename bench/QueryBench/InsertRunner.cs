@@ -52,7 +52,7 @@ internal static class InsertRunner
         var logs = new LogStore(database, writer);
         var next = -1L;
         using var stop = new CancellationTokenSource();
-        var job = rollupJob ? RollupLoopAsync(writer, stop.Token) : Task.CompletedTask;
+        var job = rollupJob ? RollupLoopAsync(database, writer, stop.Token) : Task.CompletedTask;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
@@ -66,13 +66,11 @@ internal static class InsertRunner
     }
 
     // What LogRollupService does, at its default pace.
-    private static async Task RollupLoopAsync(LedgerWriter writer, CancellationToken cancellationToken)
+    private static async Task RollupLoopAsync(SqliteDatabase database, LedgerWriter writer, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            while (await writer.ExecuteAsync((c, t) => RollupBuilder.Step(c, t, 20_000)) == 20_000)
-            {
-            }
+            await RollupBuilder.CatchUpAsync(database, writer, 20_000);
             try { await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken); } catch (OperationCanceledException) { }
         }
     }
