@@ -1,5 +1,3 @@
-using System.Data;
-using System.Runtime.CompilerServices;
 using Metering.Ledger;
 using Microsoft.Data.Sqlite;
 
@@ -21,8 +19,6 @@ internal sealed class LogInsertCommand : IDisposable
 
     private const string DebitSql = "UPDATE accounts SET balance_nano = balance_nano - ?1 WHERE id = ?2";
 
-    private static readonly ConditionalWeakTable<SqliteConnection, LogInsertCommand> PerConnection = new();
-
     private readonly PreparedStatement _insert;
     private readonly PreparedStatement _debit;
 
@@ -30,17 +26,9 @@ internal sealed class LogInsertCommand : IDisposable
     {
         _insert = new PreparedStatement(connection, InsertSql);
         _debit = new PreparedStatement(connection, DebitSql);
-        connection.StateChange += (_, change) =>
-        {
-            if (change.CurrentState == ConnectionState.Closed && PerConnection.TryGetValue(connection, out var command))
-            {
-                PerConnection.Remove(connection);
-                command.Dispose();
-            }
-        };
     }
 
-    public static LogInsertCommand For(SqliteConnection connection) => PerConnection.GetValue(connection, c => new LogInsertCommand(c));
+    public static LogInsertCommand For(SqliteConnection connection) => PerConnection<LogInsertCommand>.Get(connection, c => new LogInsertCommand(c));
 
     /// <summary>Inserts the row in the connection's open transaction; returns its id.</summary>
     public long Insert(LogRecord row)

@@ -1,5 +1,3 @@
-using System.Data;
-using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace Metering.Storage;
@@ -10,8 +8,6 @@ namespace Metering.Storage;
 /// </summary>
 internal sealed class RollupUpsertCommand : IDisposable
 {
-    private static readonly ConditionalWeakTable<SqliteConnection, RollupUpsertCommand> PerConnection = new();
-
     private readonly Dictionary<string, PreparedStatement> _upserts = [];
     private readonly PreparedStatement _watermark;
     private readonly PreparedStatement _advance;
@@ -26,17 +22,9 @@ internal sealed class RollupUpsertCommand : IDisposable
         _advance = new PreparedStatement(connection, "UPDATE log_rollup_family_state SET last_id = ?3 WHERE family = ?1 AND part = ?2");
         // The oldest family's watermark: what retention may delete (rows every family holds).
         _overall = new PreparedStatement(connection, "UPDATE log_rollup_state SET last_id = (SELECT MIN(last_id) FROM log_rollup_family_state)");
-        connection.StateChange += (_, change) =>
-        {
-            if (change.CurrentState == ConnectionState.Closed && PerConnection.TryGetValue(connection, out var command))
-            {
-                PerConnection.Remove(connection);
-                command.Dispose();
-            }
-        };
     }
 
-    public static RollupUpsertCommand For(SqliteConnection connection) => PerConnection.GetValue(connection, c => new RollupUpsertCommand(c));
+    public static RollupUpsertCommand For(SqliteConnection connection) => PerConnection<RollupUpsertCommand>.Get(connection, c => new RollupUpsertCommand(c));
 
     /// <summary>
     /// Applies the chunk if its partition's watermark is still where the chunk was read from; otherwise
