@@ -118,6 +118,8 @@ public static class Migrations
             UNION ALL
             SELECT f.column1, p.column1, s.last_id FROM (VALUES ('key'), ('key_model')) AS f,
                 (VALUES (0), (1), (2), (3), (4), (5), (6), (7)) AS p, log_rollup_state AS s;
+        -- A key holder's model filter: the page's total from the daily rollup without walking the account's every model.
+        CREATE INDEX log_rollup_key_model_day_account_model ON log_rollup_key_model_day(account_id, model, bucket_ms);
         """,
     ];
 

@@ -110,6 +110,22 @@ public class LogQueryPlanTests
             .And.NotContain("SCAN logs");
     }
 
+    [Fact]
+    public async Task Count_KeyHolderWithModel_ReadsTheDailyRollupByAccountAndModel()
+    {
+        await using var store = TempStore.Create();
+        var query = new LogQuery { ScopeAccountId = 7, Model = "m", StartMs = LogRows.T0 + 1, EndMs = LogRows.T0 + 30 * LogRows.Day + 1 };
+        var parameters = new DynamicParameters();
+        var sources = LogSpanPlan.Plan(query.StartMs!.Value, query.EndMs!.Value, hours: false, days: true);
+
+        var sql = LogAggregateSql.Build(query, LogGrouping.None, LogMeasures.Count, RollupFamily.ByKeyAndModel, sources, parameters);
+        var plan = await PlanAsync(store, sql, parameters);
+
+        plan.Should().Contain("SEARCH log_rollup_key_model_day USING INDEX log_rollup_key_model_day_account_model (account_id=? AND model=? AND bucket_ms>? AND bucket_ms<?)")
+            .And.Contain("SEARCH logs USING COVERING INDEX logs_model_time_account (model=? AND time_ms>? AND time_ms<?)")
+            .And.NotContain("SCAN logs");
+    }
+
     private static LogQuery With(LogQuery query, string filter) => filter switch
     {
         "type" => query with { Type = "error" },
