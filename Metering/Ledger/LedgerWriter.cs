@@ -8,7 +8,8 @@ namespace Metering.Ledger;
 /// committed in batches, one transaction per batch, so a row and its balance debit land together and
 /// many requests share one commit. A batch runs without savepoints; when a unit fails on its own (not
 /// the store), the batch is rolled back and run again unit by unit, each inside a savepoint, so the
-/// failing one is rolled back alone and no other is lost or applied twice.
+/// failing one is rolled back alone and no other is lost or applied twice. Appended rows' debits are
+/// summed per account (<see cref="DeferredDebits"/>) and written before the next other unit and the commit.
 /// </summary>
 public sealed class LedgerWriter : IAsyncDisposable
 {
@@ -21,6 +22,7 @@ public sealed class LedgerWriter : IAsyncDisposable
     private readonly LedgerMetrics _metrics;
     private readonly bool _fsyncEveryCommit;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly DeferredDebits _debits = new();
     private Thread? _thread;
 
     /// <param name="capacity">Units waiting at most; submitters wait beyond it (backpressure, never unbounded).</param>
@@ -66,9 +68,19 @@ public sealed class LedgerWriter : IAsyncDisposable
     }
 
     /// <summary>Queues work and completes when its batch has committed, with the work's result.</summary>
-    public async Task<long> ExecuteAsync(Work work, CancellationToken cancellationToken = default)
+    public Task<long> ExecuteAsync(Work work, CancellationToken cancellationToken = default) => EnqueueAsync(new Unit(work, false), cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="ExecuteAsync"/>, for work that only appends log rows and hands their debits to
+    /// <see cref="DeferDebit"/> instead of updating balances itself.
+    /// </summary>
+    internal Task<long> ExecuteAppendAsync(Work work, CancellationToken cancellationToken = default) => EnqueueAsync(new Unit(work, true), cancellationToken);
+
+    /// <summary>Writer thread, inside append work: the account's balance falls by this in the same commit.</summary>
+    internal void DeferDebit(long accountId, long spendNano) => _debits.Add(accountId, spendNano);
+
+    private async Task<long> EnqueueAsync(Unit unit, CancellationToken cancellationToken)
     {
-        var unit = new Unit(work);
         await _queue.Writer.WriteAsync(unit, cancellationToken);
         return await unit.Completion.Task;
     }
@@ -151,6 +163,7 @@ public sealed class LedgerWriter : IAsyncDisposable
         catch (Exception ex)
         {
             Accounts.Discard();
+            _debits.Discard();
             // The commit itself failed (disk full, locked, file gone): nothing in this batch is durable.
             Health.ReportFailure(ex);
             _metrics.Failures.Add(1);
@@ -183,15 +196,19 @@ public sealed class LedgerWriter : IAsyncDisposable
         {
             try
             {
+                if (!batch[i].DefersDebits)
+                    _debits.Flush(connection);
                 results[i] = batch[i].Work(connection, transaction);
             }
             catch (Exception ex) when (!IsStoreFailure(ex))
             {
                 transaction.Rollback();
                 Accounts.Discard();
+                _debits.Discard();
                 return false;
             }
         }
+        _debits.Flush(connection);
         transaction.Commit();
         return true;
     }
@@ -207,12 +224,14 @@ public sealed class LedgerWriter : IAsyncDisposable
             try
             {
                 results[i] = batch[i].Work(connection, transaction);
+                _debits.Flush(connection);
                 savepoint.Release();
             }
             catch (Exception ex) when (!IsStoreFailure(ex))
             {
                 savepoint.Rollback();
                 Accounts.RollbackUnit();
+                _debits.Discard();
                 failures[i] = ex;
             }
         }
@@ -234,9 +253,11 @@ public sealed class LedgerWriter : IAsyncDisposable
         _metrics.Dispose();
     }
 
-    private sealed class Unit(Work work)
+    private sealed class Unit(Work work, bool defersDebits)
     {
         public Work Work { get; } = work;
+
+        public bool DefersDebits { get; } = defersDebits;
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -26,8 +26,18 @@ public sealed class LogStore(SqliteDatabase database, LedgerWriter writer)
     }
 
     /// <summary>Completes once the row and its debit are committed.</summary>
+    /// <remarks>The debit joins the batch's one UPDATE per account (<see cref="LedgerWriter.DeferDebit"/>).</remarks>
     public Task<long> AppendAsync(LogRecord row, CancellationToken cancellationToken = default) =>
-        writer.ExecuteAsync((connection, transaction) => Insert(connection, transaction, row, writer.Accounts), cancellationToken);
+        writer.ExecuteAppendAsync((connection, _) =>
+        {
+            var id = LogInsertCommand.For(connection).Insert(row);
+            if (row.SpendNano != 0 && row.AccountId is { } accountId)
+            {
+                writer.DeferDebit(accountId, row.SpendNano);
+                writer.Accounts.StageDelta(accountId, -row.SpendNano);
+            }
+            return id;
+        }, cancellationToken);
 
     public async Task<LogRecord?> GetAsync(long id, long? accountScope)
     {

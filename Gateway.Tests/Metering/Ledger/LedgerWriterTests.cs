@@ -76,6 +76,24 @@ public class LedgerWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Commit_BalanceReadAmongAppendsInOneBatch_SeesTheDeferredDebitsBeforeIt()
+    {
+        var logs = new LogStore(_database, _writer);
+        var accounts = new AccountStore(_database, _writer);
+        var before = Enumerable.Range(0, 10).Select(i => logs.AppendAsync(LogRows.Row(LogRows.T0 + i, spendNano: Spend))).ToList();
+        // Not in memory yet: loaded through the writer, by reading the balance inside the same batch.
+        var load = accounts.GetStateAsync(1).AsTask();
+        var after = Enumerable.Range(10, 10).Select(i => logs.AppendAsync(LogRows.Row(LogRows.T0 + i, spendNano: Spend))).ToList();
+
+        _writer.Start();
+        await Task.WhenAll(before.Concat(after));
+        await load;
+
+        (await accounts.GetStateAsync(1))!.Value.BalanceNano.Should().Be(StartBalance - 20 * Spend);
+        (await accounts.GetAsync(1))!.BalanceNano.Should().Be(StartBalance - 20 * Spend);
+    }
+
+    [Fact]
     public async Task Start_WorkRunsOnTheWritersOwnThread()
     {
         _writer.Start();
