@@ -16,7 +16,7 @@ public sealed class LedgerWriter : IAsyncDisposable
     public delegate long Work(SqliteConnection connection, SqliteTransaction transaction);
 
     private readonly Storage.SqliteDatabase _database;
-    private readonly Channel<Unit> _queue;
+    private readonly Channel<LedgerUnit> _queue;
     private readonly int _maxBatch;
     private readonly TimeSpan _probeInterval;
     private readonly LedgerMetrics _metrics;
@@ -39,7 +39,7 @@ public sealed class LedgerWriter : IAsyncDisposable
         _database = database;
         _maxBatch = maxBatch;
         _probeInterval = probeInterval ?? TimeSpan.FromSeconds(1);
-        _queue = Channel.CreateBounded<Unit>(new BoundedChannelOptions(capacity)
+        _queue = Channel.CreateBounded<LedgerUnit>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -68,18 +68,18 @@ public sealed class LedgerWriter : IAsyncDisposable
     }
 
     /// <summary>Queues work and completes when its batch has committed, with the work's result.</summary>
-    public Task<long> ExecuteAsync(Work work, CancellationToken cancellationToken = default) => EnqueueAsync(new Unit(work, false), cancellationToken);
+    public Task<long> ExecuteAsync(Work work, CancellationToken cancellationToken = default) => EnqueueAsync(new LedgerUnit(work, false), cancellationToken);
 
     /// <summary>
     /// Like <see cref="ExecuteAsync"/>, for work that only appends log rows and hands their debits to
     /// <see cref="DeferDebit"/> instead of updating balances itself.
     /// </summary>
-    internal Task<long> ExecuteAppendAsync(Work work, CancellationToken cancellationToken = default) => EnqueueAsync(new Unit(work, true), cancellationToken);
+    internal Task<long> ExecuteAppendAsync(Work work, CancellationToken cancellationToken = default) => EnqueueAsync(new LedgerUnit(work, true), cancellationToken);
 
     /// <summary>Writer thread, inside append work: the account's balance falls by this in the same commit.</summary>
     internal void DeferDebit(long accountId, long spendNano) => _debits.Add(accountId, spendNano);
 
-    private async Task<long> EnqueueAsync(Unit unit, CancellationToken cancellationToken)
+    private async Task<long> EnqueueAsync(LedgerUnit unit, CancellationToken cancellationToken)
     {
         await _queue.Writer.WriteAsync(unit, cancellationToken);
         return await unit.Completion.Task;
@@ -96,12 +96,13 @@ public sealed class LedgerWriter : IAsyncDisposable
                 pragma.ExecuteNonQuery();
             }
             using var savepoint = new UnitSavepoint(connection);
-            var batch = new List<Unit>(_maxBatch);
+            var runner = new LedgerBatch(connection, savepoint, Accounts, _debits);
+            var batch = new List<LedgerUnit>(_maxBatch);
             while (WaitForWork(connection))
             {
                 while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var unit))
                     batch.Add(unit);
-                Commit(connection, savepoint, batch);
+                Commit(runner, batch);
                 batch.Clear();
             }
             _stopped.TrySetResult();
@@ -150,15 +151,14 @@ public sealed class LedgerWriter : IAsyncDisposable
         }
     }
 
-    private void Commit(SqliteConnection connection, UnitSavepoint savepoint, List<Unit> batch)
+    private void Commit(LedgerBatch runner, List<LedgerUnit> batch)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var results = new long[batch.Count];
         var failures = new Exception?[batch.Count];
         try
         {
-            if (!RunTogether(connection, batch, results))
-                RunOneByOne(connection, savepoint, batch, results, failures);
+            runner.Run(batch, results, failures);
         }
         catch (Exception ex)
         {
@@ -185,65 +185,6 @@ public sealed class LedgerWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The usual case: every unit in one transaction with no savepoint (two statements a unit saved).
-    /// Returns false, with the transaction and staged balances rolled back, when a unit failed on its own.
-    /// </summary>
-    private bool RunTogether(SqliteConnection connection, List<Unit> batch, long[] results)
-    {
-        using var transaction = connection.BeginTransaction();
-        for (var i = 0; i < batch.Count; i++)
-        {
-            try
-            {
-                if (!batch[i].DefersDebits)
-                    _debits.Flush(connection);
-                results[i] = batch[i].Work(connection, transaction);
-            }
-            catch (Exception ex) when (!IsStoreFailure(ex))
-            {
-                transaction.Rollback();
-                Accounts.Discard();
-                _debits.Discard();
-                return false;
-            }
-        }
-        _debits.Flush(connection);
-        transaction.Commit();
-        return true;
-    }
-
-    /// <summary>The batch again, each unit in a savepoint: a unit that fails is rolled back alone and reported to its caller.</summary>
-    private void RunOneByOne(SqliteConnection connection, UnitSavepoint savepoint, List<Unit> batch, long[] results, Exception?[] failures)
-    {
-        using var transaction = connection.BeginTransaction();
-        for (var i = 0; i < batch.Count; i++)
-        {
-            savepoint.Save();
-            Accounts.BeginUnit();
-            try
-            {
-                results[i] = batch[i].Work(connection, transaction);
-                _debits.Flush(connection);
-                savepoint.Release();
-            }
-            catch (Exception ex) when (!IsStoreFailure(ex))
-            {
-                savepoint.Rollback();
-                Accounts.RollbackUnit();
-                _debits.Discard();
-                failures[i] = ex;
-            }
-        }
-        transaction.Commit();
-    }
-
-    // SQLite result codes that mean the store, not the unit, is at fault: busy, locked, I/O error,
-    // corrupt, full, cannot open, read-only, not a database. The whole batch then fails.
-    private static readonly HashSet<int> StoreFailureCodes = [5, 6, 10, 11, 13, 14, 8, 26];
-
-    private static bool IsStoreFailure(Exception ex) => ex is SqliteException sqlite && StoreFailureCodes.Contains(sqlite.SqliteErrorCode);
-
     /// <summary>Stops taking work and commits everything already queued.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -251,13 +192,5 @@ public sealed class LedgerWriter : IAsyncDisposable
         if (_thread is not null)
             await _stopped.Task;
         _metrics.Dispose();
-    }
-
-    private sealed class Unit(Work work, bool defersDebits)
-    {
-        public Work Work { get; } = work;
-
-        public bool DefersDebits { get; } = defersDebits;
-        public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
