@@ -4,17 +4,16 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.Api;
 
-/// <summary>Keeps the hourly and daily rollups caught up with the log, a short writer unit at a time.</summary>
-internal sealed class LogRollupService(LedgerWriter writer, IOptions<LogMaintenanceOptions> options, TimeProvider clock, ILogger<LogRollupService> logger)
+/// <summary>
+/// Keeps the hourly and daily rollups caught up with the log: rows are read and summed on a reader
+/// connection, and only the small upserts go through the writer, one short unit per family chunk.
+/// </summary>
+internal sealed class LogRollupService(
+    SqliteDatabase database, LedgerWriter writer, IOptions<LogMaintenanceOptions> options, TimeProvider clock, ILogger<LogRollupService> logger)
     : PeriodicWriterJob(clock, logger)
 {
     protected override TimeSpan Interval => options.Value.RollupInterval;
 
-    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
-    {
-        var batch = options.Value.RollupBatchRows;
-        while (await writer.ExecuteAsync((connection, transaction) => RollupBuilder.Step(connection, transaction, batch), cancellationToken) == batch)
-        {
-        }
-    }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) =>
+        RollupBuilder.CatchUpAsync(database, writer, options.Value.RollupBatchRows, cancellationToken: cancellationToken);
 }

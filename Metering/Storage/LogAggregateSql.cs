@@ -38,7 +38,7 @@ internal static class LogAggregateSql
                 LogSourceKind.Rollup => $"{family!.Table(source.GrainMs)} WHERE bucket_ms >= @s{i} AND bucket_ms < @e{i}",
                 LogSourceKind.Raw => $"logs WHERE time_ms >= @s{i} AND time_ms < @e{i}",
                 // Few rows sit above the watermark: walk them by id rather than through any index.
-                _ => $"logs WHERE id > (SELECT last_id FROM log_rollup_state) AND +time_ms >= @s{i} AND +time_ms < @e{i}",
+                _ => $"logs WHERE {RollupBuilder.NotRolledUpSql(family)} AND +time_ms >= @s{i} AND +time_ms < @e{i}",
             };
             var conditions = LogFilterSql.Conditions(query, parameters, noIndex: source.Kind == LogSourceKind.Fresh);
             var key = KeyExpression(grouping, source);

@@ -8,18 +8,6 @@ namespace Metering.Storage;
 /// <summary>Appends usage-log rows (through the writer) and reads them back (on own connections).</summary>
 public sealed class LogStore(SqliteDatabase database, LedgerWriter writer)
 {
-    private const string InsertSql = """
-        INSERT INTO logs (request_id, time_ms, type, account_id, key_id, token_name, grp, model, path, status, stream,
-                          duration_ms, first_token_ms, input_tokens, output_tokens, cached_tokens, cache_write_tokens,
-                          spend_nano, ip, message, details)
-        VALUES (@RequestId, @TimeMs, @Type, @AccountId, @KeyId, @TokenName, @Grp, @Model, @Path, @Status, @Stream,
-                @DurationMs, @FirstTokenMs, @InputTokens, @OutputTokens, @CachedTokens, @CacheWriteTokens,
-                @SpendNano, @Ip, @Message, @Details)
-        RETURNING id
-        """;
-
-    private const string DebitSql = "UPDATE accounts SET balance_nano = balance_nano - @SpendNano WHERE id = @AccountId";
-
     /// <summary>
     /// Inserts the row and debits its spend from the account in the caller's transaction: the two
     /// land together or not at all. Returns the row id.
@@ -27,19 +15,29 @@ public sealed class LogStore(SqliteDatabase database, LedgerWriter writer)
     /// <remarks>Runs on the writer's thread; the in-memory balance follows once the commit succeeds.</remarks>
     public static long Insert(SqliteConnection connection, SqliteTransaction transaction, LogRecord row, AccountStates accounts)
     {
-        var command = LogInsertCommand.For(connection, InsertSql, DebitSql);
-        var id = command.Insert(transaction, row);
+        var command = LogInsertCommand.For(connection);
+        var id = command.Insert(row);
         if (row.SpendNano != 0 && row.AccountId is { } accountId)
         {
-            command.Debit(transaction, accountId, row.SpendNano);
+            command.Debit(accountId, row.SpendNano);
             accounts.StageDelta(accountId, -row.SpendNano);
         }
         return id;
     }
 
     /// <summary>Completes once the row and its debit are committed.</summary>
+    /// <remarks>The debit joins the batch's one UPDATE per account (<see cref="LedgerWriter.DeferDebit"/>).</remarks>
     public Task<long> AppendAsync(LogRecord row, CancellationToken cancellationToken = default) =>
-        writer.ExecuteAsync((connection, transaction) => Insert(connection, transaction, row, writer.Accounts), cancellationToken);
+        writer.ExecuteAppendAsync((connection, _) =>
+        {
+            var id = LogInsertCommand.For(connection).Insert(row);
+            if (row.SpendNano != 0 && row.AccountId is { } accountId)
+            {
+                writer.DeferDebit(accountId, row.SpendNano);
+                writer.Accounts.StageDelta(accountId, -row.SpendNano);
+            }
+            return id;
+        }, cancellationToken);
 
     public async Task<LogRecord?> GetAsync(long id, long? accountScope)
     {

@@ -1,44 +1,98 @@
 using Dapper;
+using Metering.Ledger;
 using Microsoft.Data.Sqlite;
 
 namespace Metering.Storage;
 
 /// <summary>
-/// Folds log rows into the rollup tables by id: rows with ids up to <c>log_rollup_state.last_id</c> are
-/// counted there exactly once, whatever their time. Runs as a unit of the single writer, in small
-/// steps, so it never holds the database for long; readers add the rows above the watermark themselves.
+/// Folds log rows into the rollup tables by id: rows with ids up to their family partition's watermark
+/// (<c>log_rollup_family_state</c>) are counted in its tables exactly once, whatever their time. The
+/// rows are read and summed on a reader connection (<see cref="RollupReader"/>); the writer only runs
+/// the small upserts, one chunk (a family, or an account partition of one) per unit (~1 ms), so requests waiting for their commit never
+/// wait behind an aggregation. Readers add the rows above the watermark themselves.
 /// </summary>
 public static class RollupBuilder
 {
+    /// <summary>Rollup rows one writer unit inserts or updates at most (about a millisecond of the writer's time).</summary>
+    public const int DefaultRollupRowsPerUnit = 256;
+
     private static readonly string[] Additive = ["requests", "spend_nano", "input_tokens", "output_tokens", "cached_tokens", "cache_write_tokens"];
     private static readonly string[] Extremes = ["duration_min", "duration_max", "first_token_min", "first_token_max"];
 
-    /// <summary>Rolls up at most <paramref name="maxRows"/> ids past the watermark; returns how many ids it covered.</summary>
-    public static long Step(SqliteConnection connection, SqliteTransaction transaction, long maxRows)
+    /// <summary>
+    /// Rolls up to the newest row at the time of the call, chunk after chunk; returns how many ids the
+    /// rollups moved past (counted once for all families).
+    /// </summary>
+    public static async Task<long> CatchUpAsync(SqliteDatabase database, LedgerWriter writer, int maxLogRowsPerChunk,
+        int maxRollupRowsPerUnit = DefaultRollupRowsPerUnit, CancellationToken cancellationToken = default)
     {
-        var from = Watermark(connection, transaction);
-        var newest = connection.ExecuteScalar<long?>("SELECT MAX(id) FROM logs", transaction: transaction) ?? from;
-        var to = Math.Min(newest, from + maxRows);
-        if (to <= from)
-            return 0;
-        foreach (var family in RollupFamily.All)
+        long newest;
+        await using (var connection = await database.OpenAsync(cancellationToken))
+            newest = await connection.ExecuteScalarAsync<long?>("SELECT MAX(id) FROM logs") ?? 0;
+        long covered = 0, step;
+        do
         {
-            // The batch is aggregated once, at the family's finest grain, into a scratch table; every
-            // grain is merged from it.
-            var scratch = $"temp.rollup_batch_{family.Name}";
-            connection.Execute($"CREATE TEMP TABLE IF NOT EXISTS rollup_batch_{family.Name} AS SELECT * FROM {family.Table(family.FinestGrainMs)} WHERE 0", transaction: transaction);
-            connection.Execute($"DELETE FROM {scratch}", transaction: transaction);
-            connection.Execute(AggregateSql(family, scratch), new { from, to }, transaction);
-            foreach (var grain in family.Grains)
-                connection.Execute(MergeSql(family, scratch, grain), transaction: transaction);
+            step = await StepAsync(database, writer, maxLogRowsPerChunk, maxRollupRowsPerUnit, newest, cancellationToken);
+            covered += step;
         }
-        connection.Execute("UPDATE log_rollup_state SET last_id = @to", new { to }, transaction);
-        return to - from;
+        while (step > 0);
+        return covered;
     }
 
-    /// <summary>The id up to which rows are in the rollups.</summary>
+    /// <summary>
+    /// One chunk per family that is behind, at most <paramref name="maxLogRows"/> log rows and no later
+    /// than <paramref name="upToId"/>; returns how far the oldest watermark moved (0: nothing to do).
+    /// </summary>
+    public static async Task<long> StepAsync(SqliteDatabase database, LedgerWriter writer, int maxLogRows,
+        int maxRollupRowsPerUnit = DefaultRollupRowsPerUnit, long upToId = long.MaxValue, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<RollupChunk> chunks;
+        await using (var connection = await database.OpenAsync(cancellationToken))
+            chunks = RollupReader.ReadChunks(connection, maxRollupRowsPerUnit, maxLogRows, upToId);
+        long oldestBefore = long.MaxValue, oldestAfter = long.MaxValue;
+        foreach (var chunk in chunks)
+        {
+            var applied = await writer.ExecuteAsync((connection, _) => RollupUpsertCommand.For(connection).Apply(chunk) ? 1 : 0, cancellationToken);
+            oldestBefore = Math.Min(oldestBefore, chunk.FromId);
+            oldestAfter = Math.Min(oldestAfter, applied == 1 ? chunk.ToId : chunk.FromId);
+        }
+        return chunks.Count == 0 ? 0 : oldestAfter - oldestBefore;
+    }
+
+    /// <summary>
+    /// Everything at once on one connection, no writer (a bulk load, such as the query bench's seed):
+    /// chunks of <paramref name="maxLogRows"/> rows, each applied in its own transaction.
+    /// </summary>
+    public static void CatchUp(SqliteConnection connection, int maxLogRows, Action<long>? progress = null)
+    {
+        while (RollupReader.ReadChunks(connection, int.MaxValue, maxLogRows, long.MaxValue) is { Count: > 0 } chunks)
+        {
+            using var transaction = connection.BeginTransaction();
+            foreach (var chunk in chunks)
+                RollupUpsertCommand.For(connection).Apply(chunk);
+            transaction.Commit();
+            progress?.Invoke(chunks.Max(c => c.ToId));
+        }
+    }
+
+    /// <summary>The id up to which rows are in every family's rollups.</summary>
     public static long Watermark(SqliteConnection connection, SqliteTransaction? transaction = null) =>
         connection.ExecuteScalar<long>("SELECT last_id FROM log_rollup_state", transaction: transaction);
+
+    /// <summary>
+    /// The condition on <c>logs</c> for rows the family's rollups do not hold yet: above the oldest of its
+    /// watermarks (a walk by id), and above the watermark of the row's own partition.
+    /// </summary>
+    internal static string NotRolledUpSql(RollupFamily? family)
+    {
+        if (family is null)
+            return "id > (SELECT last_id FROM log_rollup_state)";
+        var oldest = $"id > (SELECT MIN(last_id) FROM log_rollup_family_state WHERE family = '{family.Name}')";
+        return family.Partitions == 1
+            ? oldest
+            : $"{oldest} AND id > (SELECT last_id FROM log_rollup_family_state WHERE family = '{family.Name}' " +
+              $"AND part = COALESCE(logs.account_id, 0) % {RollupFamily.AccountPartitions})";
+    }
 
     /// <summary>The histogram columns with the raw-row test that counts into each.</summary>
     internal static IEnumerable<(string Name, string Test)> HistogramColumns() =>
@@ -46,43 +100,18 @@ public static class RollupBuilder
             Enumerable.Range(0, LatencyHistogram.BucketCount).Select(i =>
                 (LatencyHistogram.Column(m.Item1, i), LatencyHistogram.BucketTest(m.Item2, i))));
 
-    private static string Columns(RollupFamily family) =>
-        string.Join(", ", new[] { "bucket_ms" }.Concat(family.Dimensions).Concat(Additive).Concat(Extremes).Concat(HistogramColumns().Select(c => c.Name)));
-
-    private static string AggregateSql(RollupFamily family, string scratch)
+    /// <summary>
+    /// Adds one rollup row's sums to the table's row for the same bucket and dimensions; parameters by
+    /// position in the order of the columns (bucket, dimensions, sums, extremes, histogram).
+    /// </summary>
+    internal static string UpsertSql(RollupFamily family, long grainMs)
     {
-        // A row without an account (none are written today) is kept under account 0, which no account has.
-        var dims = string.Join(", ", family.Dimensions.Select(d => d == "account_id" ? "COALESCE(account_id, 0)" : d));
-        // FILTER skips the aggregate step for the 47 buckets a row is not in: far cheaper than SUM(test).
-        var histogram = string.Join(", ", HistogramColumns().Select(c => $"COUNT(*) FILTER (WHERE {c.Test})"));
+        var columns = new[] { "bucket_ms" }.Concat(family.Dimensions).Concat(Additive).Concat(Extremes).Concat(HistogramColumns().Select(c => c.Name)).ToList();
+        var sums = Additive.Concat(HistogramColumns().Select(c => c.Name));
         return $"""
-            INSERT INTO {scratch} ({Columns(family)})
-            SELECT time_ms / {family.FinestGrainMs} * {family.FinestGrainMs}, {dims}, COUNT(*), SUM(spend_nano), SUM(input_tokens),
-                SUM(output_tokens), SUM(cached_tokens), SUM(cache_write_tokens),
-                MIN(duration_ms), MAX(duration_ms), MIN(first_token_ms), MAX(first_token_ms), {histogram}
-            FROM logs WHERE id > @from AND id <= @to
-            GROUP BY 1, {string.Join(", ", family.Dimensions)}
-            """;
-    }
-
-    private static string MergeSql(RollupFamily family, string scratch, long grainMs)
-    {
-        var dims = string.Join(", ", family.Dimensions);
-        var sums = Additive.Concat(HistogramColumns().Select(c => c.Name)).ToList();
-        // The scratch rows are already one per bucket and dimensions at the finest grain; coarser ones group again.
-        var select = grainMs == family.FinestGrainMs
-            ? $"SELECT {Columns(family)} FROM {scratch} WHERE true"
-            : $"""
-                SELECT bucket_ms / {grainMs} * {grainMs}, {dims}, {string.Join(", ", sums.Take(Additive.Length).Select(c => $"SUM({c})"))},
-                    MIN(duration_min), MAX(duration_max), MIN(first_token_min), MAX(first_token_max),
-                    {string.Join(", ", sums.Skip(Additive.Length).Select(c => $"SUM({c})"))}
-                FROM {scratch} WHERE true
-                GROUP BY 1, {dims}
-                """;
-        return $"""
-            INSERT INTO {family.Table(grainMs)} ({Columns(family)})
-            {select}
-            ON CONFLICT (bucket_ms, {dims}) DO UPDATE SET {string.Join(", ", sums.Select(c => $"{c} = {c} + excluded.{c}"))},
+            INSERT INTO {family.Table(grainMs)} ({string.Join(", ", columns)})
+            VALUES ({string.Join(", ", columns.Select((_, i) => $"?{i + 1}"))})
+            ON CONFLICT (bucket_ms, {string.Join(", ", family.Dimensions)}) DO UPDATE SET {string.Join(", ", sums.Select(c => $"{c} = {c} + excluded.{c}"))},
                 {Extreme("duration_min", "MIN")}, {Extreme("duration_max", "MAX")},
                 {Extreme("first_token_min", "MIN")}, {Extreme("first_token_max", "MAX")}
             """;

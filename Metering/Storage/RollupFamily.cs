@@ -28,6 +28,16 @@ internal sealed record RollupFamily(string Name, string[] Dimensions, bool HasHo
     /// <summary>Smallest first: a read uses the first family that holds every column it needs.</summary>
     public static readonly RollupFamily[] All = [ByGroup, ByModel, ByKey, ByKeyAndModel];
 
+    /// <summary>
+    /// Account partitions of a family keyed by account (frozen in migration step 4): each is written by
+    /// its own writer units under its own watermark, so one unit holds ~1/8 of the keys' rollup rows.
+    /// </summary>
+    public const int AccountPartitions = 8;
+
+    public int Partitions => Dimensions.Contains("account_id") ? AccountPartitions : 1;
+
+    public int PartitionOf(long accountId) => Partitions == 1 ? 0 : (int)(accountId % AccountPartitions);
+
     public long FinestGrainMs => HasHours ? HourMs : DayMs;
 
     public long[] Grains => HasHours ? [HourMs, DayMs] : [DayMs];

@@ -53,12 +53,7 @@ internal static class Seeder
         foreach (var index in indexes)
             connection.Execute(index.Sql);
         var indexed = clock.Elapsed;
-        using (var transaction = connection.BeginTransaction())
-        {
-            while (RollupBuilder.Step(connection, transaction, 1_000_000) > 0)
-                Console.WriteLine($"rollups to id {RollupBuilder.Watermark(connection, transaction):N0} at {clock.Elapsed.TotalSeconds:F0} s");
-            transaction.Commit();
-        }
+        RollupBuilder.CatchUp(connection, 1_000_000, id => Console.WriteLine($"rollups to id {id:N0} at {clock.Elapsed.TotalSeconds:F0} s"));
         connection.Execute("PRAGMA wal_checkpoint(TRUNCATE)");
         Console.WriteLine($"seeded {rows:N0} rows over {days} days: load {loaded.TotalSeconds:F0} s, indexes {(indexed - loaded).TotalSeconds:F0} s, " +
                           $"rollups {(clock.Elapsed - indexed).TotalSeconds:F0} s, total {clock.Elapsed.TotalSeconds:F0} s, file {new FileInfo(path).Length / 1e9:F2} GB");

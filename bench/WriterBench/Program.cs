@@ -2,52 +2,83 @@ using System.Diagnostics;
 using Metering.Ledger;
 using Metering.Storage;
 
-// writer-bench [seconds] [producers] [store|prepared|noop]
-//   store     LogStore.AppendAsync, the gateway's own path (the figure that counts)
-//   prepared  the same row and debit through LedgerWriter with commands prepared once (a what-if)
-//   noop      LedgerWriter with work that does nothing: the writer's own cost per unit
+// writer-bench [seconds] [producers] [store|noop] [keys] [max-batch] [rollup-seconds]
+//   store  LogStore.AppendAsync, the gateway's own path (the figure that counts)
+//   noop   LedgerWriter with work that does nothing: the writer's own cost per unit
+//   keys   1 (default): every row the same account, key and model; 200: spread over 50 accounts,
+//          200 keys and 30 models like the query bench's seed (more index insert points)
+//   max-batch  units per transaction at most (LedgerWriter's default when absent or 0)
+//   rollup-seconds  run the rollup job every this many seconds beside the producers, as the gateway
+//          does every 5 s (0 or absent: no rollups); its writer units show in the producers' waits
 // Rows as the gateway writes them (a consume row with its details JSON and a balance debit), each
 // producer awaiting its row's commit like a request does, against a fresh file with the real schema.
+// CPU figures are per row: the process's (producers included) and the writer thread's alone.
 var seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
 var producers = args.Length > 1 ? int.Parse(args[1]) : 512;
 var mode = args.Length > 2 ? args[2] : "store";
+var keys = args.Length > 3 ? int.Parse(args[3]) : 1;
+int? maxBatch = args.Length > 4 && int.Parse(args[4]) > 0 ? int.Parse(args[4]) : null;
+var rollupEvery = args.Length > 5 ? double.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : 0;
 
 var directory = Directory.CreateTempSubdirectory("writer-bench-");
 var database = new SqliteDatabase($"Data Source={Path.Combine(directory.FullName, "bench.db")}");
 Migrations.Apply(database);
-await using var writer = new LedgerWriter(database);
+await using var writer = maxBatch is { } max ? new LedgerWriter(database, maxBatch: max) : new LedgerWriter(database);
 writer.Start();
 var store = new LogStore(database, writer);
-var prepared = new PreparedInsert();
 Func<LogRecord, Task<long>> append = mode switch
 {
     "store" => row => store.AppendAsync(row),
-    "prepared" => row => writer.ExecuteAsync((c, t) => prepared.Insert(c, t, row)),
     "noop" => _ => writer.ExecuteAsync((_, _) => 0),
     _ => throw new ArgumentException($"unknown mode {mode}"),
 };
 const long StartBalance = 1_000_000_000_000_000;
 await writer.ExecuteAsync((c, t) => Dapper.SqlMapper.Execute(c,
-    "INSERT INTO accounts (id, name, balance_nano, created_ms) VALUES (1, 'bench', @StartBalance, 0)", new { StartBalance }, t));
+    "INSERT INTO accounts (id, name, balance_nano, created_ms) VALUES (@id, 'bench', @StartBalance, 0)",
+    Enumerable.Range(1, Rows.Accounts).Select(id => new { id, StartBalance }), t));
 
 // Warm up (JIT, page cache), then measure a fixed window.
-await RunAsync(TimeSpan.FromSeconds(Math.Min(1, seconds / 4)), producers, append, []);
+await RunAsync(TimeSpan.FromSeconds(Math.Min(1, seconds / 4)), producers, keys, append, []);
 var waits = new List<double>[producers];
 for (var i = 0; i < producers; i++) waits[i] = new List<double>(1024);
+var (process, writerThread) = (CpuClock.Process(), CpuClock.WriterThread());
 var clock = Stopwatch.StartNew();
-var rows = await RunAsync(TimeSpan.FromSeconds(seconds), producers, append, waits);
+using var stopRollups = new CancellationTokenSource();
+var rollups = rollupEvery > 0 ? RollupLoopAsync(TimeSpan.FromSeconds(rollupEvery), stopRollups.Token) : Task.CompletedTask;
+var rows = await RunAsync(TimeSpan.FromSeconds(seconds), producers, keys, append, waits);
 clock.Stop();
+stopRollups.Cancel();
+await rollups;
+var processUs = (CpuClock.Process() - process).TotalMicroseconds / rows;
+var writerUs = (CpuClock.WriterThread(), writerThread) is ({ } after, { } before)
+    ? FormattableString.Invariant($"{(after.All - before.All).TotalMicroseconds / rows:F1} writer_kernel_us_per_row={(after.Kernel - before.Kernel).TotalMicroseconds / rows:F1}")
+    : "n/a";
 
 var all = waits.SelectMany(w => w).Order().ToArray();
 double P(double p) => all[Math.Min(all.Length - 1, (int)Math.Ceiling(p / 100 * all.Length) - 1)];
-Console.WriteLine(FormattableString.Invariant(
-    $"WRITER mode={mode} producers={producers} seconds={clock.Elapsed.TotalSeconds:F1} rows={rows} rows_per_s={rows / clock.Elapsed.TotalSeconds:F0} wait_p50_ms={P(50):F2} wait_p99_ms={P(99):F2} max_ms={all[^1]:F1}"));
+Console.WriteLine(
+    FormattableString.Invariant($"WRITER mode={mode} producers={producers} keys={keys} max_batch={maxBatch?.ToString() ?? "default"} rollup_s={rollupEvery} seconds={clock.Elapsed.TotalSeconds:F1} rows={rows} rows_per_s={rows / clock.Elapsed.TotalSeconds:F0} ") +
+    FormattableString.Invariant($"wait_p50_ms={P(50):F2} wait_p99_ms={P(99):F2} max_ms={all[^1]:F1} process_cpu_us_per_row={processUs:F1} writer_cpu_us_per_row={writerUs}"));
 
 await writer.DisposeAsync();
+var balances = await Dapper.SqlMapper.QuerySingleAsync<(long Sum, long Rows)>(database.Open(),
+    "SELECT (SELECT SUM(balance_nano) FROM accounts), (SELECT COUNT(*) FROM logs)");
+var spent = Rows.Accounts * StartBalance - balances.Sum;
+if (mode == "store" && spent != balances.Rows * Rows.Consume(0, 0, keys).SpendNano)
+    Console.WriteLine($"BALANCE MISMATCH: spent {spent} for {balances.Rows} rows");
 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 directory.Delete(recursive: true);
 
-static async Task<long> RunAsync(TimeSpan duration, int producers, Func<LogRecord, Task<long>> append, List<double>[] waits)
+async Task RollupLoopAsync(TimeSpan interval, CancellationToken stop)
+{
+    while (!stop.IsCancellationRequested)
+    {
+        try { await Task.Delay(interval, stop); } catch (OperationCanceledException) { return; }
+        await RollupBuilder.CatchUpAsync(database, writer, 20_000);
+    }
+}
+
+static async Task<long> RunAsync(TimeSpan duration, int producers, int keys, Func<LogRecord, Task<long>> append, List<double>[] waits)
 {
     var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
     var counts = new long[producers];
@@ -56,7 +87,7 @@ static async Task<long> RunAsync(TimeSpan duration, int producers, Func<LogRecor
         while (Stopwatch.GetTimestamp() < end)
         {
             var started = Stopwatch.GetTimestamp();
-            await append(Rows.Consume(p, counts[p]));
+            await append(Rows.Consume(p, counts[p], keys));
             if (waits.Length > 0)
                 waits[p].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             counts[p]++;

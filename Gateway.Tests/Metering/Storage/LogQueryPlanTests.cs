@@ -11,11 +11,12 @@ public class LogQueryPlanTests
 {
     public static TheoryData<string, string> PageFilters() => new()
     {
-        { "", "logs_time" },
-        { "type", "logs_type_time" },
-        { "group", "logs_grp_time" },
+        { "", "logs_time_type" },
+        { "type", "logs_rare_type_time" },
+        { "consume", "logs_time_type" },
+        { "group", "logs_grp_time_account" },
         { "token_name", "logs_token_time" },
-        { "model", "logs_model_time" },
+        { "model", "logs_model_time_account" },
         { "account_id", "logs_account_time" },
     };
 
@@ -46,6 +47,31 @@ public class LogQueryPlanTests
         plan.Should().Contain($"USING INDEX {index}").And.NotContain("TEMP B-TREE").And.NotContain("SCAN logs");
     }
 
+    public static TheoryData<string, string> KeyHolderFilters() => new()
+    {
+        { "model", "logs_model_time_account" },
+        { "type", "logs_rare_type_time" },
+        { "group", "logs_grp_time_account" },
+    };
+
+    /// <summary>
+    /// Issue 4: a key holder's page under one more filter walks that filter's index and skips other
+    /// accounts' rows inside it (the index carries account_id): no table read per skipped row.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(KeyHolderFilters))]
+    public async Task Page_KeyHolderWithFilter_ChecksTheAccountInsideTheIndex(string filter, string index)
+    {
+        await using var store = TempStore.Create();
+        var query = With(new LogQuery { ScopeAccountId = 7, StartMs = 1, EndMs = 2 }, filter);
+        var parameters = new DynamicParameters();
+
+        var plan = await PlanAsync(store, LogQueries.Page(query, 1, 50, parameters), parameters);
+
+        plan.Should().Contain($"LIST SUBQUERY 1\nSEARCH logs USING COVERING INDEX {index}").And.NotContain("SCAN logs");
+        plan.Split('\n').Count(line => line.Contains("TEMP B-TREE")).Should().Be(1, "only the outer query sorts (the page's rows)");
+    }
+
     [Theory]
     [InlineData(LogGrouping.None)]
     [InlineData(LogGrouping.Model)]
@@ -63,7 +89,7 @@ public class LogQueryPlanTests
         plan.Should().Contain("SEARCH log_rollup_model_day USING PRIMARY KEY (bucket_ms>? AND bucket_ms<?)")
             .And.Contain("SEARCH log_rollup_model_hour USING PRIMARY KEY (bucket_ms>? AND bucket_ms<?)")
             .And.Contain("SEARCH logs USING INTEGER PRIMARY KEY (rowid>?)")
-            .And.Contain("SEARCH logs USING INDEX logs_model_time (model=? AND time_ms>? AND time_ms<?)")
+            .And.Contain("SEARCH logs USING INDEX logs_model_time_account (model=? AND time_ms>? AND time_ms<?)")
             .And.NotContain("SCAN logs").And.NotContain("SCAN log_rollup_model");
     }
 
@@ -84,9 +110,26 @@ public class LogQueryPlanTests
             .And.NotContain("SCAN logs");
     }
 
+    [Fact]
+    public async Task Count_KeyHolderWithModel_ReadsTheDailyRollupByAccountAndModel()
+    {
+        await using var store = TempStore.Create();
+        var query = new LogQuery { ScopeAccountId = 7, Model = "m", StartMs = LogRows.T0 + 1, EndMs = LogRows.T0 + 30 * LogRows.Day + 1 };
+        var parameters = new DynamicParameters();
+        var sources = LogSpanPlan.Plan(query.StartMs!.Value, query.EndMs!.Value, hours: false, days: true);
+
+        var sql = LogAggregateSql.Build(query, LogGrouping.None, LogMeasures.Count, RollupFamily.ByKeyAndModel, sources, parameters);
+        var plan = await PlanAsync(store, sql, parameters);
+
+        plan.Should().Contain("SEARCH log_rollup_key_model_day USING INDEX log_rollup_key_model_day_account_model (account_id=? AND model=? AND bucket_ms>? AND bucket_ms<?)")
+            .And.Contain("SEARCH logs USING COVERING INDEX logs_model_time_account (model=? AND time_ms>? AND time_ms<?)")
+            .And.NotContain("SCAN logs");
+    }
+
     private static LogQuery With(LogQuery query, string filter) => filter switch
     {
         "type" => query with { Type = "error" },
+        "consume" => query with { Type = "consume" },
         "group" => query with { Group = "vip" },
         "token_name" => query with { TokenName = "ci" },
         "model" => query with { Model = "gpt-4o" },

@@ -34,9 +34,10 @@ internal sealed class TempStore : IAsyncDisposable
 
     public async Task AppendAsync(IEnumerable<LogRecord> rows) => await Task.WhenAll(rows.Select(r => Logs.AppendAsync(r)));
 
-    /// <summary>Folds up to <paramref name="maxRows"/> more ids into the rollups (as the background job does).</summary>
-    public Task<long> RollUpAsync(long maxRows = long.MaxValue / 4) =>
-        Writer.ExecuteAsync((connection, transaction) => RollupBuilder.Step(connection, transaction, maxRows));
+    /// <summary>Folds up to <paramref name="maxRows"/> more ids into the rollups (as the background job does); all when not given.</summary>
+    public Task<long> RollUpAsync(int? maxRows = null, int maxRollupRowsPerUnit = RollupBuilder.DefaultRollupRowsPerUnit) => maxRows is { } max
+        ? RollupBuilder.StepAsync(Database, Writer, max, maxRollupRowsPerUnit)
+        : RollupBuilder.CatchUpAsync(Database, Writer, 20_000, maxRollupRowsPerUnit);
 
     public async ValueTask DisposeAsync()
     {
