@@ -94,16 +94,18 @@ public class LedgerWriterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Start_WorkRunsOnTheWritersOwnThread()
+    public async Task Start_QueuedWorkRunsOnTheWritersOwnThread()
     {
-        _writer.Start();
         string? name = null;
-
-        await _writer.ExecuteAsync((_, _) =>
+        // Queued before the writer's connection is open; a lone unit later may commit on its caller's thread (LedgerWriterInlineTests).
+        var queued = _writer.ExecuteAsync((_, _) =>
         {
             name = Thread.CurrentThread.Name;
             return 0;
         });
+
+        _writer.Start();
+        await queued;
 
         name.Should().Be(LedgerWriter.ThreadName);
     }
