@@ -91,4 +91,10 @@ public sealed class TokenCounterTests
         counter.CountTokens(Sentence).Should().Be(10);
         counter.IsLoaded.Should().BeTrue();
     }
+
+    [Fact]
+    public void ClearLibraryCache_CurrentPackage_FindsTheCache()
+    {
+        TokenCounter.ClearLibraryCache().Should().BeTrue();
+    }
 }
