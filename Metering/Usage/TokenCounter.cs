@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.ML.Tokenizers;
 
 namespace Metering.Usage;
@@ -7,6 +8,8 @@ namespace Metering.Usage;
 /// load once per process (from the bundled data packages, offline) and are immutable, so they are shared.
 /// An encoding loads on its first count, not when a counter is handed out: o200k_base takes about 2 s and
 /// 65 MB of RSS, and most requests never count (their upstream reports usage; see docs/BENCHMARKS.md).
+/// For the same reason it can be let go again once unused for a while (<see cref="ReleaseUnused"/>); a
+/// later count loads it anew.
 /// </summary>
 public sealed class TokenCounter
 {
@@ -17,12 +20,13 @@ public sealed class TokenCounter
     // Older OpenAI models; checked after the newer ones, which share the "gpt-4" prefix.
     private static readonly string[] Cl100kPrefixes = ["gpt-4", "gpt-3.5", "gpt-35", "text-embedding-ada-002", "text-embedding-3"];
 
-    private readonly Lazy<Tokenizer> _tokenizer;
+    private readonly Lock _gate = new();
+    private Tokenizer? _tokenizer;
+    private long _lastUsedMs;   // Environment.TickCount64 of the last count: monotonic, no clock needed
 
     internal TokenCounter(string encoding)
     {
         EncodingName = encoding;
-        _tokenizer = new Lazy<Tokenizer>(() => TiktokenTokenizer.CreateForEncoding(encoding));
     }
 
     /// <summary><c>o200k_base</c>: current OpenAI models, and the stand-in for everyone else.</summary>
@@ -31,8 +35,8 @@ public sealed class TokenCounter
     /// <summary><c>cl100k_base</c>: gpt-4, gpt-3.5 and the embedding models.</summary>
     public static TokenCounter Cl100kBase => LazyCl100kBase.Value;
 
-    /// <summary>Whether the encoding has been loaded (by a first count).</summary>
-    internal bool IsLoaded => _tokenizer.IsValueCreated;
+    /// <summary>Whether the encoding is loaded (by a count, and not released since).</summary>
+    internal bool IsLoaded => Volatile.Read(ref _tokenizer) is not null;
 
     /// <summary>The tiktoken encoding name.</summary>
     public string EncodingName { get; }
@@ -53,7 +57,64 @@ public sealed class TokenCounter
         return StartsWithAny(name, Cl100kPrefixes) ? Cl100kBase : O200kBase;
     }
 
-    public int CountTokens(ReadOnlySpan<char> text) => text.IsEmpty ? 0 : _tokenizer.Value.CountTokens(text);
+    public int CountTokens(ReadOnlySpan<char> text) => text.IsEmpty ? 0 : Tokenizer().CountTokens(text);
+
+    /// <summary>
+    /// Lets go of the loaded encodings no count has used for <paramref name="unusedFor"/>, so the next
+    /// full GC can reclaim them (~40 MB managed for o200k_base). For an idle process: a count that races
+    /// with this keeps its own reference and finishes; the one after loads the encoding again (~2 s).
+    /// </summary>
+    /// <returns>Whether an encoding was let go.</returns>
+    public static bool ReleaseUnused(TimeSpan unusedFor)
+    {
+        var released = LazyO200kBase.IsValueCreated && LazyO200kBase.Value.ReleaseIfUnused(unusedFor);
+        return (LazyCl100kBase.IsValueCreated && LazyCl100kBase.Value.ReleaseIfUnused(unusedFor)) || released;
+    }
+
+    internal bool ReleaseIfUnused(TimeSpan unusedFor)
+    {
+        lock (_gate)
+        {
+            if (_tokenizer is null || Environment.TickCount64 - Volatile.Read(ref _lastUsedMs) < (long)unusedFor.TotalMilliseconds)
+            {
+                return false;
+            }
+
+            _tokenizer = null;
+            ClearLibraryCache();
+            return true;
+        }
+    }
+
+    // Microsoft.ML.Tokenizers keeps every encoding it ever built (encoder, vocab and decoder dictionaries,
+    // the ~40 MB) in a private static cache, so letting go of our tokenizer alone frees nothing (measured:
+    // 27 MB of LOH still there after the trim). No public API clears it; a later CreateForEncoding simply
+    // builds it again. TokenCounterTests fails if a package update renames the field.
+    internal static bool ClearLibraryCache()
+    {
+        var field = typeof(TiktokenTokenizer).GetField("_tiktokenCache", BindingFlags.NonPublic | BindingFlags.Static);
+        if (field?.GetValue(null) is not System.Collections.IDictionary cache)
+        {
+            return false;
+        }
+
+        cache.Clear();
+        return true;
+    }
+
+    private Tokenizer Tokenizer()
+    {
+        Volatile.Write(ref _lastUsedMs, Environment.TickCount64);
+        return Volatile.Read(ref _tokenizer) ?? Load();
+    }
+
+    private Tokenizer Load()
+    {
+        lock (_gate)
+        {
+            return _tokenizer ??= TiktokenTokenizer.CreateForEncoding(EncodingName);
+        }
+    }
 
     // "openai/gpt-4o" (routers) and "ft:gpt-3.5-turbo:org::id" (fine-tunes) name their base model inside.
     private static ReadOnlySpan<char> Normalise(string model)

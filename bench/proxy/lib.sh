@@ -235,16 +235,60 @@ machine_line() {
 rss_line() {
   echo "$1" "$(rss_kb "$BARE_PID")" "$(rss_kb "$GATEWAY_PID")" >>"$WORK/rss.txt"
   [ -z "${GATEWAY_B_PID:-}" ] || echo "$1 (gateway-b)" "$(rss_kb "$BARE_PID")" "$(rss_kb "$GATEWAY_B_PID")" >>"$WORK/rss.txt"
+  parts_rows "$1"
 }
 
-# RSS of the gateway under a steady SSE load, sampled every 10 s (issue 6: level over a soak).
+parts_rows() { # label
+  parts_row "$1" bare "$BARE_PID" ""
+  parts_row "$1" gateway "$GATEWAY_PID" "$GATEWAY_PORT"
+  [ -z "${GATEWAY_B_PID:-}" ] || parts_row "$1" gateway-b "$GATEWAY_B_PID" "$GATEWAY_B_PORT"
+}
+
+# What the RSS consists of (docs/BENCHMARKS.md, Memory): anonymous (GC heap, malloc'd memory such as
+# SQLite's page caches), file-backed (mapped assemblies and native libraries), shared memory (the JIT's
+# double-mapped code and stubs under W^X), and for a gateway the GC's own committed size and large-object
+# heap from /metrics (a loaded tokenizer shows as ~30 MB of LOH).
+parts_row() { # label target pid [gateway port]
+  local gc="–" loh="–" metrics
+  if [ -n "$4" ] && metrics=$(curl -s -m 2 "http://127.0.0.1:$4/metrics"); then
+    gc=$(awk '/^system_runtime_dotnet_gc_last_collection_memory_committed_size / {printf "%.0f", $2 / 1048576}' <<<"$metrics")
+    loh=$(awk '/^system_runtime_dotnet_gc_last_collection_heap_size\{gc_heap_generation="loh"\}/ {printf "%.0f", $2 / 1048576}' <<<"$metrics")
+  fi
+  awk -v label="$1" -v target="$2" -v gc="$gc" -v loh="$loh" '
+    /^(VmRSS|RssAnon|RssFile|RssShmem):/ {v[$1] = $2 / 1024}
+    END {printf "| %s | %s | %.0f | %.0f | %.0f | %.0f | %s | %s |\n", label, target, v["VmRSS:"], v["RssAnon:"], v["RssFile:"], v["RssShmem:"], gc, loh}
+  ' "/proc/$3/status" >>"$WORK/rss-parts.txt"
+}
+
+# RSS of the gateway under a steady SSE load, sampled every 10 s (issue 6: level over a soak), then
+# idle for 60 s after it (issue 6: back down after). With a gateway-b, both are soaked side by side
+# (two wrk at once), so an A/B of a memory setting covers the soak too. MB columns: VmRSS, then the
+# anonymous part of it (GC heap, malloc'd memory such as SQLite's page caches, JIT code) from smaps_rollup.
 soak() {
-  log "soak: ${1}s of SSE at 50 connections through the gateway"
-  local end=$(( SECONDS + $1 ))
+  log "soak: ${1}s of SSE at 50 connections through the gateway${GATEWAY_B_PID:+ and gateway-b}"
+  local end=$(( SECONDS + $1 )) t b
   while [ $SECONDS -lt "$end" ]; do
+    b=""
+    [ -z "${GATEWAY_B_PID:-}" ] || { run_wrk warmup gateway-b sse 50 10 & b=$!; }
     run_wrk warmup gateway sse 50 10
-    echo "| $(( $1 - end + SECONDS )) s | $(( $(rss_kb "$GATEWAY_PID") / 1024 )) MB |" >>"$WORK/soak.txt"
+    [ -z "$b" ] || wait "$b"   # only that wrk: the servers are background jobs of this shell too
+    soak_row "$(( $1 - end + SECONDS )) s"
   done
+  parts_rows "end of soak"
+  for t in 10 30 60; do
+    sleep $(( t == 10 ? 10 : t == 30 ? 20 : 30 ))
+    soak_row "idle +$t s"
+  done
+}
+
+soak_row() { # label
+  local row="| $1 | $(rss_parts "$GATEWAY_PID")"
+  [ -z "${GATEWAY_B_PID:-}" ] || row="$row | $(rss_parts "$GATEWAY_B_PID")"
+  echo "$row |" >>"$WORK/soak.txt"
+}
+
+rss_parts() { # pid: "RSS MB | anonymous MB"
+  awk '/^Rss:/ {r = $2} /^Anonymous:/ {a = $2} END {printf "%.0f | %.0f", r / 1024, a / 1024}' "/proc/$1/smaps_rollup"
 }
 
 source "$BENCH/proxy/report.sh"

@@ -71,7 +71,20 @@ print_report() {
   ' "$RESULTS"
   echo
   print_ttft
-  [ -s "$WORK/soak.txt" ] && { echo; echo "| soak: SSE @50 through the gateway | gateway RSS |"; echo "|---:|---:|"; cat "$WORK/soak.txt"; }
+  if [ -s "$WORK/soak.txt" ]; then
+    echo
+    if [ -n "${GATEWAY_B_PID:-}" ]; then
+      echo "| soak: SSE @50 | gateway RSS MB | anon MB | gateway-b RSS MB | anon MB |"; echo "|---:|---:|---:|---:|---:|"
+    else
+      echo "| soak: SSE @50 | gateway RSS MB | anon MB |"; echo "|---:|---:|---:|"
+    fi
+    cat "$WORK/soak.txt"
+  fi
+  if [ -s "$WORK/rss-parts.txt" ]; then
+    echo
+    echo "| RSS parts, MB | target | RSS | anon | file | shmem | GC committed | GC LOH |"; echo "|---|---|---:|---:|---:|---:|---:|---:|"
+    cat "$WORK/rss-parts.txt"
+  fi
   return 0
 }
 
