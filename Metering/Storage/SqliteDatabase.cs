@@ -13,11 +13,12 @@ public sealed class SqliteDatabase
 
 
     // For the writer's connection (Open): each index of the log has hot pages at its insert points,
-    // more than SQLite's default 2 MB page cache holds (-N is N KiB). The writer never checkpoints: a
+    // more than SQLite's default 2 MB page cache holds (-N is N KiB); 8 MB holds them, where 64 MB filled
+    // with the growing file and kept ~80 MB of RSS for good at no measurable CPU gain. The writer never checkpoints: a
     // checkpoint inside a commit stalled every request waiting on that commit for 100-400 ms. The WAL is
     // checkpointed beside it instead (CheckpointAsync, PASSIVE: it never blocks the writer), and the
     // file is cut back to 64 MB whenever SQLite starts it over.
-    private const string WriterPragmas = "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
+    private const string WriterPragmas = "PRAGMA cache_size=-8192; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
 
     private readonly string _connectionString;
 
