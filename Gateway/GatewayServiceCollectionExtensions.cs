@@ -36,6 +36,8 @@ internal static class GatewayServiceCollectionExtensions
             fsyncEveryCommit: sp.GetRequiredService<IOptions<GatewayOptions>>().Value.StoreFsyncEveryCommit));
         services.AddHostedService<LedgerHostedService>();
         services.AddHostedService<Api.WalCheckpointService>();
+        if (configuration.GetValue("Gateway:TrimMemoryWhenIdle", true))
+            services.AddHostedService<Runtime.IdleMemoryTrimmer>();   // RSS back down after load (issue 6)
         services.AddSingleton<LogStore>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<KeyStore>();

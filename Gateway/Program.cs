@@ -22,10 +22,6 @@ builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.J
     ReloadOnChange = false,
 });
 builder.Services.AddGateway(builder.Configuration);
-if (builder.Configuration.GetValue("Gateway:TrimMemoryWhenIdle", true))
-{
-    builder.Services.AddHostedService<Gateway.Runtime.IdleMemoryTrimmer>();   // RSS back down after load (issue 6)
-}
 
 var app = builder.Build();
 app.UseDefaultFiles();   // GET / serves wwwroot/index.html, the Usage Logs page

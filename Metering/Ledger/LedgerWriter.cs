@@ -117,7 +117,6 @@ public sealed class LedgerWriter : IAsyncDisposable
                 return false;
             _inline.Add(unit);
             Commit(runner, _inline);
-            Volatile.Write(ref _lastCommitEnd, System.Diagnostics.Stopwatch.GetTimestamp());
             return true;
         }
         finally
@@ -152,7 +151,6 @@ public sealed class LedgerWriter : IAsyncDisposable
                             batch.Add(unit);
                         if (batch.Count > 0)
                             Commit(runner, batch);
-                        Volatile.Write(ref _lastCommitEnd, System.Diagnostics.Stopwatch.GetTimestamp());
                     }
                     batch.Clear();
                 }
@@ -195,26 +193,37 @@ public sealed class LedgerWriter : IAsyncDisposable
 
     private void Probe(SqliteConnection connection)
     {
+        // Under the commit lock: the probe uses the writer's connection, as an inline commit would.
         lock (_commitLock)
-            ProbeLocked(connection);
+        {
+            try
+            {
+                // Taking the write lock is what failed commits could not do.
+                using var transaction = connection.BeginTransaction(deferred: false);
+                transaction.Commit();
+                Health.ReportSuccess();
+            }
+            catch (Exception ex)
+            {
+                Health.ReportFailure(ex);
+            }
+        }
     }
 
-    private void ProbeLocked(SqliteConnection connection)
+    /// <summary>Runs one batch and completes its units; under <see cref="_commitLock"/>.</summary>
+    private void Commit(LedgerBatch runner, List<LedgerUnit> batch)
     {
         try
         {
-            // Taking the write lock is what failed commits could not do.
-            using var transaction = connection.BeginTransaction(deferred: false);
-            transaction.Commit();
-            Health.ReportSuccess();
+            CommitLocked(runner, batch);
         }
-        catch (Exception ex)
+        finally
         {
-            Health.ReportFailure(ex);
+            Volatile.Write(ref _lastCommitEnd, System.Diagnostics.Stopwatch.GetTimestamp());
         }
     }
 
-    private void Commit(LedgerBatch runner, List<LedgerUnit> batch)
+    private void CommitLocked(LedgerBatch runner, List<LedgerUnit> batch)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var results = new long[batch.Count];
