@@ -8,7 +8,7 @@ internal sealed class SystemRowFactory(ClientAddress clientAddress, TimeProvider
 {
     public LogRecord Create(HttpContext context, int status, string message, string tokenName = "")
     {
-        var requestId = "req_" + Guid.CreateVersion7().ToString("N");
+        var requestId = RequestIds.New(clock.GetUtcNow());
         context.Response.Headers[UpstreamTransformer.RequestIdHeader] = requestId;
         return new LogRecord
         {

@@ -30,7 +30,7 @@ internal sealed class ProxyPipeline(
 {
     public async Task HandleAsync(HttpContext context, ProxyRoute route)
     {
-        var feature = new MeteringFeature(NewRequestId(), route, clock);
+        var feature = new MeteringFeature(RequestIds.New(clock.GetUtcNow()), route, clock);
         context.Features.Set(feature);
         // Every log line of this request carries its id (structured, as the scope property RequestId).
         using var scope = logger.BeginScope("GatewayRequestId:{GatewayRequestId}", feature.RequestId);
@@ -226,6 +226,4 @@ internal sealed class ProxyPipeline(
         feature.Refusal = refusal;
         return null;
     }
-
-    private static string NewRequestId() => "req_" + Guid.CreateVersion7().ToString("N");
 }
