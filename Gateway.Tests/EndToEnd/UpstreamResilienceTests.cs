@@ -88,6 +88,31 @@ public class UpstreamResilienceTests
     }
 
     [Fact]
+    public async Task RetryBudgetSpentWhileAnAnswerIsHeldBack_502InTheRoutesFormat_NothingCharged()
+    {
+        // No budget: the first 500 is held back for a retry (tries remain) that the budget then forbids.
+        await using var host = await GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:UpstreamMaxAttempts"] = "3",
+            ["Gateway:UpstreamRetryBudgetMs"] = "0",
+        });
+        host.Upstream.Behavior = new FakeBehavior { FailWithStatus = 500 };
+        var account = await host.CreateAccountAsync(1m);
+        var key = await host.CreateKeyAsync(account);
+
+        var response = await host.NewClient(key).PostAsync("/v1/chat/completions", JsonContent(Plain));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadGateway);
+        var body = await response.Content.ReadAsStringAsync();
+        body.Should().Contain("upstream_error").And.Contain("last answer 500").And.NotContain("fake upstream failure");
+        host.Upstream.Received.Should().ContainSingle();
+        var row = (await host.RowsOfTypeAsync("error")).Single();
+        row.GetProperty("status").GetInt32().Should().Be(502);
+        row.GetProperty("spend").GetDecimal().Should().Be(0m);
+        (await host.BalanceAsync(account)).Should().Be(1m);
+    }
+
+    [Fact]
     public async Task FailingDestination_BreakerOpensAndLaterRequestsSkipIt()
     {
         var (host, backup) = await StartWithBackupAsync($"http://127.0.0.1:{UnusedPort()}/", new()
