@@ -27,7 +27,6 @@ internal static class GatewayServiceCollectionExtensions
 
         services.AddReverseProxy().LoadFromConfig(configuration.GetSection("ReverseProxy"));
         services.AddHttpForwarder();
-        services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, UpstreamHttpClientFactory>();
 
         services.AddSingleton(sp => new SqliteDatabase(
             sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString,

@@ -39,7 +39,6 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
 
         // We meter what we read: ask for an uncompressed body.
         proxyRequest.Headers.AcceptEncoding.Clear();
-        proxyRequest.Options.Set(UpstreamResponseHandler.FeatureKey, feature);
         feature.UpstreamSentTimestamp = clock.GetTimestamp();
     }
 
@@ -65,9 +64,15 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
             feature.UpstreamStatus = (int)proxyResponse.StatusCode;
             feature.IsEventStream = proxyResponse.Content.Headers.ContentType?.MediaType == "text/event-stream";
             observer.Begin(feature.IsEventStream, proxyResponse.IsSuccessStatusCode, proxyResponse.Content.Headers.ContentLength);
-            // Events may be withheld from a stream, so its length is no longer the upstream's.
             if (feature.IsEventStream)
+            {
+                // Events may be withheld from a stream, so its length is no longer the upstream's.
                 httpContext.Response.ContentLength = null;
+                // YARP reads the body from this property after this transform: an upstream reset mid-stream
+                // then ends the client's stream cleanly (YARP would abort the client's connection) and the
+                // request is marked cut short, billed for what was delivered.
+                proxyResponse.Content = new EndOnResetContent(proxyResponse.Content, feature);
+            }
         }
         return copyBody;
     }
