@@ -12,7 +12,8 @@ namespace Gateway.Proxy;
 /// the last byte of a body) is held until <see cref="ReleaseHeld"/>, which the pipeline calls
 /// once the row is committed: no client sees a response complete before it is metered.
 /// Bytes go into the response's pipe and are flushed once per upstream read, not once per event:
-/// every flush is a send to the client, and a burst of events read together leaves together.
+/// every flush is a send to the client, and a burst of events read together leaves together. The read
+/// that ends a stream is not flushed: its events leave with the held end.
 /// </summary>
 internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature feature, TimeProvider clock) : Stream
 {
@@ -85,7 +86,10 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
                 Send(rawEvent.Span);
             passed |= _held.WrittenCount == 0;
         }
-        if (passed || !HasOutput)
+        // A read that brought the stream's end (its terminal event is now held) is not flushed: the events
+        // it passed leave with the end after the commit, in one send, as a complete JSON body does. Most
+        // streams end with the last content, the usage chunk and [DONE] in one read; each request saves a send.
+        if ((passed && _held.WrittenCount == 0) || !HasOutput)
             await output.FlushAsync(cancellationToken); // the first read also sends the headers
     }
 

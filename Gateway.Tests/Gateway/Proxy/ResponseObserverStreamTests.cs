@@ -1,0 +1,62 @@
+using System.IO.Pipelines;
+using System.Text;
+using Gateway.Proxy;
+using Metering.Usage;
+
+namespace Gateway.Tests.Gateway.Proxy;
+
+/// <summary>What reaches the client's pipe, and when: once per upstream read, the end only after the commit.</summary>
+public class ResponseObserverStreamTests
+{
+    private const string Content1 = "data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n";
+    private const string Content2 = "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\n\n";
+    private const string End = "data: [DONE]\n\n";
+
+    [Fact]
+    public async Task ContentRead_IsFlushedAtOnce()
+    {
+        var (pipe, observer) = NewStreamObserver();
+
+        await observer.WriteAsync(Encoding.UTF8.GetBytes(Content1 + Content2));
+
+        ReadFlushed(pipe).Should().Be(Content1 + Content2);
+    }
+
+    [Fact]
+    public async Task ReadThatEndsTheStream_WaitsWhole_ThenLeavesWithTheEndInOneWrite()
+    {
+        var (pipe, observer) = NewStreamObserver();
+        await observer.WriteAsync(Encoding.UTF8.GetBytes(Content1));
+        ReadFlushed(pipe).Should().Be(Content1);
+
+        await observer.WriteAsync(Encoding.UTF8.GetBytes(Content2 + End));
+        observer.Complete(upstreamEndedCleanly: true);
+
+        ReadFlushed(pipe).Should().BeEmpty("the last content came with the end, and the end waits for the row");
+        observer.ReleaseHeld();
+        await pipe.Writer.FlushAsync();
+        ReadFlushed(pipe).Should().Be(Content2 + End);
+    }
+
+    private static (Pipe Pipe, ResponseObserverStream Observer) NewStreamObserver()
+    {
+        var pipe = new Pipe();
+        var feature = new MeteringFeature("req_test", ProxyRoute.ModelRoutes[0], TimeProvider.System)
+        {
+            UsageReader = UsageReaders.Create(WireFormat.OpenAIChat),
+        };
+        var observer = new ResponseObserverStream(pipe.Writer, feature, TimeProvider.System);
+        observer.Begin(isEventStream: true, success: true, contentLength: null);
+        return (pipe, observer);
+    }
+
+    /// <summary>What has been flushed to the reader so far (empty when nothing was).</summary>
+    private static string ReadFlushed(Pipe pipe)
+    {
+        if (!pipe.Reader.TryRead(out var result))
+            return "";
+        var text = Encoding.UTF8.GetString(result.Buffer);
+        pipe.Reader.AdvanceTo(result.Buffer.End);
+        return text;
+    }
+}
