@@ -18,8 +18,16 @@ internal sealed class RollupChunk(RollupFamily family, int part, long fromId)
     /// <summary>The last id read for this chunk (set by the reader: every row up to it is in, whatever its family).</summary>
     public long ToId { get; set; } = fromId;
 
+    // The family's dimensions as flags: Add runs for every log row in every family, where a lookup in
+    // the dimension names (five per grain) cost more than the sums themselves.
+    private readonly bool _byType = family.Dimensions.Contains("type");
+    private readonly bool _byAccount = family.Dimensions.Contains("account_id");
+    private readonly bool _byToken = family.Dimensions.Contains("token_name");
+    private readonly bool _byGroup = family.Dimensions.Contains("grp");
+    private readonly bool _byModel = family.Dimensions.Contains("model");
+
     /// <summary>Rollup rows this chunk will insert or update, over all grains.</summary>
-    public int RowCount => _grains.Sum(g => g.Count);
+    public int RowCount { get; private set; }
 
     public IEnumerable<(long GrainMs, IReadOnlyDictionary<RollupKey, RollupAccumulator> Rows)> Grains =>
         _grainMs.Select((grain, i) => (grain, (IReadOnlyDictionary<RollupKey, RollupAccumulator>)_grains[i]));
@@ -27,19 +35,21 @@ internal sealed class RollupChunk(RollupFamily family, int part, long fromId)
     /// <summary>Counts the row into its bucket at every grain, under this family's dimensions only.</summary>
     public void Add(in RollupRow row)
     {
-        var dims = Family.Dimensions;
         for (var i = 0; i < _grains.Length; i++)
         {
             var grain = _grainMs[i];
             var key = new RollupKey(
                 row.TimeMs / grain * grain,
-                dims.Contains("type") ? row.Type : "",
-                dims.Contains("account_id") ? row.AccountId : 0,
-                dims.Contains("token_name") ? row.TokenName : "",
-                dims.Contains("grp") ? row.Grp : "",
-                dims.Contains("model") ? row.Model : "");
+                _byType ? row.Type : "",
+                _byAccount ? row.AccountId : 0,
+                _byToken ? row.TokenName : "",
+                _byGroup ? row.Grp : "",
+                _byModel ? row.Model : "");
             if (!_grains[i].TryGetValue(key, out var sums))
+            {
                 _grains[i][key] = sums = new RollupAccumulator();
+                RowCount++;
+            }
             sums.Add(row);
         }
     }

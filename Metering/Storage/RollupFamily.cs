@@ -34,7 +34,7 @@ internal sealed record RollupFamily(string Name, string[] Dimensions, bool HasHo
     /// </summary>
     public const int AccountPartitions = 8;
 
-    public int Partitions => Dimensions.Contains("account_id") ? AccountPartitions : 1;
+    public int Partitions { get; } = Dimensions.Contains("account_id") ? AccountPartitions : 1;
 
     public int PartitionOf(long accountId) => Partitions == 1 ? 0 : (int)(accountId % AccountPartitions);
 

@@ -32,8 +32,9 @@ internal static class RollupReader
         var from = chunks.Min(c => c.FromId);
         var last = from;
         var read = 0;
+        var full = false; // some chunk holds as many rollup rows as a writer unit should write
         using var reader = connection.ExecuteReader(RowsSql, new { from, upToId }, snapshot);
-        while (read < maxLogRows && chunks.All(c => c.RowCount < maxRollupRowsPerChunk) && reader.Read())
+        while (read < maxLogRows && !full && reader.Read())
         {
             var row = new RollupRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
                 reader.GetString(5), reader.GetString(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10),
@@ -42,7 +43,10 @@ internal static class RollupReader
             {
                 var chunk = partitions[partitions[0].Family.PartitionOf(row.AccountId)];
                 if (row.Id > chunk.FromId)
+                {
                     chunk.Add(row);
+                    full |= chunk.RowCount >= maxRollupRowsPerChunk;
+                }
             }
             last = row.Id;
             read++;

@@ -5,6 +5,7 @@ using Metering.Storage;
 // writer-bench [seconds] [producers] [store|noop] [keys] [max-batch] [rollup-seconds]
 //   store  LogStore.AppendAsync, the gateway's own path (the figure that counts)
 //   noop   LedgerWriter with work that does nothing: the writer's own cost per unit
+//   rollup fill for [seconds] with no rollups, then time one catch-up of the rollups over all of it
 //   keys   1 (default): every row the same account, key and model; 200: spread over 50 accounts,
 //          200 keys and 30 models like the query bench's seed (more index insert points)
 //   max-batch  units per transaction at most (LedgerWriter's default when absent or 0)
@@ -30,12 +31,30 @@ Func<LogRecord, Task<long>> append = mode switch
 {
     "store" => row => store.AppendAsync(row),
     "noop" => _ => writer.ExecuteAsync((_, _) => 0),
+    "rollup" => row => store.AppendAsync(row),
     _ => throw new ArgumentException($"unknown mode {mode}"),
 };
 const long StartBalance = 1_000_000_000_000_000;
 await writer.ExecuteAsync((c, t) => Dapper.SqlMapper.Execute(c,
     "INSERT INTO accounts (id, name, balance_nano, created_ms) VALUES (@id, 'bench', @StartBalance, 0)",
     Enumerable.Range(1, Rows.Accounts).Select(id => new { id, StartBalance }), t));
+
+if (mode == "rollup")
+{
+    // The rollup pass alone: fill for the given seconds without rollups, then time catching up over every row
+    // (two passes: the first on a copy of the rows JITs the code; CPU is the process's, reader and writer units).
+    var filled = await RunAsync(TimeSpan.FromSeconds(seconds), producers, keys, row => store.AppendAsync(row), []);
+    var cpu = CpuClock.Process();
+    var watch = Stopwatch.StartNew();
+    var covered = await RollupBuilder.CatchUpAsync(database, writer, 20_000);
+    watch.Stop();
+    Console.WriteLine(FormattableString.Invariant(
+        $"ROLLUP keys={keys} rows={filled} covered={covered} seconds={watch.Elapsed.TotalSeconds:F2} rows_per_s={covered / watch.Elapsed.TotalSeconds:F0} process_cpu_us_per_row={(CpuClock.Process() - cpu).TotalMicroseconds / covered:F2}"));
+    await writer.DisposeAsync();
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    directory.Delete(recursive: true);
+    return;
+}
 
 // Warm up (JIT, page cache), then measure a fixed window.
 await RunAsync(TimeSpan.FromSeconds(Math.Min(1, seconds / 4)), producers, keys, append, []);
