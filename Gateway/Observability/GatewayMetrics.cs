@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Gateway.Upstream;
 using Metering.Ledger;
@@ -36,27 +37,51 @@ internal sealed class GatewayMetrics : IDisposable
             "{breakers}", "1 while a destination's circuit breaker keeps it out.");
     }
 
-    public void Record(LogRecord row, int attempts)
+    /// <summary>The model label of requests for a model (or per-call API) the catalog does not have.</summary>
+    public const string OtherModel = "(other)";
+
+    // One set of labelled series per catalog model, looked up once a request instead of once a measurement.
+    private readonly ConcurrentDictionary<string, ModelSeries> _series = new(StringComparer.Ordinal);
+
+    /// <param name="inCatalog">
+    /// Whether the row's model is one the catalog prices. Others (a client can name any model) share the
+    /// label <see cref="OtherModel"/>: a label value per invented name would grow /metrics without bound.
+    /// </param>
+    public void Record(LogRecord row, int attempts, bool inCatalog)
     {
-        Requests.WithLabels(row.Model, StatusText(row.Status), row.Type).Inc();
+        var model = inCatalog ? row.Model : OtherModel;
+        Requests.WithLabels(model, StatusText(row.Status), row.Type).Inc();
+        var series = _series.GetOrAdd(model, static name => new ModelSeries(name));
         if (row.DurationMs is { } duration)
-            Duration.WithLabels(row.Model).Observe(duration / 1000.0);
+            series.Duration.Observe(duration / 1000.0);
         if (row.FirstTokenMs is { } firstToken)
-            FirstToken.WithLabels(row.Model).Observe(firstToken / 1000.0);
-        AddTokens(row.Model, "input", row.InputTokens);
-        AddTokens(row.Model, "output", row.OutputTokens);
-        AddTokens(row.Model, "cached", row.CachedTokens);
-        AddTokens(row.Model, "cache_write", row.CacheWriteTokens);
+            series.FirstToken.Observe(firstToken / 1000.0);
+        Add(series.Input, row.InputTokens);
+        Add(series.Output, row.OutputTokens);
+        Add(series.Cached, row.CachedTokens);
+        Add(series.CacheWrite, row.CacheWriteTokens);
         if (row.SpendNano != 0)
-            Spend.WithLabels(row.Model).Inc(row.SpendNano / 1e9);
+            series.Spend.Inc(row.SpendNano / 1e9);
         if (attempts > 1)
-            Retries.WithLabels(row.Model).Inc(attempts - 1);
+            series.Retries.Inc(attempts - 1);
     }
 
-    private static void AddTokens(string model, string kind, long count)
+    private static void Add(Counter.Child counter, long count)
     {
         if (count > 0)
-            Tokens.WithLabels(model, kind).Inc(count);
+            counter.Inc(count);
+    }
+
+    private sealed class ModelSeries(string model)
+    {
+        public readonly Histogram.Child Duration = GatewayMetrics.Duration.WithLabels(model);
+        public readonly Histogram.Child FirstToken = GatewayMetrics.FirstToken.WithLabels(model);
+        public readonly Counter.Child Input = Tokens.WithLabels(model, "input");
+        public readonly Counter.Child Output = Tokens.WithLabels(model, "output");
+        public readonly Counter.Child Cached = Tokens.WithLabels(model, "cached");
+        public readonly Counter.Child CacheWrite = Tokens.WithLabels(model, "cache_write");
+        public readonly Counter.Child Spend = GatewayMetrics.Spend.WithLabels(model);
+        public readonly Counter.Child Retries = GatewayMetrics.Retries.WithLabels(model);
     }
 
     // Status codes as label values without a string per request.

@@ -19,7 +19,7 @@ internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Obse
     {
         var row = BuildRow(context, feature);
         rateLimiter.RecordTokens(feature.Caller!.KeyId, row.InputTokens + row.OutputTokens);
-        metrics.Record(row, feature.Attempts.Count);
+        metrics.Record(row, feature.Attempts.Count, inCatalog: feature.Price is not null);
         try
         {
             await logs.AppendAsync(row);
