@@ -28,7 +28,13 @@ internal sealed class GatewayMetrics : IDisposable
     private static readonly Counter Spend = Metrics.CreateCounter("gateway_spend_usd_total", "Spend charged (exact amounts are in the log; this is for graphs).", "model");
     private static readonly Counter Retries = Metrics.CreateCounter("gateway_upstream_retries_total", "Upstream tries beyond the first.", "model");
 
+    /// <summary>The model label of requests for a model (or per-call API) the catalog does not have.</summary>
+    public const string OtherModel = "(other)";
+
     private readonly Meter _meter = new(MeterName);
+
+    // One set of labelled series per catalog model, looked up once a request instead of once a measurement.
+    private readonly ConcurrentDictionary<string, ModelSeries> _series = new(StringComparer.Ordinal);
 
     public GatewayMetrics(UpstreamResilience resilience)
     {
@@ -36,12 +42,6 @@ internal sealed class GatewayMetrics : IDisposable
             new Measurement<int>(b.State is CircuitState.Open or CircuitState.Isolated ? 1 : 0, new KeyValuePair<string, object?>("destination", b.Destination))),
             "{breakers}", "1 while a destination's circuit breaker keeps it out.");
     }
-
-    /// <summary>The model label of requests for a model (or per-call API) the catalog does not have.</summary>
-    public const string OtherModel = "(other)";
-
-    // One set of labelled series per catalog model, looked up once a request instead of once a measurement.
-    private readonly ConcurrentDictionary<string, ModelSeries> _series = new(StringComparer.Ordinal);
 
     /// <param name="inCatalog">
     /// Whether the row's model is one the catalog prices. Others (a client can name any model) share the

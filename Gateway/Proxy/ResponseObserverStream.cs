@@ -74,7 +74,7 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
             return;
         }
         _splitter!.Append(buffer.Span);
-        var passed = false;
+        var sent = false;
         while (_splitter.TryReadEvent(out var rawEvent))
         {
             if (!Observe(rawEvent.Span, out var terminal))
@@ -83,13 +83,15 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
             if (terminal || _held.WrittenCount > 0)
                 _held.Write(rawEvent.Span);
             else
+            {
                 Send(rawEvent.Span);
-            passed |= _held.WrittenCount == 0;
+                sent = true;
+            }
         }
         // A read that brought the stream's end (its terminal event is now held) is not flushed: the events
         // it passed leave with the end after the commit, in one send, as a complete JSON body does. Most
         // streams end with the last content, the usage chunk and [DONE] in one read; each request saves a send.
-        if ((passed && _held.WrittenCount == 0) || !HasOutput)
+        if ((sent && _held.WrittenCount == 0) || !HasOutput)
             await output.FlushAsync(cancellationToken); // the first read also sends the headers
     }
 

@@ -18,14 +18,6 @@ internal sealed class RollupChunk(RollupFamily family, int part, long fromId)
     /// <summary>The last id read for this chunk (set by the reader: every row up to it is in, whatever its family).</summary>
     public long ToId { get; set; } = fromId;
 
-    // The family's dimensions as flags: Add runs for every log row in every family, where a lookup in
-    // the dimension names (five per grain) cost more than the sums themselves.
-    private readonly bool _byType = family.Dimensions.Contains("type");
-    private readonly bool _byAccount = family.Dimensions.Contains("account_id");
-    private readonly bool _byToken = family.Dimensions.Contains("token_name");
-    private readonly bool _byGroup = family.Dimensions.Contains("grp");
-    private readonly bool _byModel = family.Dimensions.Contains("model");
-
     /// <summary>Rollup rows this chunk will insert or update, over all grains.</summary>
     public int RowCount { get; private set; }
 
@@ -37,14 +29,7 @@ internal sealed class RollupChunk(RollupFamily family, int part, long fromId)
     {
         for (var i = 0; i < _grains.Length; i++)
         {
-            var grain = _grainMs[i];
-            var key = new RollupKey(
-                row.TimeMs / grain * grain,
-                _byType ? row.Type : "",
-                _byAccount ? row.AccountId : 0,
-                _byToken ? row.TokenName : "",
-                _byGroup ? row.Grp : "",
-                _byModel ? row.Model : "");
+            var key = Family.KeyOf(row, _grainMs[i]);
             if (!_grains[i].TryGetValue(key, out var sums))
             {
                 _grains[i][key] = sums = new RollupAccumulator();

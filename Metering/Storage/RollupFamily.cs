@@ -38,6 +38,23 @@ internal sealed record RollupFamily(string Name, string[] Dimensions, bool HasHo
 
     public int PartitionOf(long accountId) => Partitions == 1 ? 0 : (int)(accountId % AccountPartitions);
 
+    // The dimensions as flags, for KeyOf: it runs for every log row in every family, where a lookup in the
+    // dimension names (five per grain) cost more than the sums themselves.
+    private readonly bool _byType = Dimensions.Contains("type");
+    private readonly bool _byAccount = Dimensions.Contains("account_id");
+    private readonly bool _byToken = Dimensions.Contains("token_name");
+    private readonly bool _byGroup = Dimensions.Contains("grp");
+    private readonly bool _byModel = Dimensions.Contains("model");
+
+    /// <summary>The rollup row a log row counts into at a grain: its bucket, and this family's dimensions only.</summary>
+    public RollupKey KeyOf(in RollupRow row, long grainMs) => new(
+        row.TimeMs / grainMs * grainMs,
+        _byType ? row.Type : "",
+        _byAccount ? row.AccountId : 0,
+        _byToken ? row.TokenName : "",
+        _byGroup ? row.Grp : "",
+        _byModel ? row.Model : "");
+
     public long FinestGrainMs => HasHours ? HourMs : DayMs;
 
     public long[] Grains => HasHours ? [HourMs, DayMs] : [DayMs];

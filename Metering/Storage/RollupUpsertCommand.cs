@@ -48,7 +48,7 @@ internal sealed class RollupUpsertCommand : IDisposable
                     if (key.Dimension(dimension) is string text)
                         upsert.Bind(i++, text);
                     else
-                        upsert.Bind(i++, (long)key.Dimension(dimension));
+                        upsert.Bind(i++, key.AccountId); // the one dimension that is not text
                 }
                 foreach (var value in (long[])[sums.Requests, sums.SpendNano, sums.InputTokens, sums.OutputTokens, sums.CachedTokens, sums.CacheWriteTokens])
                     upsert.Bind(i++, value);
