@@ -37,6 +37,8 @@ internal static class GatewayServiceCollectionExtensions
         services.AddHostedService<Api.WalCheckpointService>();
         if (configuration.GetValue("Gateway:TrimMemoryWhenIdle", true))
             services.AddHostedService<Runtime.IdleMemoryTrimmer>();   // RSS back down after load (issue 6)
+        services.AddSingleton<LogInbox>();
+        services.AddHostedService<Api.LogInboxMover>();
         services.AddSingleton<LogStore>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<KeyStore>();

@@ -146,7 +146,7 @@ public class CrashTests : IAsyncLifetime
         await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT (SELECT balance_nano FROM accounts WHERE id = {account}), (SELECT COALESCE(SUM(spend_nano), 0) FROM logs WHERE account_id = {account})";
+        command.CommandText = $"SELECT (SELECT balance_nano FROM accounts WHERE id = {account}), (SELECT COALESCE(SUM(spend_nano), 0) FROM (SELECT spend_nano FROM logs WHERE account_id = {account} UNION ALL SELECT spend_nano FROM log_inbox WHERE account_id = {account}))";
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         reader.GetInt64(0).Should().Be((long)(InitialBalance * 1_000_000_000m) - reader.GetInt64(1));

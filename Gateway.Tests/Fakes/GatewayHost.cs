@@ -153,9 +153,15 @@ public sealed class GatewayHost : IAsyncDisposable
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
-    /// <summary>Reads the database file directly, beside the gateway (WAL allows it).</summary>
-    public async Task<T> QueryScalarAsync<T>(string sql)
+    /// <summary>
+    /// Reads the database file directly, beside the gateway (WAL allows it), after moving the inbox's rows
+    /// to the log as every read of the query API does (unless <paramref name="moveInboxFirst"/> is false:
+    /// the move waits for the writer).
+    /// </summary>
+    public async Task<T> QueryScalarAsync<T>(string sql, bool moveInboxFirst = true)
     {
+        if (moveInboxFirst)
+            await ((global::Metering.Storage.LogInbox)Services.GetService(typeof(global::Metering.Storage.LogInbox))!).MoveAllAsync();
         await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();

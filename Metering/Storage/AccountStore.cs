@@ -12,7 +12,7 @@ public sealed record Account
 }
 
 /// <summary>Accounts and their balances. Every change goes through the writer with its system row.</summary>
-public sealed class AccountStore(SqliteDatabase database, LedgerWriter writer)
+public sealed class AccountStore(SqliteDatabase database, LedgerWriter writer, LogStore logs)
 {
     public async Task<Account> CreateAsync(string name, long balanceNano, bool recordIp, LogRecord systemRow)
     {
@@ -21,7 +21,7 @@ public sealed class AccountStore(SqliteDatabase database, LedgerWriter writer)
             var id = connection.ExecuteScalar<long>(
                 "INSERT INTO accounts (name, balance_nano, record_ip, created_ms) VALUES (@name, @balanceNano, @recordIp, @TimeMs) RETURNING id",
                 new { name, balanceNano, recordIp, systemRow.TimeMs }, transaction);
-            LogStore.Insert(connection, transaction, systemRow with { AccountId = id }, writer.Accounts);
+            logs.Insert(connection, transaction, systemRow with { AccountId = id });
             writer.Accounts.StageSet(id, new AccountState(balanceNano, recordIp));
             return id;
         });
@@ -63,7 +63,7 @@ public sealed class AccountStore(SqliteDatabase database, LedgerWriter writer)
             if (changed == 0)
                 throw new LedgerRejectedException($"account {id} not found");
             writer.Accounts.StageDelta(id, amountNano);
-            return LogStore.Insert(connection, transaction, systemRow with { AccountId = id }, writer.Accounts);
+            return logs.Insert(connection, transaction, systemRow with { AccountId = id });
         });
 
     /// <summary>Renames and/or switches IP recording; <paramref name="systemRow"/> is written when given.</summary>
@@ -77,6 +77,6 @@ public sealed class AccountStore(SqliteDatabase database, LedgerWriter writer)
                 throw new LedgerRejectedException($"account {id} not found");
             if (recordIp is { } on)
                 writer.Accounts.StageRecordIp(id, on);
-            return systemRow is null ? 0 : LogStore.Insert(connection, transaction, systemRow with { AccountId = id }, writer.Accounts);
+            return systemRow is null ? 0 : logs.Insert(connection, transaction, systemRow with { AccountId = id });
         });
 }

@@ -16,7 +16,7 @@ public sealed record ApiKeyRecord
 }
 
 /// <summary>API keys, stored as hashes only. Creation and revocation each leave a system row.</summary>
-public sealed class KeyStore(SqliteDatabase database, LedgerWriter writer)
+public sealed class KeyStore(SqliteDatabase database, LedgerWriter writer, LogStore logs)
 {
     private const string Columns = "id, account_id AS AccountId, name, grp, key_hash AS KeyHash, key_hint AS KeyHint, created_ms AS CreatedMs, revoked_ms AS RevokedMs";
 
@@ -28,7 +28,7 @@ public sealed class KeyStore(SqliteDatabase database, LedgerWriter writer)
             var id = connection.ExecuteScalar<long>(
                 "INSERT INTO api_keys (account_id, name, grp, key_hash, key_hint, created_ms) VALUES (@accountId, @name, @group, @keyHash, @keyHint, @TimeMs) RETURNING id",
                 new { accountId, name, group, keyHash, keyHint, systemRow.TimeMs }, transaction);
-            LogStore.Insert(connection, transaction, systemRow with { AccountId = accountId }, writer.Accounts);
+            logs.Insert(connection, transaction, systemRow with { AccountId = accountId });
             return id;
         });
 
@@ -40,7 +40,7 @@ public sealed class KeyStore(SqliteDatabase database, LedgerWriter writer)
                 "UPDATE api_keys SET revoked_ms = @TimeMs WHERE id = @id AND revoked_ms IS NULL RETURNING account_id AS AccountId, name",
                 new { id, systemRow.TimeMs }, transaction)
                 ?? throw new LedgerRejectedException($"key {id} not found");
-            LogStore.Insert(connection, transaction, systemRow with { AccountId = key.AccountId, TokenName = key.Name }, writer.Accounts);
+            logs.Insert(connection, transaction, systemRow with { AccountId = key.AccountId, TokenName = key.Name });
             return key.AccountId;
         });
 

@@ -4,17 +4,19 @@ using Microsoft.Data.Sqlite;
 namespace Metering.Storage;
 
 /// <summary>
-/// The row INSERT and the balance debit, prepared once per connection and bound by position. The id
-/// comes from <c>sqlite3_last_insert_rowid</c>, not <c>RETURNING</c> (which makes SQLite buffer the
-/// result and step twice). The statements are finalized when the connection closes.
+/// The row INSERT (into <c>log_inbox</c>, see <see cref="LogInbox"/>) and the balance debit, prepared
+/// once per connection and bound by position. The id follows the newest in the inbox, or in the log when
+/// the inbox is empty (two lookups of a table's last id), so ids keep rising across the two tables as one
+/// rowid would; it is read back with <c>sqlite3_last_insert_rowid</c>, not <c>RETURNING</c> (which makes
+/// SQLite buffer the result and step twice). The statements are finalized when the connection closes.
 /// </summary>
 internal sealed class LogInsertCommand : IDisposable
 {
     private const string InsertSql = """
-        INSERT INTO logs (request_id, time_ms, type, account_id, key_id, token_name, grp, model, path, status, stream,
+        INSERT INTO log_inbox (id, request_id, time_ms, type, account_id, key_id, token_name, grp, model, path, status, stream,
                           duration_ms, first_token_ms, input_tokens, output_tokens, cached_tokens, cache_write_tokens,
                           spend_nano, ip, message, details)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
+        VALUES (COALESCE((SELECT MAX(id) FROM log_inbox), (SELECT MAX(id) FROM logs), 0) + 1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
         """;
 
     private const string DebitSql = "UPDATE accounts SET balance_nano = balance_nano - ?1 WHERE id = ?2";

@@ -5,22 +5,26 @@ using Microsoft.Data.Sqlite;
 
 namespace Metering.Storage;
 
-/// <summary>Appends usage-log rows (through the writer) and reads them back (on own connections).</summary>
-public sealed class LogStore(SqliteDatabase database, LedgerWriter writer)
+/// <summary>
+/// Appends usage-log rows (through the writer, into the <see cref="LogInbox"/>) and reads them back (on
+/// own connections, after moving the inbox's rows to the log: a read sees every row committed before it).
+/// </summary>
+public sealed class LogStore(SqliteDatabase database, LedgerWriter writer, LogInbox inbox)
 {
     /// <summary>
     /// Inserts the row and debits its spend from the account in the caller's transaction: the two
     /// land together or not at all. Returns the row id.
     /// </summary>
     /// <remarks>Runs on the writer's thread; the in-memory balance follows once the commit succeeds.</remarks>
-    public static long Insert(SqliteConnection connection, SqliteTransaction transaction, LogRecord row, AccountStates accounts)
+    public long Insert(SqliteConnection connection, SqliteTransaction transaction, LogRecord row)
     {
         var command = LogInsertCommand.For(connection);
         var id = command.Insert(row);
+        inbox.NoteLanded();
         if (row.SpendNano != 0 && row.AccountId is { } accountId)
         {
             command.Debit(accountId, row.SpendNano);
-            accounts.StageDelta(accountId, -row.SpendNano);
+            writer.Accounts.StageDelta(accountId, -row.SpendNano);
         }
         return id;
     }
@@ -31,6 +35,7 @@ public sealed class LogStore(SqliteDatabase database, LedgerWriter writer)
         writer.ExecuteAppendAsync((connection, _) =>
         {
             var id = LogInsertCommand.For(connection).Insert(row);
+            inbox.NoteLanded();
             if (row.SpendNano != 0 && row.AccountId is { } accountId)
             {
                 writer.DeferDebit(accountId, row.SpendNano);
@@ -41,6 +46,7 @@ public sealed class LogStore(SqliteDatabase database, LedgerWriter writer)
 
     public async Task<LogRecord?> GetAsync(long id, long? accountScope)
     {
+        await inbox.MoveAllAsync();
         await using var connection = await database.OpenAsync();
         var parameters = new DynamicParameters();
         return await connection.QuerySingleOrDefaultAsync<LogRecord>(LogQueries.Get(id, accountScope, parameters), parameters);
@@ -49,6 +55,7 @@ public sealed class LogStore(SqliteDatabase database, LedgerWriter writer)
     /// <summary>One page, newest first, and the number of rows matching; both from one snapshot.</summary>
     public async Task<(IReadOnlyList<LogRecord> Items, long Total)> PageAsync(LogQuery query, int page, int pageSize)
     {
+        await inbox.MoveAllAsync();
         await using var connection = await database.OpenAsync();
         await using var snapshot = connection.BeginTransaction(deferred: true);
         var parameters = new DynamicParameters();
@@ -63,6 +70,7 @@ public sealed class LogStore(SqliteDatabase database, LedgerWriter writer)
     /// </summary>
     public async Task<LogStats> StatsAsync(LogQuery query, long nowMs)
     {
+        await inbox.MoveAllAsync();
         query = query with { Type = query.Type ?? LogType.Consume };
         await using var connection = await database.OpenAsync();
         var range = await LogAggregates.TotalsAsync(connection, query);
@@ -73,6 +81,7 @@ public sealed class LogStore(SqliteDatabase database, LedgerWriter writer)
     /// <summary>One line per group with sums and latency percentiles; <c>consume</c> rows unless the query names a type.</summary>
     public async Task<IReadOnlyList<LogGroupStats>> GroupAsync(LogQuery query, LogGrouping grouping)
     {
+        await inbox.MoveAllAsync();
         await using var connection = await database.OpenAsync();
         return await LogAggregates.GroupAsync(connection, query with { Type = query.Type ?? LogType.Consume }, grouping);
     }
@@ -80,6 +89,7 @@ public sealed class LogStore(SqliteDatabase database, LedgerWriter writer)
     /// <summary>Every matching row, newest first, read as it is consumed (memory stays flat).</summary>
     public async IAsyncEnumerable<LogRecord> ExportAsync(LogQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await inbox.MoveAllAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         var parameters = new DynamicParameters();
         await using var reader = await connection.ExecuteReaderAsync(LogQueries.Export(query, parameters), parameters);

@@ -121,6 +121,33 @@ public static class Migrations
         -- A key holder's model filter: the page's total from the daily rollup without walking the account's every model.
         CREATE INDEX log_rollup_key_model_day_account_model ON log_rollup_key_model_day(account_id, model, bucket_ms);
         """,
+        // 5: the inbox rows land in before they move to the log in bulk (LogInbox): the log's columns, no index.
+        """
+        CREATE TABLE log_inbox (
+            id                 INTEGER PRIMARY KEY,
+            request_id         TEXT    NOT NULL,
+            time_ms            INTEGER NOT NULL,
+            type               TEXT    NOT NULL,
+            account_id         INTEGER,
+            key_id             INTEGER,
+            token_name         TEXT    NOT NULL DEFAULT '',
+            grp                TEXT    NOT NULL DEFAULT '',
+            model              TEXT    NOT NULL DEFAULT '',
+            path               TEXT    NOT NULL DEFAULT '',
+            status             INTEGER NOT NULL DEFAULT 0,
+            stream             INTEGER NOT NULL DEFAULT 0,
+            duration_ms        INTEGER,
+            first_token_ms     INTEGER,
+            input_tokens       INTEGER NOT NULL DEFAULT 0,
+            output_tokens      INTEGER NOT NULL DEFAULT 0,
+            cached_tokens      INTEGER NOT NULL DEFAULT 0,
+            cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+            spend_nano         INTEGER NOT NULL DEFAULT 0,
+            ip                 TEXT,
+            message            TEXT,
+            details            TEXT
+        );
+        """,
     ];
 
     // The measure columns of the rollup tables of step 2 (frozen with it).

@@ -26,7 +26,11 @@ var database = new SqliteDatabase($"Data Source={Path.Combine(directory.FullName
 Migrations.Apply(database);
 await using var writer = maxBatch is { } max ? new LedgerWriter(database, maxBatch: max) : new LedgerWriter(database);
 writer.Start();
-var store = new LogStore(database, writer);
+var inbox = new LogInbox(writer);
+var store = new LogStore(database, writer, inbox);
+// The gateway's mover beside the producers (rollup mode fills without it and moves once, untimed, before its pass).
+using var stopMover = new CancellationTokenSource();
+var mover = mode == "rollup" ? Task.CompletedTask : inbox.RunMoverAsync(LogInbox.DefaultGatherTime, stopMover.Token);
 Func<LogRecord, Task<long>> append = mode switch
 {
     "store" => row => store.AppendAsync(row),
@@ -45,6 +49,7 @@ if (mode == "rollup")
     // CPU is the process's (the reader that sums and the writer units that upsert); the pass's first rows run
     // unoptimised JIT code, so compare builds side by side rather than against an absolute figure.
     var filled = await RunAsync(TimeSpan.FromSeconds(seconds), producers, keys, append, []);
+    await inbox.MoveAllAsync();
     var cpu = CpuClock.Process();
     var watch = Stopwatch.StartNew();
     var covered = await RollupBuilder.CatchUpAsync(database, writer, 20_000);
@@ -80,6 +85,9 @@ Console.WriteLine(
     FormattableString.Invariant($"WRITER mode={mode} producers={producers} keys={keys} max_batch={maxBatch?.ToString() ?? "default"} rollup_s={rollupEvery} seconds={clock.Elapsed.TotalSeconds:F1} rows={rows} rows_per_s={rows / clock.Elapsed.TotalSeconds:F0} ") +
     FormattableString.Invariant($"wait_p50_ms={P(50):F2} wait_p99_ms={P(99):F2} max_ms={all[^1]:F1} process_cpu_us_per_row={processUs:F1} writer_cpu_us_per_row={writerUs}"));
 
+stopMover.Cancel();
+try { await mover; } catch (OperationCanceledException) { }
+await inbox.MoveAllAsync();
 await writer.DisposeAsync();
 var balances = await Dapper.SqlMapper.QuerySingleAsync<(long Sum, long Rows)>(database.Open(),
     "SELECT (SELECT SUM(balance_nano) FROM accounts), (SELECT COUNT(*) FROM logs)");

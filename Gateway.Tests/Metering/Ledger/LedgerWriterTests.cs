@@ -33,12 +33,12 @@ public class LedgerWriterTests : IAsyncLifetime
     [Fact]
     public async Task Commit_OneUnitFailsAmongOthers_OthersCommitOnceAndTheFailureReachesItsCaller()
     {
-        var logs = new LogStore(_database, _writer);
+        var logs = new LogStore(_database, _writer, new LogInbox(_writer));
         var before = Enumerable.Range(0, 10).Select(i => logs.AppendAsync(LogRows.Row(LogRows.T0 + i, spendNano: Spend))).ToList();
         var failing = _writer.ExecuteAsync((connection, transaction) =>
         {
             // Writes a row and a debit, then fails: neither may survive.
-            LogStore.Insert(connection, transaction, LogRows.Row(LogRows.T0, spendNano: 999_999), _writer.Accounts);
+            logs.Insert(connection, transaction, LogRows.Row(LogRows.T0, spendNano: 999_999));
             throw new LedgerRejectedException("refused");
         });
         var after = Enumerable.Range(10, 10).Select(i => logs.AppendAsync(LogRows.Row(LogRows.T0 + i, spendNano: Spend))).ToList();
@@ -48,7 +48,7 @@ public class LedgerWriterTests : IAsyncLifetime
         await failing.Invoking(f => f).Should().ThrowAsync<LedgerRejectedException>();
         var ids = await Task.WhenAll(before.Concat(after));
         await using var connection = await _database.OpenAsync();
-        var stored = (await connection.QueryAsync<long>("SELECT id FROM logs ORDER BY id")).ToArray();
+        var stored = (await connection.QueryAsync<long>("SELECT id FROM log_inbox ORDER BY id")).ToArray();
         stored.Should().BeEquivalentTo(ids, "each row once, under the id its caller was given");
         (await connection.ExecuteScalarAsync<long>("SELECT balance_nano FROM accounts WHERE id = 1")).Should().Be(StartBalance - 20 * Spend);
     }
@@ -56,15 +56,15 @@ public class LedgerWriterTests : IAsyncLifetime
     [Fact]
     public async Task Commit_OneUnitFailsAmongOthers_InMemoryBalanceMatchesTheStore()
     {
-        var accounts = new AccountStore(_database, _writer);
+        var logs = new LogStore(_database, _writer, new LogInbox(_writer));
+        var accounts = new AccountStore(_database, _writer, logs);
         _writer.Start();
         (await accounts.GetStateAsync(1))!.Value.BalanceNano.Should().Be(StartBalance);
-        var logs = new LogStore(_database, _writer);
 
         var units = Enumerable.Range(0, 50).Select(i => i == 25
             ? _writer.ExecuteAsync((connection, transaction) =>
             {
-                LogStore.Insert(connection, transaction, LogRows.Row(LogRows.T0, spendNano: 5 * Spend), _writer.Accounts);
+                logs.Insert(connection, transaction, LogRows.Row(LogRows.T0, spendNano: 5 * Spend));
                 throw new InvalidOperationException("a bug in one unit");
             })
             : logs.AppendAsync(LogRows.Row(LogRows.T0 + i, spendNano: Spend))).ToList();
@@ -78,8 +78,8 @@ public class LedgerWriterTests : IAsyncLifetime
     [Fact]
     public async Task Commit_BalanceReadAmongAppendsInOneBatch_SeesTheDeferredDebitsBeforeIt()
     {
-        var logs = new LogStore(_database, _writer);
-        var accounts = new AccountStore(_database, _writer);
+        var logs = new LogStore(_database, _writer, new LogInbox(_writer));
+        var accounts = new AccountStore(_database, _writer, logs);
         var before = Enumerable.Range(0, 10).Select(i => logs.AppendAsync(LogRows.Row(LogRows.T0 + i, spendNano: Spend))).ToList();
         // Not in memory yet: loaded through the writer, by reading the balance inside the same batch.
         var load = accounts.GetStateAsync(1).AsTask();

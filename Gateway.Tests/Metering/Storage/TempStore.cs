@@ -16,12 +16,15 @@ internal sealed class TempStore : IAsyncDisposable
         Migrations.Apply(Database);
         Writer = new LedgerWriter(Database);
         Writer.Start();
-        Logs = new LogStore(Database, Writer);
+        Inbox = new LogInbox(Writer);
+        Logs = new LogStore(Database, Writer, Inbox);
     }
 
     public SqliteDatabase Database { get; }
 
     public LedgerWriter Writer { get; }
+
+    public LogInbox Inbox { get; }
 
     public LogStore Logs { get; }
 
@@ -32,7 +35,12 @@ internal sealed class TempStore : IAsyncDisposable
         return new TempStore(directory);
     }
 
-    public async Task AppendAsync(IEnumerable<LogRecord> rows) => await Task.WhenAll(rows.Select(r => Logs.AppendAsync(r)));
+    /// <summary>Appends through the store and moves the rows on to the log, as the gateway's mover soon does.</summary>
+    public async Task AppendAsync(IEnumerable<LogRecord> rows)
+    {
+        await Task.WhenAll(rows.Select(r => Logs.AppendAsync(r)));
+        await Inbox.MoveAllAsync();
+    }
 
     /// <summary>Folds up to <paramref name="maxRows"/> more ids into the rollups (as the background job does); all when not given.</summary>
     public Task<long> RollUpAsync(int? maxRows = null, int maxRollupRowsPerUnit = RollupBuilder.DefaultRollupRowsPerUnit) => maxRows is { } max

@@ -1,0 +1,132 @@
+using Dapper;
+using Metering.Storage;
+using Microsoft.Data.Sqlite;
+using static Gateway.Tests.Metering.Storage.LogRows;
+
+namespace Gateway.Tests.Metering.Storage;
+
+/// <summary>
+/// Rows land in the inbox and move to the log in id order, in one transaction per chunk: a read sees
+/// every row committed before it, ids stay the ones callers were given, and nothing is lost or doubled.
+/// </summary>
+public class LogInboxTests
+{
+    [Fact]
+    public async Task Append_TheRowWaitsInTheInbox_AndAReadMovesItToTheLog()
+    {
+        await using var store = TempStore.Create();
+
+        var id = await store.Logs.AppendAsync(Row(T0, message: "hello"));
+
+        (await CountsAsync(store)).Should().Be((Log: 0, Inbox: 1));
+        (await store.Logs.GetAsync(id, accountScope: null))!.Message.Should().Be("hello");
+        (await CountsAsync(store)).Should().Be((Log: 1, Inbox: 0));
+    }
+
+    [Fact]
+    public async Task MoveAll_MoreRowsThanAChunk_MovesThemAllOnceUnderTheirIds()
+    {
+        await using var store = TempStore.Create();
+        var rows = Enumerable.Range(0, 2 * LogInbox.MoveChunkRows + 7).Select(i => Row(T0 + i, message: $"row {i}")).ToList();
+        var ids = await Task.WhenAll(rows.Select(r => store.Logs.AppendAsync(r)));
+
+        (await store.Inbox.MoveAllAsync()).Should().Be(rows.Count);
+
+        (await CountsAsync(store)).Should().Be((Log: rows.Count, Inbox: 0));
+        await using var connection = await store.Database.OpenAsync();
+        var stored = (await connection.QueryAsync<(long Id, string Message)>("SELECT id, message FROM logs ORDER BY id")).ToArray();
+        stored.Select(r => r.Id).Should().Equal(ids.Order());
+        stored.Should().BeEquivalentTo(ids.Select((id, i) => (id, $"row {i}")));
+    }
+
+    [Fact]
+    public async Task Append_AfterTheInboxEmptied_IdsKeepRisingAboveTheLog()
+    {
+        await using var store = TempStore.Create();
+        var first = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => store.Logs.AppendAsync(Row(T0 + i))));
+        await store.Inbox.MoveAllAsync();
+
+        var next = await store.Logs.AppendAsync(Row(T0 + 10));
+
+        next.Should().BeGreaterThan(first.Max());
+        await store.Inbox.MoveAllAsync();
+        (await CountsAsync(store)).Should().Be((Log: 6, Inbox: 0));
+    }
+
+    [Fact]
+    public async Task MoveAll_AMoveFails_BothTablesAreAsTheyWereAndTheNextMoveSucceeds()
+    {
+        await using var store = TempStore.Create();
+        var ids = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => store.Logs.AppendAsync(Row(T0 + i))));
+        // A row already in the log under the last inbox id: the chunk's INSERT fails halfway through.
+        await store.Writer.ExecuteAsync((connection, transaction) =>
+            connection.Execute("INSERT INTO logs (id, request_id, time_ms, type) VALUES (@id, 'x', 0, 'consume')", new { id = ids.Max() }, transaction));
+
+        await store.Invoking(s => s.Inbox.MoveAllAsync()).Should().ThrowAsync<SqliteException>();
+
+        (await CountsAsync(store)).Should().Be((Log: 1, Inbox: 3));
+        await store.Writer.ExecuteAsync((connection, transaction) => connection.Execute("DELETE FROM logs", transaction: transaction));
+        (await store.Inbox.MoveAllAsync()).Should().Be(3);
+        (await CountsAsync(store)).Should().Be((Log: 3, Inbox: 0));
+    }
+
+    [Fact]
+    public async Task Mover_RowsAPreviousRunLeft_MoveWithoutANewRowLanding()
+    {
+        await using var store = TempStore.Create();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(i => store.Logs.AppendAsync(Row(T0 + i))));
+        // A new process: a fresh inbox on the same file, no row appended through it.
+        var restarted = new LogInbox(store.Writer);
+        using var stop = new CancellationTokenSource();
+
+        var mover = restarted.RunMoverAsync(TimeSpan.Zero, stop.Token);
+
+        (await WaitForAsync(store, counts => counts.Inbox == 0)).Should().Be((Log: 4, Inbox: 0));
+        stop.Cancel();
+        await mover.Invoking(m => m).Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public async Task Mover_ARowLands_ItMovesWithoutARead()
+    {
+        await using var store = TempStore.Create();
+        using var stop = new CancellationTokenSource();
+        var mover = store.Inbox.RunMoverAsync(TimeSpan.FromMilliseconds(10), stop.Token);
+        await WaitForAsync(store, counts => counts == (0, 0));
+
+        await store.Logs.AppendAsync(Row(T0));
+        await store.Logs.AppendAsync(Row(T0 + 1));
+
+        (await WaitForAsync(store, counts => counts.Log == 2)).Should().Be((Log: 2, Inbox: 0));
+        stop.Cancel();
+        await mover.Invoking(m => m).Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public async Task Dispose_RowsStillInTheInbox_MoveBeforeTheWriterStops()
+    {
+        await using var store = TempStore.Create();
+        await store.Logs.AppendAsync(Row(T0));
+
+        await store.Inbox.DisposeAsync();
+
+        (await CountsAsync(store)).Should().Be((Log: 1, Inbox: 0));
+    }
+
+    private static async Task<(long Log, long Inbox)> CountsAsync(TempStore store)
+    {
+        await using var connection = await store.Database.OpenAsync();
+        return await connection.QuerySingleAsync<(long, long)>("SELECT (SELECT COUNT(*) FROM logs), (SELECT COUNT(*) FROM log_inbox)");
+    }
+
+    private static async Task<(long Log, long Inbox)> WaitForAsync(TempStore store, Func<(long Log, long Inbox), bool> done)
+    {
+        var counts = await CountsAsync(store);
+        for (var waited = 0; !done(counts) && waited < 100; waited++)
+        {
+            await Task.Delay(50);
+            counts = await CountsAsync(store);
+        }
+        return counts;
+    }
+}

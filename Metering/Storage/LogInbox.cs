@@ -1,0 +1,108 @@
+using System.Threading.Channels;
+using Metering.Ledger;
+using Microsoft.Data.Sqlite;
+
+namespace Metering.Storage;
+
+/// <summary>
+/// Where a row lands first: <c>log_inbox</c>, a table with no index but its id, so the commit a
+/// response waits for writes two pages (the inbox leaf, the account) instead of seven (the log's leaf
+/// and its five index leaves). Rows move to <c>logs</c> in id order, in writer units of at most
+/// <see cref="MoveChunkRows"/> rows (so request commits interleave with a long move): in the
+/// background soon after they land (<see cref="RunMoverAsync"/>), before any read of the log
+/// (<see cref="LogStore"/>), and when the store shuts down. A move is one transaction, insert into the
+/// log and delete from the inbox, so a crash leaves each row in exactly one of the two tables; rows a
+/// crash left in the inbox move at the next start. The log always holds an id prefix of the rows (what
+/// the rollup watermarks rely on), because the inbox's ids follow the log's and move oldest first.
+/// </summary>
+public sealed class LogInbox(LedgerWriter writer) : IAsyncDisposable
+{
+    /// <summary>Rows one writer unit moves at most: a couple of milliseconds of the writer's time.</summary>
+    public const int MoveChunkRows = 256;
+
+    /// <summary>How long the mover lets rows gather after the first lands: fewer, bigger moves under load.</summary>
+    public static readonly TimeSpan DefaultGatherTime = TimeSpan.FromMilliseconds(50);
+
+    // 1 while rows may be waiting: set by the first row to land after a move began, cleared when a move
+    // begins. It starts set, and the signal written, for rows a previous run left behind.
+    private int _landed = 1;
+    private readonly Channel<bool> _signal = CreateSignal();
+
+    /// <summary>
+    /// Writer thread, inside the unit that inserted a row. Signalling before the commit is safe: a move
+    /// queued after this runs after the inserting batch, whether it commits or rolls back.
+    /// </summary>
+    internal void NoteLanded()
+    {
+        if (Volatile.Read(ref _landed) == 0 && Interlocked.Exchange(ref _landed, 1) == 0)
+            _signal.Writer.TryWrite(true);
+    }
+
+    /// <summary>
+    /// Moves every row in the inbox to the log. Every row committed before the call is in the log when it
+    /// completes. Returns the rows moved.
+    /// </summary>
+    public async Task<long> MoveAllAsync(CancellationToken cancellationToken = default)
+    {
+        // Cleared before the moves are queued: a row landing from here on signals again.
+        Volatile.Write(ref _landed, 0);
+        long total = 0, moved;
+        try
+        {
+            do
+            {
+                moved = await writer.ExecuteAsync((connection, _) => LogInboxMoveCommand.For(connection).Move(MoveChunkRows), cancellationToken);
+                total += moved;
+            }
+            while (moved == MoveChunkRows);
+        }
+        catch
+        {
+            // The rows are still waiting: the mover must try again even if no other row lands.
+            Volatile.Write(ref _landed, 1);
+            _signal.Writer.TryWrite(true);
+            throw;
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// The background mover: waits for a row to land, lets more gather for <paramref name="gatherTime"/>,
+    /// moves them all; until cancelled. Idle costs nothing: no timer runs while no row lands.
+    /// </summary>
+    public async Task RunMoverAsync(TimeSpan gatherTime, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await _signal.Reader.ReadAsync(cancellationToken);
+            await Task.Delay(gatherTime, cancellationToken);
+            await MoveAllAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Moves what is left when the store shuts down (the container disposes this before the writer,
+    /// which it depends on), so a stopped gateway's log is complete in <c>logs</c>. Skipped when the
+    /// store is failing: the rows stay durable in the inbox and move at the next start.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!writer.IsRunning || !writer.Health.IsHealthy)
+            return;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await MoveAllAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException or SqliteException)
+        {
+        }
+    }
+
+    private static Channel<bool> CreateSignal()
+    {
+        var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        signal.Writer.TryWrite(true);
+        return signal;
+    }
+}
