@@ -7,7 +7,8 @@ namespace Metering.Storage;
 
 /// <summary>
 /// Appends usage-log rows (through the writer, into the <see cref="LogInbox"/>) and reads them back (on
-/// own connections, after moving the inbox's rows to the log: a read sees every row committed before it).
+/// own connections, after moving the inbox's rows to the log: a read sees every row committed before it
+/// while the store is writable, see <see cref="LogInbox.MoveBeforeReadAsync"/>).
 /// </summary>
 public sealed class LogStore(SqliteDatabase database, LedgerWriter writer, LogInbox inbox)
 {
@@ -46,7 +47,7 @@ public sealed class LogStore(SqliteDatabase database, LedgerWriter writer, LogIn
 
     public async Task<LogRecord?> GetAsync(long id, long? accountScope)
     {
-        await inbox.MoveAllAsync();
+        await inbox.MoveBeforeReadAsync();
         await using var connection = await database.OpenAsync();
         var parameters = new DynamicParameters();
         return await connection.QuerySingleOrDefaultAsync<LogRecord>(LogQueries.Get(id, accountScope, parameters), parameters);
@@ -55,7 +56,7 @@ public sealed class LogStore(SqliteDatabase database, LedgerWriter writer, LogIn
     /// <summary>One page, newest first, and the number of rows matching; both from one snapshot.</summary>
     public async Task<(IReadOnlyList<LogRecord> Items, long Total)> PageAsync(LogQuery query, int page, int pageSize)
     {
-        await inbox.MoveAllAsync();
+        await inbox.MoveBeforeReadAsync();
         await using var connection = await database.OpenAsync();
         await using var snapshot = connection.BeginTransaction(deferred: true);
         var parameters = new DynamicParameters();
@@ -70,7 +71,7 @@ public sealed class LogStore(SqliteDatabase database, LedgerWriter writer, LogIn
     /// </summary>
     public async Task<LogStats> StatsAsync(LogQuery query, long nowMs)
     {
-        await inbox.MoveAllAsync();
+        await inbox.MoveBeforeReadAsync();
         query = query with { Type = query.Type ?? LogType.Consume };
         await using var connection = await database.OpenAsync();
         var range = await LogAggregates.TotalsAsync(connection, query);
@@ -81,7 +82,7 @@ public sealed class LogStore(SqliteDatabase database, LedgerWriter writer, LogIn
     /// <summary>One line per group with sums and latency percentiles; <c>consume</c> rows unless the query names a type.</summary>
     public async Task<IReadOnlyList<LogGroupStats>> GroupAsync(LogQuery query, LogGrouping grouping)
     {
-        await inbox.MoveAllAsync();
+        await inbox.MoveBeforeReadAsync();
         await using var connection = await database.OpenAsync();
         return await LogAggregates.GroupAsync(connection, query with { Type = query.Type ?? LogType.Consume }, grouping);
     }
@@ -89,7 +90,7 @@ public sealed class LogStore(SqliteDatabase database, LedgerWriter writer, LogIn
     /// <summary>Every matching row, newest first, read as it is consumed (memory stays flat).</summary>
     public async IAsyncEnumerable<LogRecord> ExportAsync(LogQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await inbox.MoveAllAsync(cancellationToken);
+        await inbox.MoveBeforeReadAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         var parameters = new DynamicParameters();
         await using var reader = await connection.ExecuteReaderAsync(LogQueries.Export(query, parameters), parameters);

@@ -113,6 +113,25 @@ public class LogInboxTests
         (await CountsAsync(store)).Should().Be((Log: 1, Inbox: 0));
     }
 
+    [Fact]
+    public async Task Read_AnotherConnectionHoldsTheWriteLock_TheReadGoesAheadOnTheLogAsItIs()
+    {
+        await using var store = TempStore.Create();
+        await store.AppendAsync([Row(T0)]);
+        await store.Logs.AppendAsync(Row(T0 + 1));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await using (var locker = new SqliteConnection($"Data Source={store.Database.FilePath};Pooling=False"))
+        {
+            await locker.OpenAsync();
+            await locker.ExecuteAsync("BEGIN EXCLUSIVE;");
+            (await store.Logs.PageAsync(new LogQuery(), 1, 10)).Total.Should().Be(1, "the row in the inbox cannot move while the lock is held");
+            clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(4), "the read waits at most the read limit, not the writer's 5 s busy timeout");
+        }
+
+        (await store.Logs.PageAsync(new LogQuery(), 1, 10)).Total.Should().Be(2);
+    }
+
     private static async Task<(long Log, long Inbox)> CountsAsync(TempStore store)
     {
         await using var connection = await store.Database.OpenAsync();
