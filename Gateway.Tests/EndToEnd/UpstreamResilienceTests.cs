@@ -69,6 +69,25 @@ public class UpstreamResilienceTests
     }
 
     [Fact]
+    public async Task SlowFailedTry_OverheadHeaderCountsItAsUpstreamTime()
+    {
+        var failing = await FakeUpstream.StartAsync();
+        await using var ___ = failing;
+        failing.Behavior = new FakeBehavior { FailWithStatus = 503, FirstEventDelay = TimeSpan.FromMilliseconds(800) };
+        var (host, backup) = await StartWithBackupAsync(failing.BaseAddress);
+        await using var _ = host;
+        await using var __ = backup;
+        var key = await host.CreateKeyAsync(await host.CreateAccountAsync(1m));
+
+        var response = await host.NewClient(key).PostAsync("/v1/chat/completions", JsonContent(Plain));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        failing.Received.Should().ContainSingle();
+        var overhead = double.Parse(response.Headers.GetValues("x-gateway-overhead-ms").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        overhead.Should().BeLessThan(400, "the 800 ms the first destination took to fail is upstream time");
+    }
+
+    [Fact]
     public async Task EveryTryFails_BoundedTriesAndLastAnswerPassedThrough()
     {
         await using var host = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["Gateway:UpstreamMaxAttempts"] = "3" });

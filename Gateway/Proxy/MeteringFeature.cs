@@ -45,7 +45,8 @@ internal sealed class MeteringFeature(string requestId, ProxyRoute route, TimePr
     /// <summary>Set when the gateway answered itself; the row is then an <c>error</c> row.</summary>
     public Refusal? Refusal { get; set; }
 
-    public long UpstreamSentTimestamp { get; set; }
+    /// <summary>When the first try was sent upstream (0 before): from then on, failed tries and the waits between them are upstream time.</summary>
+    public long FirstUpstreamSentTimestamp { get; set; }
     public int? UpstreamStatus { get; set; }
     public bool IsEventStream { get; set; }
     public long? FirstContentTimestamp { get; set; }

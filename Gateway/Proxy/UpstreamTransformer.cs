@@ -39,7 +39,8 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
 
         // We meter what we read: ask for an uncompressed body.
         proxyRequest.Headers.AcceptEncoding.Clear();
-        feature.UpstreamSentTimestamp = clock.GetTimestamp();
+        if (feature.FirstUpstreamSentTimestamp == 0)
+            feature.FirstUpstreamSentTimestamp = clock.GetTimestamp();
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
@@ -56,8 +57,9 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
         if (headers.TryGetValue(RequestIdHeader, out var upstreamId))
             headers[UpstreamRequestIdHeader] = upstreamId;
         headers[RequestIdHeader] = feature.RequestId;
-        // Arrival → upstream request sent, plus upstream headers → ours: the gateway's share of the wait.
-        var overhead = clock.GetElapsedTime(feature.ArrivalTimestamp, feature.UpstreamSentTimestamp) + clock.GetElapsedTime(upstreamAnswered);
+        // Arrival → first try sent, plus the served answer's headers → ours: the gateway's share of the wait.
+        // Failed tries and the back-off between them are the upstream's (they were counted as the gateway's).
+        var overhead = clock.GetElapsedTime(feature.ArrivalTimestamp, feature.FirstUpstreamSentTimestamp) + clock.GetElapsedTime(upstreamAnswered);
         headers[OverheadHeader] = overhead.TotalMilliseconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
         if (proxyResponse is not null)
         {
