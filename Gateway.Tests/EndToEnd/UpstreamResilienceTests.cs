@@ -23,6 +23,15 @@ public class UpstreamResilienceTests
         return (await GatewayHost.StartAsync(settings), backup);
     }
 
+    /// <summary>The primary destination a fake upstream that fails as told, the backup a healthy one.</summary>
+    private static async Task<(GatewayHost Host, FakeUpstream Failing, FakeUpstream Backup)> StartWithFailingPrimaryAsync(FakeBehavior failure)
+    {
+        var failing = await FakeUpstream.StartAsync();
+        failing.Behavior = failure;
+        var (host, backup) = await StartWithBackupAsync(failing.BaseAddress);
+        return (host, failing, backup);
+    }
+
     [Fact]
     public async Task ConnectionRefused_RetriedOnOtherDestination_OneChargeAttemptsInRow()
     {
@@ -50,15 +59,12 @@ public class UpstreamResilienceTests
     [Fact]
     public async Task Upstream5xx_RetriedOnOtherDestinationWithoutLeakingTheFirstAnswer()
     {
-        var failing = await FakeUpstream.StartAsync();
-        await using var ___ = failing;
-        failing.Behavior = new FakeBehavior { FailWithStatus = 503 };
-        var (host, backup) = await StartWithBackupAsync(failing.BaseAddress);
+        var (host, failing, backup) = await StartWithFailingPrimaryAsync(new FakeBehavior { FailWithStatus = 503 });
         await using var _ = host;
-        await using var __ = backup;
-        var key = await host.CreateKeyAsync(await host.CreateAccountAsync(1m));
+        await using var __ = failing;
+        await using var ___ = backup;
 
-        var response = await host.NewClient(key).PostAsync("/v1/chat/completions", JsonContent(Plain));
+        var response = await host.NewClient(await host.CreateKeyAsync(await host.CreateAccountAsync(1m))).PostAsync("/v1/chat/completions", JsonContent(Plain));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).Should().NotContain("fake upstream failure");
@@ -71,15 +77,12 @@ public class UpstreamResilienceTests
     [Fact]
     public async Task SlowFailedTry_OverheadHeaderCountsItAsUpstreamTime()
     {
-        var failing = await FakeUpstream.StartAsync();
-        await using var ___ = failing;
-        failing.Behavior = new FakeBehavior { FailWithStatus = 503, FirstEventDelay = TimeSpan.FromMilliseconds(800) };
-        var (host, backup) = await StartWithBackupAsync(failing.BaseAddress);
+        var (host, failing, backup) = await StartWithFailingPrimaryAsync(new FakeBehavior { FailWithStatus = 503, FirstEventDelay = TimeSpan.FromMilliseconds(800) });
         await using var _ = host;
-        await using var __ = backup;
-        var key = await host.CreateKeyAsync(await host.CreateAccountAsync(1m));
+        await using var __ = failing;
+        await using var ___ = backup;
 
-        var response = await host.NewClient(key).PostAsync("/v1/chat/completions", JsonContent(Plain));
+        var response = await host.NewClient(await host.CreateKeyAsync(await host.CreateAccountAsync(1m))).PostAsync("/v1/chat/completions", JsonContent(Plain));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         failing.Received.Should().ContainSingle();
