@@ -17,52 +17,43 @@ internal sealed class ClusterDirectory(IProxyStateLookup proxyState)
     /// <summary>Wire format of the cluster: <c>openai</c> or <c>anthropic</c>. Default: anthropic when the cluster id says so.</summary>
     public const string FormatMetadata = "Format";
 
-    // Built once per cluster configuration: YARP replaces a cluster's and a destination's model objects
-    // when their configuration changes, so the same model objects mean the same target.
-    private readonly ConcurrentDictionary<string, (ClusterModel Model, KeyValuePair<string, DestinationModel>[] Destinations, UpstreamTarget Target)> _targets = new();
+    // Built once per cluster configuration. YARP replaces a cluster's model object when its configuration
+    // changes, and its DestinationsState object whenever a destination is added, removed or changed (or
+    // its health changes), after the destination models: the same two objects mean the same target.
+    // Comparing the two references is the whole check a request pays (walking the destinations took the
+    // ConcurrentDictionary's every lock, for its Count).
+    private readonly ConcurrentDictionary<string, (ClusterModel Model, ClusterDestinationsState Destinations, UpstreamTarget Target)> _targets = new();
 
     public UpstreamTarget? Resolve(string clusterId)
     {
         if (!proxyState.TryGetCluster(clusterId, out var cluster))
             return null;
-        if (_targets.TryGetValue(clusterId, out var known) && IsCurrent(known.Model, known.Destinations, cluster))
+        var (model, destinations) = (cluster.Model, cluster.DestinationsState);
+        if (_targets.TryGetValue(clusterId, out var known) && ReferenceEquals(known.Model, model) && ReferenceEquals(known.Destinations, destinations))
             return known.Target;
-        var destinationModels = cluster.Destinations.Select(d => KeyValuePair.Create(d.Key, d.Value.Model)).ToArray();
-        var target = Build(clusterId, cluster);
+        var target = Build(clusterId, model, destinations.AllDestinations);
         if (target is not null)
-            _targets[clusterId] = (cluster.Model, destinationModels, target);
+            _targets[clusterId] = (model, destinations, target);
         return target;
     }
 
-    private static bool IsCurrent(ClusterModel model, KeyValuePair<string, DestinationModel>[] destinations, ClusterState cluster)
+    private static UpstreamTarget? Build(string clusterId, ClusterModel model, IReadOnlyList<DestinationState> all)
     {
-        if (!ReferenceEquals(model, cluster.Model) || destinations.Length != cluster.Destinations.Count)
-            return false;
-        foreach (var (id, destination) in destinations)
-        {
-            if (!cluster.Destinations.TryGetValue(id, out var current) || !ReferenceEquals(current.Model, destination))
-                return false;
-        }
-        return true;
-    }
-
-    private static UpstreamTarget? Build(string clusterId, ClusterState cluster)
-    {
-        if (cluster.Model.HttpClient is not { } client)
+        if (model.HttpClient is not { } client)
             return null;
         // "default" first, the others (fallbacks for retries) in configuration order.
-        var destinations = cluster.Destinations.Values
+        var destinations = all
             .OrderBy(d => d.DestinationId == "default" ? 0 : 1).ThenBy(d => d.DestinationId, StringComparer.Ordinal)
             .Select(d => new UpstreamDestination(d.DestinationId, d.Model.Config.Address))
             .ToArray();
         if (destinations.Length == 0)
             return null;
-        var metadata = cluster.Model.Config.Metadata;
+        var metadata = model.Config.Metadata;
         return new UpstreamTarget(
             clusterId,
             destinations,
             client,
-            cluster.Model.Config.HttpRequest ?? ForwarderRequestConfig.Empty,
+            model.Config.HttpRequest ?? ForwarderRequestConfig.Empty,
             DialectOf(clusterId, metadata),
             metadata?.GetValueOrDefault(ApiKeyMetadata));
     }
