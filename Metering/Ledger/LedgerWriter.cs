@@ -93,6 +93,18 @@ public sealed class LedgerWriter : IAsyncDisposable
     /// </summary>
     internal Task<long> ExecuteAppendAsync(Work work, CancellationToken cancellationToken = default) => EnqueueAsync(new LedgerUnit(work, true), cancellationToken);
 
+    /// <summary>
+    /// Like <see cref="ExecuteAsync"/>, always on the writer's thread (never committed inline on the
+    /// caller's): for background work no request waits on, which must not hold its caller's thread, for
+    /// instance through a busy timeout.
+    /// </summary>
+    internal async Task<long> ExecuteOnWriterThreadAsync(Work work, CancellationToken cancellationToken = default)
+    {
+        var unit = new LedgerUnit(work, false);
+        await _queue.Writer.WriteAsync(unit, cancellationToken);
+        return await unit.Completion.Task;
+    }
+
     /// <summary>Writer thread, inside append work: the account's balance falls by this in the same commit.</summary>
     internal void DeferDebit(long accountId, long spendNano) => _debits.Add(accountId, spendNano);
 

@@ -51,7 +51,7 @@ public sealed class LogInbox(LedgerWriter writer) : IAsyncDisposable
         {
             do
             {
-                moved = await writer.ExecuteAsync((connection, _) => LogInboxMoveCommand.For(connection).Move(MoveChunkRows), cancellationToken);
+                moved = await writer.ExecuteOnWriterThreadAsync((connection, _) => LogInboxMoveCommand.For(connection).Move(MoveChunkRows), cancellationToken);
                 total += moved;
             }
             while (moved == MoveChunkRows);
@@ -68,30 +68,31 @@ public sealed class LogInbox(LedgerWriter writer) : IAsyncDisposable
 
     /// <summary>
     /// For a read: moves what is waiting, so the read sees every row committed before it. A read must
-    /// not depend on the store being writable, so while it is failing, or when the move fails or takes
-    /// longer than <see cref="ReadWaitLimit"/>, the read goes ahead on the log as it is (the rows in the
-    /// inbox show once they move).
+    /// not depend on the store being writable: while it is failing, or when the move fails (a locked
+    /// store fails it after the busy timeout), the read goes ahead on the log as it is, and the rows in
+    /// the inbox show once they move.
     /// </summary>
     public async Task MoveBeforeReadAsync(CancellationToken cancellationToken = default)
     {
         if (!writer.Health.IsHealthy)
             return;
-        // Off the caller's thread: on an idle writer the move commits on the caller's thread, and a locked
-        // store would hold it there for the whole busy timeout before a wait could begin.
-        var move = Task.Run(() => MoveAllAsync(cancellationToken), cancellationToken);
+        var move = MoveAllAsync(cancellationToken);
+        // A writer that turns unhealthy holds queued work until the store recovers: do not wait for that.
+        while (!move.IsCompleted && writer.Health.IsHealthy)
+            await Task.WhenAny(move, Task.Delay(HealthCheckInterval, cancellationToken));
         try
         {
-            await move.WaitAsync(ReadWaitLimit, cancellationToken);
+            if (move.IsCompleted)
+                await move;
         }
-        catch (Exception ex) when (ex is TimeoutException or SqliteException)
+        catch (SqliteException)
         {
-            // The move is left to finish or fail on its own; the mover is signalled again if it fails.
-            _ = move.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
         }
+        if (!move.IsCompleted)
+            _ = move.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
     }
 
-    /// <summary>How long a read waits for the inbox to move before it reads the log as it is.</summary>
-    public static readonly TimeSpan ReadWaitLimit = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan HealthCheckInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// The background mover: waits for a row to land, lets more gather for <paramref name="gatherTime"/>,

@@ -9,10 +9,10 @@ internal sealed class TempStore : IAsyncDisposable
 {
     private readonly string _directory;
 
-    private TempStore(string directory)
+    private TempStore(string directory, int busyTimeoutMs)
     {
         _directory = directory;
-        Database = new SqliteDatabase($"Data Source={Path.Combine(directory, "gateway.db")}");
+        Database = new SqliteDatabase($"Data Source={Path.Combine(directory, "gateway.db")}", busyTimeoutMs);
         Migrations.Apply(Database);
         Writer = new LedgerWriter(Database);
         Writer.Start();
@@ -28,11 +28,11 @@ internal sealed class TempStore : IAsyncDisposable
 
     public LogStore Logs { get; }
 
-    public static TempStore Create()
+    public static TempStore Create(int busyTimeoutMs = SqliteDatabase.DefaultBusyTimeoutMs)
     {
         var directory = Path.Combine(Path.GetTempPath(), "gateway-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        return new TempStore(directory);
+        return new TempStore(directory, busyTimeoutMs);
     }
 
     /// <summary>Appends through the store and moves the rows on to the log, as the gateway's mover soon does.</summary>
