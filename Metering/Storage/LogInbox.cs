@@ -7,8 +7,8 @@ namespace Metering.Storage;
 /// <summary>
 /// Where a row lands first: <c>log_inbox</c>, a table with no index but its id, so the commit a
 /// response waits for writes two pages (the inbox leaf, the account) instead of seven (the log's leaf
-/// and its five index leaves). Rows move to <c>logs</c> in id order, in writer units of at most
-/// <see cref="MoveChunkRows"/> rows (so request commits interleave with a long move): in the
+/// and its five index leaves). Rows move to <c>logs</c> in id order, in writer units of
+/// <see cref="MoveChunkRows"/> rows, growing while the inbox is behind (request commits interleave with a long move): in the
 /// background soon after they land (<see cref="RunMoverAsync"/>), before any read of the log
 /// (<see cref="LogStore"/>), and when the store shuts down. A move is one transaction, insert into the
 /// log and delete from the inbox, so a crash leaves each row in exactly one of the two tables; rows a
@@ -17,8 +17,14 @@ namespace Metering.Storage;
 /// </summary>
 public sealed class LogInbox(LedgerWriter writer) : IAsyncDisposable
 {
-    /// <summary>Rows one writer unit moves at most: a couple of milliseconds of the writer's time.</summary>
+    /// <summary>Rows the first writer unit of a move takes at most: a couple of milliseconds of the writer's time.</summary>
     public const int MoveChunkRows = 256;
+
+    /// <summary>
+    /// Rows a unit takes at most while the inbox is behind (each full unit doubles the next): twice a
+    /// writer batch of appends (512 units), so the mover outpaces any load; 10-25 ms of the writer's time.
+    /// </summary>
+    public const int MaxMoveChunkRows = 1024;
 
     /// <summary>How long the mover lets rows gather after the first lands: fewer, bigger moves under load.</summary>
     public static readonly TimeSpan DefaultGatherTime = TimeSpan.FromMilliseconds(50);
@@ -46,15 +52,21 @@ public sealed class LogInbox(LedgerWriter writer) : IAsyncDisposable
     {
         // Cleared before the moves are queued: a row landing from here on signals again.
         Volatile.Write(ref _landed, 0);
-        long total = 0, moved;
+        long total = 0;
+        int chunk = MoveChunkRows, size;
+        long moved;
         try
         {
             do
             {
-                moved = await writer.ExecuteOnWriterThreadAsync((connection, _) => LogInboxMoveCommand.For(connection).Move(MoveChunkRows), cancellationToken);
+                size = chunk;
+                moved = await writer.ExecuteOnWriterThreadAsync((connection, _) => LogInboxMoveCommand.For(connection).Move(size), cancellationToken);
                 total += moved;
+                // A full chunk means rows land faster than one chunk a commit moves them (one move unit runs per
+                // batch, beside up to a batch of appends): double it, so the inbox cannot grow without bound.
+                chunk = Math.Min(size * 2, MaxMoveChunkRows);
             }
-            while (moved == MoveChunkRows);
+            while (moved == size);
         }
         catch
         {

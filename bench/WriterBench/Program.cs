@@ -72,6 +72,10 @@ using var stopRollups = new CancellationTokenSource();
 var rollups = rollupEvery > 0 ? RollupLoopAsync(TimeSpan.FromSeconds(rollupEvery), stopRollups.Token) : Task.CompletedTask;
 var rows = await RunAsync(TimeSpan.FromSeconds(seconds), producers, keys, append, waits);
 clock.Stop();
+// Rows the mover had not yet moved when the window closed: it keeps up if this stays near one gather's worth.
+long inboxLeft;
+using (var reader = database.Open())
+    inboxLeft = Dapper.SqlMapper.ExecuteScalar<long>(reader, "SELECT COUNT(*) FROM log_inbox");
 stopRollups.Cancel();
 await rollups;
 var processUs = (CpuClock.Process() - process).TotalMicroseconds / rows;
@@ -83,7 +87,7 @@ var all = waits.SelectMany(w => w).Order().ToArray();
 double P(double p) => all[Math.Min(all.Length - 1, (int)Math.Ceiling(p / 100 * all.Length) - 1)];
 Console.WriteLine(
     FormattableString.Invariant($"WRITER mode={mode} producers={producers} keys={keys} max_batch={maxBatch?.ToString() ?? "default"} rollup_s={rollupEvery} seconds={clock.Elapsed.TotalSeconds:F1} rows={rows} rows_per_s={rows / clock.Elapsed.TotalSeconds:F0} ") +
-    FormattableString.Invariant($"wait_p50_ms={P(50):F2} wait_p99_ms={P(99):F2} max_ms={all[^1]:F1} process_cpu_us_per_row={processUs:F1} writer_cpu_us_per_row={writerUs}"));
+    FormattableString.Invariant($"wait_p50_ms={P(50):F2} wait_p99_ms={P(99):F2} max_ms={all[^1]:F1} inbox_left={inboxLeft} process_cpu_us_per_row={processUs:F1} writer_cpu_us_per_row={writerUs}"));
 
 stopMover.Cancel();
 try { await mover; } catch (OperationCanceledException) { }
