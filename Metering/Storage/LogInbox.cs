@@ -8,8 +8,8 @@ namespace Metering.Storage;
 /// Where a row lands first: <c>log_inbox</c>, a table with no index but its id, so the commit a
 /// response waits for writes two pages (the inbox leaf, the account) instead of seven (the log's leaf
 /// and its five index leaves). Rows move to <c>logs</c> in id order, in writer units of
-/// <see cref="MoveChunkRows"/> rows, growing while the inbox is behind (request commits interleave with a long move): in the
-/// background soon after they land (<see cref="RunMoverAsync"/>), before any read of the log
+/// <see cref="MoveChunkRows"/> rows that grow while the inbox is behind (request commits interleave
+/// with a long move): in the background soon after they land (<see cref="RunMoverAsync"/>), before any read of the log
 /// (<see cref="LogStore"/>), and when the store shuts down. A move is one transaction, insert into the
 /// log and delete from the inbox, so a crash leaves each row in exactly one of the two tables; rows a
 /// crash left in the inbox move at the next start. The log always holds an id prefix of the rows (what
@@ -91,7 +91,10 @@ public sealed class LogInbox(LedgerWriter writer) : IAsyncDisposable
         var move = MoveAllAsync(cancellationToken);
         // A writer that turns unhealthy holds queued work until the store recovers: do not wait for that.
         while (!move.IsCompleted && writer.Health.IsHealthy)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
             await Task.WhenAny(move, Task.Delay(HealthCheckInterval, cancellationToken));
+        }
         try
         {
             if (move.IsCompleted)
