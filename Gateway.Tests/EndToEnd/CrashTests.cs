@@ -85,6 +85,16 @@ public class CrashTests : IAsyncLifetime
 
         foreach (var body in bodies)
             (await body).Should().Contain("data: [DONE]");
+        // Rows of requests that finished during shutdown, after the mover stopped, moved when the store closed.
+        await using (var stopped = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False"))
+        {
+            await stopped.OpenAsync();
+            await using var count = stopped.CreateCommand();
+            count.CommandText = "SELECT (SELECT COUNT(*) FROM log_inbox), (SELECT COUNT(*) FROM logs WHERE type = 'consume')";
+            await using var reader = await count.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            (reader.GetInt64(0), reader.GetInt64(1)).Should().Be((0L, 6L));
+        }
         await using var restarted = await GatewayProcess.StartAsync(DatabasePath, _upstream.BaseAddress);
         var admin = Client(restarted.Address, GatewayHost.AdminKey);
         var page = await admin.GetFromJsonAsync<JsonElement>("/logs?page_size=1000");
