@@ -98,19 +98,15 @@ public sealed class LedgerWriter : IAsyncDisposable
     /// caller's): for background work no request waits on, which must not hold its caller's thread, for
     /// instance through a busy timeout.
     /// </summary>
-    internal async Task<long> ExecuteOnWriterThreadAsync(Work work, CancellationToken cancellationToken = default)
-    {
-        var unit = new LedgerUnit(work, false);
-        await _queue.Writer.WriteAsync(unit, cancellationToken);
-        return await unit.Completion.Task;
-    }
+    internal Task<long> ExecuteOnWriterThreadAsync(Work work, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(new LedgerUnit(work, false), cancellationToken, mayCommitInline: false);
 
     /// <summary>Writer thread, inside append work: the account's balance falls by this in the same commit.</summary>
     internal void DeferDebit(long accountId, long spendNano) => _debits.Add(accountId, spendNano);
 
-    private async Task<long> EnqueueAsync(LedgerUnit unit, CancellationToken cancellationToken)
+    private async Task<long> EnqueueAsync(LedgerUnit unit, CancellationToken cancellationToken, bool mayCommitInline = true)
     {
-        if (!TryCommitInline(unit))
+        if (!mayCommitInline || !TryCommitInline(unit))
             await _queue.Writer.WriteAsync(unit, cancellationToken);
         return await unit.Completion.Task;
     }

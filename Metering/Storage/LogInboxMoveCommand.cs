@@ -8,12 +8,6 @@ namespace Metering.Storage;
 /// </summary>
 internal sealed class LogInboxMoveCommand : IDisposable
 {
-    private const string Columns = """
-        id, request_id, time_ms, type, account_id, key_id, token_name, grp, model, path, status, stream,
-        duration_ms, first_token_ms, input_tokens, output_tokens, cached_tokens, cache_write_tokens,
-        spend_nano, ip, message, details
-        """;
-
     // MAX over no rows is NULL, which reads as 0: nothing to move.
     private readonly PreparedStatement _lastOfChunk;
     private readonly PreparedStatement _copy;
@@ -22,7 +16,7 @@ internal sealed class LogInboxMoveCommand : IDisposable
     private LogInboxMoveCommand(SqliteConnection connection)
     {
         _lastOfChunk = new PreparedStatement(connection, "SELECT MAX(id) FROM (SELECT id FROM log_inbox ORDER BY id LIMIT ?1)");
-        _copy = new PreparedStatement(connection, $"INSERT INTO logs ({Columns}) SELECT {Columns} FROM log_inbox WHERE id <= ?1 ORDER BY id");
+        _copy = new PreparedStatement(connection, $"INSERT INTO logs ({LogInsertCommand.Columns}) SELECT {LogInsertCommand.Columns} FROM log_inbox WHERE id <= ?1 ORDER BY id");
         _delete = new PreparedStatement(connection, "DELETE FROM log_inbox WHERE id <= ?1");
     }
 

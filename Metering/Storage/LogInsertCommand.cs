@@ -12,10 +12,15 @@ namespace Metering.Storage;
 /// </summary>
 internal sealed class LogInsertCommand : IDisposable
 {
-    private const string InsertSql = """
-        INSERT INTO log_inbox (id, request_id, time_ms, type, account_id, key_id, token_name, grp, model, path, status, stream,
-                          duration_ms, first_token_ms, input_tokens, output_tokens, cached_tokens, cache_write_tokens,
-                          spend_nano, ip, message, details)
+    /// <summary>A log row's columns, the id first, in the order both tables declare them.</summary>
+    internal const string Columns = """
+        id, request_id, time_ms, type, account_id, key_id, token_name, grp, model, path, status, stream,
+        duration_ms, first_token_ms, input_tokens, output_tokens, cached_tokens, cache_write_tokens,
+        spend_nano, ip, message, details
+        """;
+
+    private const string InsertSql = $"""
+        INSERT INTO log_inbox ({Columns})
         VALUES (COALESCE((SELECT MAX(id) FROM log_inbox), (SELECT MAX(id) FROM logs), 0) + 1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
         """;
 
