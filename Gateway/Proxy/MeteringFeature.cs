@@ -30,7 +30,7 @@ internal sealed class MeteringFeature(string requestId, ProxyRoute route, TimePr
     public byte[] UpstreamBody { get; set; } = [];
 
     /// <summary>Every try at the upstream, in order; the last one served (or failed) the request.</summary>
-    public List<Upstream.UpstreamAttempt> Attempts { get; } = [];
+    public List<Upstream.UpstreamAttempt> Attempts { get; } = new(1); // nearly every request is served by its first try
 
     /// <summary>Tries left after the current one: a 429/5xx is held back (not sent to the client) only while some remain.</summary>
     public int RetriesLeft { get; set; }

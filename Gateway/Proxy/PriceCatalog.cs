@@ -8,7 +8,13 @@ namespace Gateway.Proxy;
 /// <summary>A model the gateway may call: where it goes, under which name, at what price.</summary>
 internal sealed record CatalogModel(string Name, string Cluster, string UpstreamName, PriceSheet BasePrice)
 {
-    public PriceSheet PriceFor(decimal groupRatio) => BasePrice with { GroupRatio = groupRatio };
+    // Groups are few: the sheets are kept, so a request allocates none (they are immutable records).
+    // Keyed by value and scale: a ratio configured as 1.50 is shown as 1.50 in the row's details, not 1.5.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<decimal, PriceSheet> _byGroupRatio =
+        new(EqualityComparer<decimal>.Create((a, b) => a == b && a.Scale == b.Scale, d => d.GetHashCode()));
+
+    public PriceSheet PriceFor(decimal groupRatio) =>
+        _byGroupRatio.GetOrAdd(groupRatio, static (ratio, basePrice) => basePrice with { GroupRatio = ratio }, BasePrice);
 }
 
 /// <summary>Stage 2 of the pipeline: the configured models, groups and per-call APIs, frozen for lookups.</summary>

@@ -83,7 +83,18 @@ internal sealed class ProxyPipeline(
 
     private async Task FinishAsync(HttpContext context, MeteringFeature feature)
     {
-        var committed = await meter.RecordAsync(context, feature);
+        bool committed;
+        try
+        {
+            await meter.RecordAsync(context, feature);
+            committed = true;
+        }
+        catch (Exception ex)
+        {
+            // Never throw into the response path; the text of a database error holds no secrets.
+            logger.LogError(ex, "Could not record the usage row of request {RequestId}", feature.RequestId);
+            committed = false;
+        }
         if (context.RequestAborted.IsCancellationRequested)
             return;
         if (!committed)
@@ -101,16 +112,16 @@ internal sealed class ProxyPipeline(
             feature.Observer?.ReleaseHeld();
     }
 
-    private async Task<UpstreamTarget?> AdmitAsync(HttpContext context, MeteringFeature feature)
+    private async ValueTask<UpstreamTarget?> AdmitAsync(HttpContext context, MeteringFeature feature)
     {
         var body = await RequestBody.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted);
         if (body is null)
             return Refuse(feature, Refusal.TooLarge(options.Value.MaxRequestBodyBytes));
         feature.RequestBody = body;
-        return feature.Route.IsPerCall ? await AdmitPerCallAsync(context, feature) : await AdmitModelCallAsync(context, feature);
+        return feature.Route.IsPerCall ? AdmitPerCall(context, feature) : AdmitModelCall(context, feature);
     }
 
-    private async Task<UpstreamTarget?> AdmitPerCallAsync(HttpContext context, MeteringFeature feature)
+    private UpstreamTarget? AdmitPerCall(HttpContext context, MeteringFeature feature)
     {
         var api = context.Request.RouteValues["api"] as string ?? "";
         feature.Model = api;
@@ -124,7 +135,7 @@ internal sealed class ProxyPipeline(
         return target;
     }
 
-    private async Task<UpstreamTarget?> AdmitModelCallAsync(HttpContext context, MeteringFeature feature)
+    private UpstreamTarget? AdmitModelCall(HttpContext context, MeteringFeature feature)
     {
         var body = feature.RequestBody;
         var request = ModelRequest.Parse(body, out var malformed);

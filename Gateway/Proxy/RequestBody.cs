@@ -6,24 +6,42 @@ namespace Gateway.Proxy;
 internal static class RequestBody
 {
     /// <returns>The body, or null when it exceeds <paramref name="limit"/> (a 413).</returns>
-    public static async Task<byte[]?> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    public static async ValueTask<byte[]?> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         // A declared length over the limit is refused before a byte is read.
         if (request.ContentLength > limit)
             return null;
-        // Sized by the declared length when there is one: most bodies are a few hundred bytes.
-        var expected = (int)Math.Min(request.ContentLength ?? 16 * 1024, limit) + 1;
-        var buffer = new ArrayBufferWriter<byte>(expected);
+        if (request.ContentLength is { } declared)
+            return await ReadDeclaredAsync(request.Body, (int)declared, cancellationToken);
+        // No declared length (a chunked body): grown as it comes, never past the limit.
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         while (true)
         {
-            var left = expected - buffer.WrittenCount;
-            var memory = buffer.GetMemory(left > 0 ? Math.Min(16 * 1024, left) : 16 * 1024);
-            var read = await request.Body.ReadAsync(memory, cancellationToken);
+            var read = await request.Body.ReadAsync(buffer.GetMemory(16 * 1024), cancellationToken);
             if (read == 0)
                 return buffer.WrittenSpan.ToArray();
             buffer.Advance(read);
             if (buffer.WrittenCount > limit)
                 return null;
         }
+    }
+
+    /// <summary>
+    /// A declared length (most bodies, a few hundred bytes): read straight into an array of that size, no
+    /// copy. The server ends the body at the declared length; one that ends early (Kestrel throws instead)
+    /// is returned as far as it came.
+    /// </summary>
+    private static async ValueTask<byte[]> ReadDeclaredAsync(Stream body, int length, CancellationToken cancellationToken)
+    {
+        var bytes = length == 0 ? [] : new byte[length];
+        var filled = 0;
+        while (filled < length)
+        {
+            var read = await body.ReadAsync(bytes.AsMemory(filled), cancellationToken);
+            if (read == 0)
+                return bytes[..filled];
+            filled += read;
+        }
+        return bytes;
     }
 }

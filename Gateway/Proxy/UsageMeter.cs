@@ -9,28 +9,19 @@ namespace Gateway.Proxy;
 /// Stages 5–7: the feature's observations become usage, usage becomes spend, and spend one row that
 /// is committed (with the balance debit) before the response is allowed to complete.
 /// </summary>
-internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Observability.GatewayMetrics metrics, TimeProvider clock, ILogger<UsageMeter> logger)
+internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Observability.GatewayMetrics metrics, TimeProvider clock)
 {
     public const string UsageFromUpstream = "upstream";
     public const string UsageCounted = "counted";
 
-    /// <returns>Whether the row (and its debit) is committed.</returns>
-    public async Task<bool> RecordAsync(HttpContext context, MeteringFeature feature)
+    /// <summary>Builds the row and hands it to the writer.</summary>
+    /// <returns>Completes once the row and its debit are committed; faults when they could not be.</returns>
+    public Task<long> RecordAsync(HttpContext context, MeteringFeature feature)
     {
         var row = BuildRow(context, feature);
         rateLimiter.RecordTokens(feature.Caller!.KeyId, row.InputTokens + row.OutputTokens);
         metrics.Record(row, feature.Attempts.Count, inCatalog: feature.Price is not null);
-        try
-        {
-            await logs.AppendAsync(row);
-            return true;
-        }
-        catch (Exception ex)
-        {
-            // Never throw into the response path; the text of a database error holds no secrets.
-            logger.LogError(ex, "Could not record the usage row of request {RequestId}", feature.RequestId);
-            return false;
-        }
+        return logs.AppendAsync(row);
     }
 
     private LogRecord BuildRow(HttpContext context, MeteringFeature feature)

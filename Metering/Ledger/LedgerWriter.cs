@@ -104,10 +104,22 @@ public sealed class LedgerWriter : IAsyncDisposable
     /// <summary>Writer thread, inside append work: the account's balance falls by this in the same commit.</summary>
     internal void DeferDebit(long accountId, long spendNano) => _debits.Add(accountId, spendNano);
 
-    private async Task<long> EnqueueAsync(LedgerUnit unit, CancellationToken cancellationToken, bool mayCommitInline = true)
+    // Not async: the unit's own task is returned as it is, so a request waiting for its commit pays for no
+    // state machine of ours (the channel takes the unit at once unless the queue is full).
+    private Task<long> EnqueueAsync(LedgerUnit unit, CancellationToken cancellationToken, bool mayCommitInline = true)
     {
-        if (!mayCommitInline || !TryCommitInline(unit))
-            await _queue.Writer.WriteAsync(unit, cancellationToken);
+        if (mayCommitInline && TryCommitInline(unit))
+            return unit.Completion.Task;
+        var queued = _queue.Writer.WriteAsync(unit, cancellationToken);
+        if (!queued.IsCompletedSuccessfully)
+            return WaitForRoomAsync(queued, unit);
+        queued.GetAwaiter().GetResult();
+        return unit.Completion.Task;
+    }
+
+    private static async Task<long> WaitForRoomAsync(ValueTask queued, LedgerUnit unit)
+    {
+        await queued;
         return await unit.Completion.Task;
     }
 

@@ -20,7 +20,7 @@ internal sealed class LogInboxMoveCommand : IDisposable
         _delete = new PreparedStatement(connection, "DELETE FROM log_inbox WHERE id <= ?1");
     }
 
-    public static LogInboxMoveCommand For(SqliteConnection connection) => PerConnection<LogInboxMoveCommand>.Get(connection, c => new LogInboxMoveCommand(c));
+    public static LogInboxMoveCommand For(SqliteConnection connection) => PerConnection<LogInboxMoveCommand>.Get(connection, static c => new LogInboxMoveCommand(c));
 
     /// <summary>Moves up to <paramref name="maxRows"/> of the oldest rows; returns how many moved.</summary>
     public int Move(int maxRows)

@@ -35,7 +35,7 @@ internal sealed class LogInsertCommand : IDisposable
         _debit = new PreparedStatement(connection, DebitSql);
     }
 
-    public static LogInsertCommand For(SqliteConnection connection) => PerConnection<LogInsertCommand>.Get(connection, c => new LogInsertCommand(c));
+    public static LogInsertCommand For(SqliteConnection connection) => PerConnection<LogInsertCommand>.Get(connection, static c => new LogInsertCommand(c));
 
     /// <summary>Inserts the row in the connection's open transaction; returns its id.</summary>
     public long Insert(LogRecord row)

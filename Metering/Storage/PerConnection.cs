@@ -12,7 +12,12 @@ internal static class PerConnection<T> where T : class, IDisposable
 {
     private static readonly ConditionalWeakTable<SqliteConnection, T> Instances = new();
 
-    public static T Get(SqliteConnection connection, Func<SqliteConnection, T> create) => Instances.GetValue(connection, c =>
+    // The lookup allocates only on a connection's first use (the hit path captured create in a new
+    // closure every call, once per row on the writer).
+    public static T Get(SqliteConnection connection, Func<SqliteConnection, T> create) =>
+        Instances.TryGetValue(connection, out var existing) ? existing : Add(connection, create);
+
+    private static T Add(SqliteConnection connection, Func<SqliteConnection, T> create) => Instances.GetValue(connection, c =>
     {
         var instance = create(c);
         c.StateChange += (_, change) =>

@@ -24,7 +24,7 @@ internal sealed class RollupUpsertCommand : IDisposable
         _overall = new PreparedStatement(connection, "UPDATE log_rollup_state SET last_id = (SELECT MIN(last_id) FROM log_rollup_family_state)");
     }
 
-    public static RollupUpsertCommand For(SqliteConnection connection) => PerConnection<RollupUpsertCommand>.Get(connection, c => new RollupUpsertCommand(c));
+    public static RollupUpsertCommand For(SqliteConnection connection) => PerConnection<RollupUpsertCommand>.Get(connection, static c => new RollupUpsertCommand(c));
 
     /// <summary>
     /// Applies the chunk if its partition's watermark is still where the chunk was read from; otherwise
