@@ -18,9 +18,9 @@ public class LogInboxTests
 
         var id = await store.Logs.AppendAsync(Row(T0, message: "hello"));
 
-        (await CountsAsync(store)).Should().Be((Log: 0, Inbox: 1));
+        (await CountsAsync(store)).Should().Be(Counts(log: 0, inbox: 1));
         (await store.Logs.GetAsync(id, accountScope: null))!.Message.Should().Be("hello");
-        (await CountsAsync(store)).Should().Be((Log: 1, Inbox: 0));
+        (await CountsAsync(store)).Should().Be(Counts(log: 1, inbox: 0));
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public class LogInboxTests
 
         (await store.Inbox.MoveAllAsync()).Should().Be(rows.Count);
 
-        (await CountsAsync(store)).Should().Be((Log: rows.Count, Inbox: 0));
+        (await CountsAsync(store)).Should().Be(Counts(log: rows.Count, inbox: 0));
         await using var connection = await store.Database.OpenAsync();
         var stored = (await connection.QueryAsync<(long Id, string Message)>("SELECT id, message FROM logs ORDER BY id")).ToArray();
         stored.Select(r => r.Id).Should().Equal(ids.Order());
@@ -50,7 +50,7 @@ public class LogInboxTests
 
         next.Should().BeGreaterThan(first.Max());
         await store.Inbox.MoveAllAsync();
-        (await CountsAsync(store)).Should().Be((Log: 6, Inbox: 0));
+        (await CountsAsync(store)).Should().Be(Counts(log: 6, inbox: 0));
     }
 
     [Fact]
@@ -64,10 +64,10 @@ public class LogInboxTests
 
         await store.Invoking(s => s.Inbox.MoveAllAsync()).Should().ThrowAsync<SqliteException>();
 
-        (await CountsAsync(store)).Should().Be((Log: 1, Inbox: 3));
+        (await CountsAsync(store)).Should().Be(Counts(log: 1, inbox: 3));
         await store.Writer.ExecuteAsync((connection, transaction) => connection.Execute("DELETE FROM logs", transaction: transaction));
         (await store.Inbox.MoveAllAsync()).Should().Be(3);
-        (await CountsAsync(store)).Should().Be((Log: 3, Inbox: 0));
+        (await CountsAsync(store)).Should().Be(Counts(log: 3, inbox: 0));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public class LogInboxTests
 
         var mover = restarted.RunMoverAsync(TimeSpan.Zero, stop.Token);
 
-        (await WaitForAsync(store, counts => counts.Inbox == 0)).Should().Be((Log: 4, Inbox: 0));
+        (await WaitForAsync(store, counts => counts.Inbox == 0)).Should().Be(Counts(log: 4, inbox: 0));
         stop.Cancel();
         await mover.Invoking(m => m).Should().ThrowAsync<OperationCanceledException>();
     }
@@ -94,11 +94,11 @@ public class LogInboxTests
         var mover = store.Inbox.RunMoverAsync(TimeSpan.FromMilliseconds(10), stop.Token);
         // The first row is moved by the pass every inbox starts with; only its own landing can move the second.
         await store.Logs.AppendAsync(Row(T0));
-        (await WaitForAsync(store, counts => counts.Log == 1)).Should().Be((Log: 1, Inbox: 0));
+        (await WaitForAsync(store, counts => counts.Log == 1)).Should().Be(Counts(log: 1, inbox: 0));
 
         await store.Logs.AppendAsync(Row(T0 + 1));
 
-        (await WaitForAsync(store, counts => counts.Log == 2)).Should().Be((Log: 2, Inbox: 0));
+        (await WaitForAsync(store, counts => counts.Log == 2)).Should().Be(Counts(log: 2, inbox: 0));
         stop.Cancel();
         await mover.Invoking(m => m).Should().ThrowAsync<OperationCanceledException>();
     }
@@ -111,7 +111,7 @@ public class LogInboxTests
 
         await store.Inbox.DisposeAsync();
 
-        (await CountsAsync(store)).Should().Be((Log: 1, Inbox: 0));
+        (await CountsAsync(store)).Should().Be(Counts(log: 1, inbox: 0));
     }
 
     [Fact]
@@ -136,6 +136,9 @@ public class LogInboxTests
             total = (await store.Logs.PageAsync(new LogQuery(), 1, 10)).Total;
         total.Should().Be(2);
     }
+
+    // Expected counts as a value (a tuple literal's element names are dropped when it becomes the object compared).
+    private static (long Log, long Inbox) Counts(long log, long inbox) => (log, inbox);
 
     private static async Task<(long Log, long Inbox)> CountsAsync(TempStore store)
     {
