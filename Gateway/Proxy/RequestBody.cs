@@ -11,7 +11,7 @@ internal static class RequestBody
         // A declared length over the limit is refused before a byte is read.
         if (request.ContentLength > limit)
             return null;
-        if (request.ContentLength is { } declared)
+        if (request.ContentLength is { } declared && declared <= Array.MaxLength)
             return await ReadDeclaredAsync(request.Body, (int)declared, cancellationToken);
         // No declared length (a chunked body): grown as it comes, never past the limit.
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);

@@ -108,13 +108,21 @@ public sealed class LedgerWriter : IAsyncDisposable
     // state machine of ours (the channel takes the unit at once unless the queue is full).
     private Task<long> EnqueueAsync(LedgerUnit unit, CancellationToken cancellationToken, bool mayCommitInline = true)
     {
-        if (mayCommitInline && TryCommitInline(unit))
+        try
+        {
+            if (mayCommitInline && TryCommitInline(unit))
+                return unit.Completion.Task;
+            var queued = _queue.Writer.WriteAsync(unit, cancellationToken);
+            if (!queued.IsCompletedSuccessfully)
+                return WaitForRoomAsync(queued, unit);
+            queued.GetAwaiter().GetResult();
             return unit.Completion.Task;
-        var queued = _queue.Writer.WriteAsync(unit, cancellationToken);
-        if (!queued.IsCompletedSuccessfully)
-            return WaitForRoomAsync(queued, unit);
-        queued.GetAwaiter().GetResult();
-        return unit.Completion.Task;
+        }
+        catch (Exception ex)
+        {
+            // As from an async method: the caller's task faults, the call itself never throws.
+            return Task.FromException<long>(ex);
+        }
     }
 
     private static async Task<long> WaitForRoomAsync(ValueTask queued, LedgerUnit unit)
