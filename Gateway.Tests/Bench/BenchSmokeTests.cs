@@ -50,6 +50,38 @@ public sealed class BenchSmokeTests
         output.Should().MatchRegex(@"ledger: balance \d+ nano-USD = start \d+ − spend \d+: yes");
     }
 
+    /// <summary>The store's bench and SQLite's floor (docs/BENCHMARKS.md, "The store alone"), half a second each.</summary>
+    [Fact]
+    public async Task WriterBench_StoreAndFloor_PrintTheirLines()
+    {
+        var project = Path.Combine(RepositoryRoot(), "bench", "WriterBench");
+        var store = await RunAsync("dotnet", ["run", "--project", project, "-c", "Release", "--", "0.5", "4", "store", "1"]);
+        store.Should().MatchRegex(@"WRITER mode=store producers=4 keys=1 .* rows_per_s=\d+ .*process_cpu_us_per_row=[\d.]+");
+        store.Should().NotContain("BALANCE MISMATCH");
+        var floor = await RunAsync("dotnet", ["run", "--no-build", "--project", project, "-c", "Release", "--", "0.5", "0", "floor", "1"]);
+        floor.Should().MatchRegex(@"FLOOR keys=1 rows=\d+ rows_per_transaction=512 .* process_cpu_us_per_row=[\d.]+");
+    }
+
+    private static async Task<string> RunAsync(string file, string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', arguments)} ran past {Limit}:\n{await stderr}");
+        }
+        var output = await stdout.WaitAsync(TimeSpan.FromSeconds(30));
+        process.ExitCode.Should().Be(0, "{0} failed:\n{1}\n{2}", string.Join(' ', arguments), output, await stderr);
+        return output;
+    }
+
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

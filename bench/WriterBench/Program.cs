@@ -6,6 +6,7 @@ using Metering.Storage;
 //   store  LogStore.AppendAsync, the gateway's own path (the figure that counts)
 //   noop   LedgerWriter with work that does nothing: the writer's own cost per unit
 //   rollup fill for [seconds] with no rollups, then time one catch-up of the rollups over all of it
+//   floor  SQLite alone: rows generated and inserted by SQLite itself into logs, 512 a transaction (SqliteFloor)
 //   keys   1 (default): every row the same account, key and model; 200: spread over 50 accounts,
 //          200 keys and 30 models like the query bench's seed (more index insert points)
 //   max-batch  units per transaction at most (LedgerWriter's default when absent or 0)
@@ -24,6 +25,13 @@ var rollupEvery = args.Length > 5 ? double.Parse(args[5], System.Globalization.C
 var directory = Directory.CreateTempSubdirectory("writer-bench-");
 var database = new SqliteDatabase($"Data Source={Path.Combine(directory.FullName, "bench.db")}");
 Migrations.Apply(database);
+if (mode == "floor")
+{
+    SqliteFloor.Run(database, seconds, keys);
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    directory.Delete(recursive: true);
+    return;
+}
 await using var writer = maxBatch is { } max ? new LedgerWriter(database, maxBatch: max) : new LedgerWriter(database);
 writer.Start();
 var inbox = new LogInbox(writer);
