@@ -22,28 +22,7 @@ public sealed class BenchSmokeTests
     [Fact]
     public async Task Run_Quick_PrintsTableAndBalancedLedger()
     {
-        var script = Path.Combine(RepositoryRoot(), "bench", "run");
-        var start = new ProcessStartInfo("bash", [script, "--quick"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Limit);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"bench/run --quick ran past {Limit}:\n{await stderr}");
-        }
-        var output = await stdout.WaitAsync(TimeSpan.FromSeconds(30)); // a child left holding the pipe must not hang the suite
-
-        process.ExitCode.Should().Be(0, "bench/run --quick failed:\n{0}\n{1}", output, await stderr);
+        var output = await RunAsync("bash", [Path.Combine(RepositoryRoot(), "bench", "run"), "--quick"]);
         output.Should().Contain("| target | body | conns | req/s | p50 ms | p99 ms | +p50 ms | +p99 ms | CPU µs/req | RSS MB | errors |");
         output.Should().Contain("| gateway | sse | 50 |");
         output.Should().Contain("| paced SSE");
@@ -77,7 +56,7 @@ public sealed class BenchSmokeTests
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{file} {string.Join(' ', arguments)} ran past {Limit}:\n{await stderr}");
         }
-        var output = await stdout.WaitAsync(TimeSpan.FromSeconds(30));
+        var output = await stdout.WaitAsync(TimeSpan.FromSeconds(30)); // a child left holding the pipe must not hang the suite
         process.ExitCode.Should().Be(0, "{0} failed:\n{1}\n{2}", string.Join(' ', arguments), output, await stderr);
         return output;
     }

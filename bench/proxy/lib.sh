@@ -4,7 +4,7 @@
 WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
 chmod 755 "$WORK"
 PIDS=()
-RESULTS=$WORK/results.tsv     # round target body conns requests duration_us p50_us p99_us non2xx socket_errors cpu_ticks rss_kb
+RESULTS=$WORK/results.tsv     # round target body conns requests duration_us p50_us p99_us non2xx socket_errors cpu_ticks rss_kb wrk_cpu_us
 PROBES=$WORK/probes.txt       # TTFT lines from the probe, one per round and target
 GATEWAY_SENT=0                # requests the gateway answered, as its clients counted them
 GATEWAY_INFLIGHT_BOUND=0      # requests that may have been cut at the end of a wrk run (one per connection)
@@ -198,13 +198,15 @@ rss_kb() { # pids
 }
 
 run_wrk() { # round target body conns seconds
-  local round=$1 target=$2 body=$3 conns=$4 seconds=$5 pids before after out line
+  local round=$1 target=$2 body=$3 conns=$4 seconds=$5 pids before after out line wrk_cpu
   pids=$(pids_of "$target")
   before=$(cpu_ticks $pids)
-  out=$(BENCH_BODY_FILE="$WORK/$body.body" BENCH_KEY="$(key_of "$target")" \
-    wrk -t1 -c"$conns" -d"${seconds}s" --timeout 5s -s "$BENCH/proxy/post.lua" "$(url_of "$target" "$body")" 2>&1) \
+  # wrk's own CPU too (bash's time: user and system seconds): it shares the two cores with the proxy and nginx.
+  out=$( { TIMEFORMAT='WRKCPU %3U %3S'; time BENCH_BODY_FILE="$WORK/$body.body" BENCH_KEY="$(key_of "$target")" \
+    wrk -t1 -c"$conns" -d"${seconds}s" --timeout 5s -s "$BENCH/proxy/post.lua" "$(url_of "$target" "$body")"; } 2>&1) \
     || { echo "$out" >&2; exit 1; }
   after=$(cpu_ticks $pids)
+  wrk_cpu=$(awk '/^WRKCPU / { printf "%.0f", ($2 + $3) * 1e6 }' <<<"$out")
   line=$(grep '^RESULT ' <<<"$out") || { echo "$out" >&2; exit 1; }
   eval "local ${line#RESULT }"
   if [ "$target" = gateway ]; then
@@ -212,8 +214,8 @@ run_wrk() { # round target body conns seconds
     GATEWAY_INFLIGHT_BOUND=$(( GATEWAY_INFLIGHT_BOUND + conns + socket_errors ))
   fi
   [ "$round" = warmup ] && return
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$target" "$body" "$conns" "$requests" \
-    "$duration_us" "$p50_us" "$p99_us" "$non2xx" "$socket_errors" $(( after - before )) "$(rss_kb $pids)" >>"$RESULTS"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$target" "$body" "$conns" "$requests" \
+    "$duration_us" "$p50_us" "$p99_us" "$non2xx" "$socket_errors" $(( after - before )) "$(rss_kb $pids)" "${wrk_cpu:-0}" >>"$RESULTS"
 }
 
 run_probe() { # round target count
