@@ -32,6 +32,8 @@ public sealed class LogInbox(LedgerWriter writer) : IAsyncDisposable
     // 1 while rows may be waiting: set by the first row to land after a move began, cleared when a move
     // begins. It starts set, and the signal written, for rows a previous run left behind.
     private int _landed = 1;
+    // Moves begun and not yet finished; raised before a move clears _landed (see MoveBeforeReadAsync).
+    private int _movesInFlight;
     private readonly Channel<bool> _signal = CreateSignal();
 
     /// <summary>
@@ -50,6 +52,7 @@ public sealed class LogInbox(LedgerWriter writer) : IAsyncDisposable
     /// </summary>
     public async Task<long> MoveAllAsync(CancellationToken cancellationToken = default)
     {
+        Interlocked.Increment(ref _movesInFlight);
         // Cleared before the moves are queued: a row landing from here on signals again.
         Volatile.Write(ref _landed, 0);
         long total = 0;
@@ -75,6 +78,10 @@ public sealed class LogInbox(LedgerWriter writer) : IAsyncDisposable
             _signal.Writer.TryWrite(true);
             throw;
         }
+        finally
+        {
+            Interlocked.Decrement(ref _movesInFlight);
+        }
         return total;
     }
 
@@ -86,7 +93,7 @@ public sealed class LogInbox(LedgerWriter writer) : IAsyncDisposable
     /// </summary>
     public async Task MoveBeforeReadAsync(CancellationToken cancellationToken = default)
     {
-        if (!writer.Health.IsHealthy)
+        if (!writer.Health.IsHealthy || NothingWaiting())
             return;
         var move = MoveAllAsync(cancellationToken);
         // A writer that turns unhealthy holds queued work until the store recovers: do not wait for that.
@@ -108,6 +115,14 @@ public sealed class LogInbox(LedgerWriter writer) : IAsyncDisposable
     }
 
     private static readonly TimeSpan HealthCheckInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// No row landed since the last move began, and that move has finished: every committed row is in the
+    /// log, and a read need not queue a move behind the writer's work. Read in this order: a row committed
+    /// before the read set <c>_landed</c>; a move that cleared it since raised <c>_movesInFlight</c> first
+    /// and lowers it only once its units (queued after that row's) have run.
+    /// </summary>
+    private bool NothingWaiting() => Volatile.Read(ref _landed) == 0 && Volatile.Read(ref _movesInFlight) == 0;
 
     /// <summary>
     /// The background mover: waits for a row to land, lets more gather for <paramref name="gatherTime"/>,

@@ -137,6 +137,50 @@ public class LogInboxTests
         total.Should().Be(2);
     }
 
+    [Fact]
+    public async Task Read_NothingLandedSinceTheLastMove_GoesAheadWithoutWaitingForTheWriter_ALandedRowStillMovesFirst()
+    {
+        await using var store = TempStore.Create();
+        await store.Logs.AppendAsync(Row(T0));
+        await store.Inbox.MoveAllAsync();
+
+        // The writer's thread busy with a long unit: a read that queued a move would wait behind it.
+        var quiet = await WhileTheWriterIsBusyAsync(store, async () =>
+        {
+            var read = store.Logs.PageAsync(new LogQuery(), 1, 10);
+            await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(5)));
+            return read;
+        });
+        quiet.IsCompletedSuccessfully.Should().BeTrue("nothing landed since the last move: the read needs no move");
+        (await quiet).Total.Should().Be(1);
+
+        await store.Logs.AppendAsync(Row(T0 + 1));
+        var landed = await WhileTheWriterIsBusyAsync(store, async () =>
+        {
+            var read = store.Logs.PageAsync(new LogQuery(), 1, 10);
+            await Task.Delay(300);
+            read.IsCompleted.Should().BeFalse("a row landed since the last move: the read moves it first, behind the busy writer");
+            return read;
+        });
+        (await landed.WaitAsync(TimeSpan.FromSeconds(5))).Total.Should().Be(2);
+    }
+
+    /// <summary>Runs <paramref name="action"/> while a unit holds the writer's thread; the unit ends whatever the action does.</summary>
+    private static async Task<T> WhileTheWriterIsBusyAsync<T>(TempStore store, Func<Task<T>> action)
+    {
+        using var release = new SemaphoreSlim(0);
+        var busy = store.Writer.ExecuteOnWriterThreadAsync((_, _) => { release.Wait(); return 0; });
+        try
+        {
+            return await action();
+        }
+        finally
+        {
+            release.Release();
+            await busy;
+        }
+    }
+
     // Expected counts as a value (a tuple literal's element names are dropped when it becomes the object compared).
     private static (long Log, long Inbox) Counts(long log, long inbox) => (log, inbox);
 
