@@ -25,6 +25,7 @@ public sealed class BenchSmokeTests
         var output = await RunAsync("bash", [Path.Combine(RepositoryRoot(), "bench", "run"), "--quick"]);
         output.Should().Contain("| target | body | conns | req/s | p50 ms | p99 ms | +p50 ms | +p99 ms | CPU µs/req | RSS MB | errors |");
         output.Should().Contain("| gateway | sse | 50 |");
+        output.Should().MatchRegex(@"\| sse ≥ 0\.90 × bare \| [\d.]+ \+ [\d.]+ \+ [\d.]+ \| [\d.-]+ µs");
         output.Should().Contain("| paced SSE");
         output.Should().MatchRegex(@"ledger: balance \d+ nano-USD = start \d+ − spend \d+: yes");
     }

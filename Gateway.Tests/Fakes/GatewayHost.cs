@@ -156,7 +156,7 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>
     /// Reads the database file directly, beside the gateway (WAL allows it), after moving the inbox's rows
     /// to the log as every read of the query API does (unless <paramref name="moveInboxFirst"/> is false:
-    /// the move waits for the writer).
+    /// the file as it is, to see where rows are, or without waiting for the writer).
     /// </summary>
     public async Task<T> QueryScalarAsync<T>(string sql, bool moveInboxFirst = true)
     {

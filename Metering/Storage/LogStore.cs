@@ -17,33 +17,32 @@ public sealed class LogStore(SqliteDatabase database, LedgerWriter writer, LogIn
     /// land together or not at all. Returns the row id.
     /// </summary>
     /// <remarks>Runs on the writer's thread; the in-memory balance follows once the commit succeeds.</remarks>
-    public long Insert(SqliteConnection connection, SqliteTransaction transaction, LogRecord row)
-    {
-        var command = LogInsertCommand.For(connection);
-        var id = command.Insert(row);
-        inbox.NoteLanded();
-        if (row.SpendNano != 0 && row.AccountId is { } accountId)
-        {
-            command.Debit(accountId, row.SpendNano);
-            writer.Accounts.StageDelta(accountId, -row.SpendNano);
-        }
-        return id;
-    }
+    public long Insert(SqliteConnection connection, SqliteTransaction transaction, LogRecord row) =>
+        Land(LogInsertCommand.For(connection), row, deferDebit: false);
 
     /// <summary>Completes once the row and its debit are committed.</summary>
     /// <remarks>The debit joins the batch's one UPDATE per account (<see cref="LedgerWriter.DeferDebit"/>).</remarks>
     public Task<long> AppendAsync(LogRecord row, CancellationToken cancellationToken = default) =>
-        writer.ExecuteAppendAsync((connection, _) =>
+        writer.ExecuteAppendAsync((connection, _) => Land(LogInsertCommand.For(connection), row, deferDebit: true), cancellationToken);
+
+    /// <summary>
+    /// Writer thread: the row into the inbox, noted as landed (for the mover and the next read), and its debit,
+    /// written now or deferred to the batch's one UPDATE per account; the in-memory balance follows the commit.
+    /// </summary>
+    private long Land(LogInsertCommand command, LogRecord row, bool deferDebit)
+    {
+        var id = command.Insert(row);
+        inbox.NoteLanded();
+        if (row.SpendNano != 0 && row.AccountId is { } accountId)
         {
-            var id = LogInsertCommand.For(connection).Insert(row);
-            inbox.NoteLanded();
-            if (row.SpendNano != 0 && row.AccountId is { } accountId)
-            {
+            if (deferDebit)
                 writer.DeferDebit(accountId, row.SpendNano);
-                writer.Accounts.StageDelta(accountId, -row.SpendNano);
-            }
-            return id;
-        }, cancellationToken);
+            else
+                command.Debit(accountId, row.SpendNano);
+            writer.Accounts.StageDelta(accountId, -row.SpendNano);
+        }
+        return id;
+    }
 
     public async Task<LogRecord?> GetAsync(long id, long? accountScope)
     {
