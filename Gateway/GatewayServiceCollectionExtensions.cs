@@ -47,6 +47,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<PriceCatalog>();
         services.AddSingleton<ClusterDirectory>();
+        services.AddSingleton<UpstreamRequestHeaders>();
         services.AddSingleton<ClientAddress>();
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<KeyRateLimiter>();

@@ -11,7 +11,7 @@ public class PlaygroundTests(BrowserFixture browser) : IClassFixture<BrowserFixt
     public async Task Send_StreamedReply_ShownAsItArrivesAndLoggedUnderPgPath()
     {
         await using var host = await GatewayHost.StartAsync();
-        host.Upstream.Behavior = new FakeBehavior { EventInterval = TimeSpan.FromMilliseconds(120) };
+        host.Upstream.Behavior = new FakeBehavior { Reply = FakeBehavior.ShortReply, EventInterval = TimeSpan.FromMilliseconds(120) };
         var account = await host.CreateAccountAsync(5m);
         var key = await host.CreateKeyAsync(account, "browser");
         await using var ui = await UsageLogsPage.OpenAsync(browser, host);

@@ -43,7 +43,7 @@ public class ConcurrencyTests
     public async Task BalanceRunsOut_OverdraftBoundedByWhatWasInFlight()
     {
         await using var host = await GatewayHost.StartAsync();
-        host.Upstream.Behavior = new FakeBehavior { PromptTokens = 1000, CompletionTokens = 0, EventInterval = TimeSpan.FromMilliseconds(5) };
+        host.Upstream.Behavior = new FakeBehavior { Reply = FakeBehavior.ShortReply, PromptTokens = 1000, CompletionTokens = 0, EventInterval = TimeSpan.FromMilliseconds(5) };
         var perRequest = 0.002m; // 1000 tokens × ratio 1 × $2 / 1M
         var account = await host.CreateAccountAsync(perRequest * 3.5m);
         var key = await host.CreateKeyAsync(account);

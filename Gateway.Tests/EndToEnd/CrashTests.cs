@@ -27,7 +27,7 @@ public class CrashTests : IAsyncLifetime
     {
         Directory.CreateDirectory(_directory);
         _upstream = await FakeUpstream.StartAsync();
-        _upstream.Behavior = new FakeBehavior { EventInterval = TimeSpan.FromMilliseconds(15) };
+        _upstream.Behavior = new FakeBehavior { Reply = FakeBehavior.ShortReply, EventInterval = TimeSpan.FromMilliseconds(15) };
     }
 
     public async Task DisposeAsync()
@@ -66,7 +66,7 @@ public class CrashTests : IAsyncLifetime
     [Fact]
     public async Task Sigterm_InFlightRequestsFinishAndNothingIsLost()
     {
-        _upstream.Behavior = new FakeBehavior { EventInterval = TimeSpan.FromMilliseconds(60) };
+        _upstream.Behavior = new FakeBehavior { Reply = FakeBehavior.ShortReply, EventInterval = TimeSpan.FromMilliseconds(60) };
         long account;
         var bodies = new List<Task<string>>();
         await using (var gateway = await GatewayProcess.StartAsync(DatabasePath, _upstream.BaseAddress))

@@ -18,7 +18,7 @@ public class ReliabilityTests
     {
         await using var host = await GatewayHost.StartAsync();
         // Paced, so the content events do not share an upstream read with the stream's end (which waits with it).
-        host.Upstream.Behavior = new FakeBehavior { EventInterval = TimeSpan.FromMilliseconds(20) };
+        host.Upstream.Behavior = new FakeBehavior { Reply = FakeBehavior.ShortReply, EventInterval = TimeSpan.FromMilliseconds(20) };
         var key = await host.CreateKeyAsync(await host.CreateAccountAsync(1m));
         await using var locker = await LockDatabaseAsync(host);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = JsonContent(Streamed) };

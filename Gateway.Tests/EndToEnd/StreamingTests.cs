@@ -175,7 +175,7 @@ public class StreamingTests
     public async Task SlowFirstEvent_FirstTokenMsMeasuresIt()
     {
         await using var host = await GatewayHost.StartAsync();
-        host.Upstream.Behavior = new FakeBehavior { FirstEventDelay = TimeSpan.FromMilliseconds(300), EventInterval = TimeSpan.FromMilliseconds(50) };
+        host.Upstream.Behavior = new FakeBehavior { Reply = FakeBehavior.ShortReply, FirstEventDelay = TimeSpan.FromMilliseconds(300), EventInterval = TimeSpan.FromMilliseconds(50) };
         var key = await host.CreateKeyAsync(await host.CreateAccountAsync(1m));
 
         await (await host.NewClient(key).PostAsync("/v1/chat/completions", JsonContent(StreamingChat))).Content.ReadAsStringAsync();

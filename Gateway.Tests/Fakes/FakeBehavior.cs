@@ -1,9 +1,24 @@
+using Microsoft.AspNetCore.Http;
+
 namespace Gateway.Tests.Fakes;
 
 /// <summary>What the fake upstream does with the next requests; tests set it before calling.</summary>
 public sealed record FakeBehavior
 {
-    public string Reply { get; init; } = "Hello from the fake upstream, one token at a time.";
+    /// <summary>A one-line reply, for tests that pace a stream event by event.</summary>
+    public const string ShortReply = "Hello from the fake upstream, one token at a time.";
+
+    /// <summary>
+    /// A long answer (~6 KB, ~1,100 tokens, one space between words) by default: a real non-streamed answer
+    /// spans several reads of the upstream's body, and so must every test's.
+    /// </summary>
+    public static readonly string LongReply = string.Join(' ', Enumerable.Range(1, 60).Select(i =>
+        $"Paragraph {i} of the fake upstream answer walks through step {i} of the plan, weighs its cost against the budget, and notes what to check next."));
+
+    public string Reply { get; init; } = LongReply;
+
+    /// <summary>Answer exactly as this callback does (status, headers, body pieces): for shapes the fake does not know.</summary>
+    public Func<HttpContext, Task>? Respond { get; init; }
     public long PromptTokens { get; init; } = 12;
     public long CompletionTokens { get; init; } = 9;
     public long CachedTokens { get; init; }

@@ -32,17 +32,58 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>Set when a streamed response was cut by its client (the gateway cancelled upstream).</summary>
     public TaskCompletionSource StreamAborted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public static async Task<FakeUpstream> StartAsync()
+    /// <summary>The plain-HTTP address, <c>http://127.0.0.1:port</c>.</summary>
+    public string PlainAddress { get; private set; } = "";
+
+    /// <summary>
+    /// The HTTPS address by host name, <c>https://localhost:port/</c>. Like a provider's edge, it refuses a
+    /// TLS handshake whose server name (SNI) is not <c>localhost</c> and answers 421 to a wrong <c>Host</c>.
+    /// </summary>
+    public string HttpsAddress { get; private set; } = "";
+
+    /// <summary>Requests refused for a wrong <c>Host</c> (421) or server name (handshake refused).</summary>
+    public int Misdirected => _misdirected;
+
+    private int _misdirected;
+
+    /// <param name="https">Whether <see cref="BaseAddress"/> is the HTTPS address (else the plain one); both listen.</param>
+    public static async Task<FakeUpstream> StartAsync(bool https = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.UseUrls("http://127.0.0.1:0", "https://127.0.0.1:0");
+        FakeUpstream? fake = null;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(tls =>
+            tls.ServerCertificateSelector = (_, serverName) =>
+            {
+                if (serverName == FakeCertificate.HostName)
+                    return FakeCertificate.Certificate;
+                Interlocked.Increment(ref fake!._misdirected);
+                return null; // no certificate for that name: the handshake fails, as at a CDN edge
+            }));
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var fake = new FakeUpstream(app);
+        fake = new FakeUpstream(app);
+        app.Use(fake.RefuseWrongHost);
         app.Map("/{**path}", fake.HandleAsync);
         await app.StartAsync();
-        fake.BaseAddress = app.Urls.First();
+        fake.PlainAddress = app.Urls.First(u => u.StartsWith("http:", StringComparison.Ordinal));
+        var httpsPort = new Uri(app.Urls.First(u => u.StartsWith("https:", StringComparison.Ordinal))).Port;
+        fake.HttpsAddress = $"https://{FakeCertificate.HostName}:{httpsPort}/";
+        fake.BaseAddress = https ? fake.HttpsAddress : fake.PlainAddress;
         return fake;
+    }
+
+    private async Task RefuseWrongHost(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.IsHttps && context.Request.Host.Value != $"{FakeCertificate.HostName}:{context.Connection.LocalPort}")
+        {
+            Interlocked.Increment(ref _misdirected);
+            context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
+            await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = new JsonObject { ["message"] = $"misdirected request for host '{context.Request.Host}'", ["type"] = "invalid_request_error" } });
+            return;
+        }
+        await next(context);
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -56,12 +97,17 @@ public sealed class FakeUpstream : IAsyncDisposable
         JsonObject? request = null;
         try { request = JsonNode.Parse(body) as JsonObject; } catch (System.Text.Json.JsonException) { }
 
+        if (behavior.Respond is { } respond)
+        {
+            await respond(context);
+            return;
+        }
         if (behavior.FirstEventDelay > TimeSpan.Zero)
             await Task.Delay(behavior.FirstEventDelay, context.RequestAborted);
         if (behavior.FailWithStatus is { } status)
         {
             context.Response.StatusCode = status;
-            await context.Response.WriteAsJsonAsync(anthropic
+            await WriteJsonAsync(context, anthropic
                 ? new JsonObject { ["type"] = "error", ["error"] = new JsonObject { ["type"] = "api_error", ["message"] = "fake upstream failure" } }
                 : new JsonObject { ["error"] = new JsonObject { ["message"] = "fake upstream failure", ["type"] = "server_error" } });
             return;
@@ -79,8 +125,7 @@ public sealed class FakeUpstream : IAsyncDisposable
                 _ when path.EndsWith("/chat/completions", StringComparison.Ordinal) => FakeBodies.ChatCompletion(model, behavior),
                 _ => new JsonObject { ["results"] = new JsonArray("one", "two"), ["path"] = path },
             };
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(json.ToJsonString());
+            await WriteJsonAsync(context, json);
             return;
         }
 
@@ -124,6 +169,15 @@ public sealed class FakeUpstream : IAsyncDisposable
         {
             StreamAborted.TrySetResult();
         }
+    }
+
+    /// <summary>A JSON body with its length declared, as providers send non-streamed answers.</summary>
+    private static async Task WriteJsonAsync(HttpContext context, JsonObject json)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json.ToJsonString());
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = bytes.Length;
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
     }
 
     public async ValueTask DisposeAsync()

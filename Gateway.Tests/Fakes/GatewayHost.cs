@@ -46,9 +46,10 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>Every log line the gateway wrote, Trace level and up.</summary>
     public CapturingLoggerProvider Logs { get; }
 
-    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="plainUpstream">Reach the fake over plain HTTP instead of HTTPS by its host name (the default, as providers are reached).</param>
+    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null, bool plainUpstream = false)
     {
-        var upstream = await FakeUpstream.StartAsync();
+        var upstream = await FakeUpstream.StartAsync(https: !plainUpstream);
         var directory = Path.Combine(Path.GetTempPath(), "gateway-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         var config = new Dictionary<string, string?>
@@ -62,6 +63,10 @@ public sealed class GatewayHost : IAsyncDisposable
             ["ReverseProxy:Clusters:anthropic:Metadata:ApiKey"] = AnthropicUpstreamKey,
             ["ReverseProxy:Clusters:search:Destinations:default:Address"] = upstream.BaseAddress,
             ["ReverseProxy:Clusters:search:Metadata:ApiKey"] = UpstreamKey,
+            // The fake's certificate is its own: trusted through YARP's cluster HttpClient settings.
+            ["ReverseProxy:Clusters:openai:HttpClient:DangerousAcceptAnyServerCertificate"] = "true",
+            ["ReverseProxy:Clusters:anthropic:HttpClient:DangerousAcceptAnyServerCertificate"] = "true",
+            ["ReverseProxy:Clusters:search:HttpClient:DangerousAcceptAnyServerCertificate"] = "true",
             // Round numbers make the expected spend easy to check by hand.
             ["Models:test-model:Cluster"] = "openai",
             ["Models:test-model:ModelRatio"] = "1",

@@ -23,6 +23,7 @@ internal sealed class ProxyPipeline(
     ClientAddress clientAddress,
     KeyRateLimiter rateLimiter,
     UpstreamResilience resilience,
+    UpstreamRequestHeaders requestHeaders,
     Metering.Ledger.StoreHealth storeHealth,
     IOptions<GatewayOptions> options,
     TimeProvider clock,
@@ -108,8 +109,8 @@ internal sealed class ProxyPipeline(
         }
         if (feature.Refusal is { } refusal && !ResponseStarted(context, feature))
             await WireErrors.WriteAsync(context, feature.Route.Dialect, refusal);
-        else
-            feature.Observer?.ReleaseHeld();
+        else if (feature.Observer is { } observer)
+            await observer.ReleaseHeldAsync();
     }
 
     private async ValueTask<UpstreamTarget?> AdmitAsync(HttpContext context, MeteringFeature feature)
@@ -174,7 +175,7 @@ internal sealed class ProxyPipeline(
         }
         var observer = new ResponseObserverStream(context.Response.BodyWriter, feature, clock);
         feature.Observer = observer;
-        var transformer = new UpstreamTransformer(feature, target, observer, clock);
+        var transformer = new UpstreamTransformer(feature, target, observer, requestHeaders, clock);
         var final = await resilience.ExecuteAsync(target, (destination, remaining) => AttemptAsync(context, feature, target, destination, remaining, transformer), feature.Attempts);
         observer.Complete(upstreamEndedCleanly: final.Error == ForwarderError.None && !feature.UpstreamReset);
 

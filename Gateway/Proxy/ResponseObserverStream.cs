@@ -9,7 +9,7 @@ namespace Gateway.Proxy;
 /// the client one whole event at a time, flushed as they arrive, while the usage reader watches
 /// them; a usage-only chunk the client did not ask for is withheld. A JSON body passes through and a
 /// bounded copy is kept for its usage. The end of every response (the terminal event of a stream,
-/// the last byte of a body) is held until <see cref="ReleaseHeld"/>, which the pipeline calls
+/// the last byte of a body) is held until <see cref="ReleaseHeldAsync"/>, which the pipeline calls
 /// once the row is committed: no client sees a response complete before it is metered.
 /// Bytes go into the response's pipe and are flushed once per upstream read, not once per event:
 /// every flush is a send to the client, and a burst of events read together leaves together. The read
@@ -30,6 +30,9 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
     private ArrayBufferWriter<byte>? _captured;
     private bool _captureOverflow;
     private readonly ArrayBufferWriter<byte> _held = new(256);
+
+    /// <summary>Some output was flushed: the response has started, and its end is ours to flush.</summary>
+    private bool _flushed;
 
     /// <summary>Body bytes still to come when the upstream declared a length; null when it did not.</summary>
     private long? _bodyBytesLeft;
@@ -70,7 +73,7 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
             _bodyBytesLeft -= buffer.Length;
             // All of a declared length has come: it leaves with the held byte after the commit, in one send.
             if (_bodyBytesLeft is not 0)
-                await output.FlushAsync(cancellationToken);
+                await SendNowAsync(cancellationToken);
             return;
         }
         _splitter!.Append(buffer.Span);
@@ -92,7 +95,7 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
         // it passed leave with the end after the commit, in one send, as a complete JSON body does. Most
         // streams end with the last content, the usage chunk and [DONE] in one read; each request saves a send.
         if ((sent && _held.WrittenCount == 0) || !HasOutput)
-            await output.FlushAsync(cancellationToken); // the first read also sends the headers
+            await SendNowAsync(cancellationToken); // the first read also sends the headers
     }
 
     /// <summary>The upstream body has ended (normally or not): take in what is left and read the body's usage.</summary>
@@ -119,13 +122,28 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
     }
 
     /// <summary>
-    /// Hands over what was held back; called once the row is committed. Not flushed here: the server
-    /// flushes it as the response ends, together with the end of the chunked body.
+    /// Hands over what was held back; called once the row is committed. A chunked body is not flushed
+    /// here: the server flushes it as the response ends, together with the end of the chunked body.
+    /// A body of declared length is: once the response has started (a body of more than one upstream
+    /// read, ~4 KB), Kestrel ends it without flushing what is still in its pipe, and the client would
+    /// wait for its last bytes until a timeout.
     /// </summary>
-    public void ReleaseHeld()
+    public ValueTask ReleaseHeldAsync()
+    {
+        ReleaseHeld();
+        return _flushed && _bodyBytesLeft is not null ? SendNowAsync() : default;
+    }
+
+    private void ReleaseHeld()
     {
         Send(_held.WrittenSpan);
         _held.Clear();
+    }
+
+    private async ValueTask SendNowAsync(CancellationToken cancellationToken = default)
+    {
+        _flushed = true;
+        await output.FlushAsync(cancellationToken);
     }
 
     /// <summary>

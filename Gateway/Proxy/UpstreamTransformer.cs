@@ -9,11 +9,14 @@ namespace Gateway.Proxy;
 /// Shapes the upstream request (path, credential swap, no compression) and the client response
 /// (our request id; tells the observer what kind of body follows).
 /// </summary>
-internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarget target, ResponseObserverStream observer, TimeProvider clock) : HttpTransformer
+internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarget target, ResponseObserverStream observer,
+    UpstreamRequestHeaders requestHeaders, TimeProvider clock) : HttpTransformer
 {
     public const string RequestIdHeader = "x-request-id";
     public const string UpstreamRequestIdHeader = "x-upstream-request-id";
     public const string AnthropicVersionHeader = "anthropic-version";
+    public const string OrganizationHeader = "OpenAI-Organization";
+    public const string ProjectHeader = "OpenAI-Project";
 
     /// <summary>Milliseconds the gateway itself spent before the response headers, upstream time excluded.</summary>
     public const string OverheadHeader = "x-gateway-overhead-ms";
@@ -21,12 +24,10 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
-        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        await requestHeaders.Transformer.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, feature.UpstreamPath, httpContext.Request.QueryString);
 
-        // The client's gateway key never leaves; the cluster's own credential goes instead.
-        proxyRequest.Headers.Authorization = null;
-        proxyRequest.Headers.Remove(Credentials.ApiKeyHeader);
+        // The client's gateway key never left (above); the cluster's own credential goes instead.
         if (target.ApiKey is { Length: > 0 } apiKey)
         {
             if (target.Dialect == ClientDialect.Anthropic)
@@ -34,6 +35,10 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
             else
                 proxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         }
+        if (target.Organization is { Length: > 0 } organization)
+            proxyRequest.Headers.TryAddWithoutValidation(OrganizationHeader, organization);
+        if (target.Project is { Length: > 0 } project)
+            proxyRequest.Headers.TryAddWithoutValidation(ProjectHeader, project);
         if (target.Dialect == ClientDialect.Anthropic && !proxyRequest.Headers.Contains(AnthropicVersionHeader))
             proxyRequest.Headers.TryAddWithoutValidation(AnthropicVersionHeader, DefaultAnthropicVersion);
 

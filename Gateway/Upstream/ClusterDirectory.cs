@@ -13,6 +13,8 @@ namespace Gateway.Upstream;
 internal sealed class ClusterDirectory(IProxyStateLookup proxyState)
 {
     public const string ApiKeyMetadata = "ApiKey";
+    public const string OrganizationMetadata = "Organization";
+    public const string ProjectMetadata = "Project";
 
     /// <summary>Wire format of the cluster: <c>openai</c> or <c>anthropic</c>. Default: anthropic when the cluster id says so.</summary>
     public const string FormatMetadata = "Format";
@@ -55,7 +57,9 @@ internal sealed class ClusterDirectory(IProxyStateLookup proxyState)
             client,
             model.Config.HttpRequest ?? ForwarderRequestConfig.Empty,
             DialectOf(clusterId, metadata),
-            metadata?.GetValueOrDefault(ApiKeyMetadata));
+            metadata?.GetValueOrDefault(ApiKeyMetadata),
+            metadata?.GetValueOrDefault(OrganizationMetadata),
+            metadata?.GetValueOrDefault(ProjectMetadata));
     }
 
     private static ClientDialect DialectOf(string clusterId, IReadOnlyDictionary<string, string>? metadata)

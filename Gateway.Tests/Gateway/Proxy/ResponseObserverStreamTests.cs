@@ -33,9 +33,29 @@ public class ResponseObserverStreamTests
         observer.Complete(upstreamEndedCleanly: true);
 
         ReadFlushed(pipe).Should().BeEmpty("the last content came with the end, and the end waits for the row");
-        observer.ReleaseHeld();
-        await pipe.Writer.FlushAsync();
+        await observer.ReleaseHeldAsync();
+        await pipe.Writer.FlushAsync(); // the server's end of a chunked body
         ReadFlushed(pipe).Should().Be(Content2 + End);
+    }
+
+    [Fact]
+    public async Task ReleaseHeld_BodyOfDeclaredLengthOverManyReads_FlushesItsEnd()
+    {
+        // Kestrel ends a started response of declared length without flushing its pipe: the held end
+        // must leave by our own flush, or the client waits for its last bytes (the ~4 KB hang).
+        var pipe = new Pipe();
+        var feature = new MeteringFeature("req_test", ProxyRoute.ModelRoutes[0], TimeProvider.System);
+        var observer = new ResponseObserverStream(pipe.Writer, feature, TimeProvider.System);
+        var body = Encoding.UTF8.GetBytes(new string('x', 6000));
+        observer.Begin(isEventStream: false, success: true, contentLength: body.Length);
+
+        await observer.WriteAsync(body.AsMemory(0, 4096));
+        await observer.WriteAsync(body.AsMemory(4096));
+        observer.Complete(upstreamEndedCleanly: true);
+        ReadFlushed(pipe).Should().HaveLength(4095, "the first read went out, less the held byte; the last read waits for the row");
+
+        await observer.ReleaseHeldAsync();
+        ReadFlushed(pipe).Should().HaveLength(6000 - 4095);
     }
 
     private static (Pipe Pipe, ResponseObserverStream Observer) NewStreamObserver()
