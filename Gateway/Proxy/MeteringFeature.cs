@@ -60,7 +60,11 @@ internal sealed class MeteringFeature(string requestId, ProxyRoute route, TimePr
     /// <summary>The response ended early: client gone or upstream reset mid-body.</summary>
     public bool CutShort { get; set; }
     public string? CutShortReason { get; set; }
+    /// <summary>What an error body (or a 2xx body that is not the route's JSON) says, bounded and masked.</summary>
     public string? UpstreamErrorText { get; set; }
+
+    /// <summary>What a non-streamed 2xx body turned out to be.</summary>
+    public BodyShape BodyShape { get; set; }
 
     public void MarkContent(TimeProvider clock) => FirstContentTimestamp ??= clock.GetTimestamp();
 }

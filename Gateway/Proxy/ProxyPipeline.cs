@@ -183,6 +183,8 @@ internal sealed class ProxyPipeline(
         {
             if (feature.UpstreamReset)
                 (feature.CutShort, feature.CutShortReason) = (true, "upstream connection reset mid-stream; billed what was delivered");
+            else if (feature.BodyShape == BodyShape.TruncatedJson)
+                (feature.CutShort, feature.CutShortReason) = (true, "upstream body ended inside its JSON; usage counted from what was delivered");
             else if (final.Retryable)
                 feature.Refusal = Refusal.UpstreamUnavailable(final.Status ?? 502); // every try held back a 429/5xx
             return;
@@ -190,13 +192,17 @@ internal sealed class ProxyPipeline(
         if (!ResponseStarted(context, feature))
         {
             // Written after the row commits, like every refusal.
-            feature.Refusal = final.Error == ForwarderError.RequestTimedOut ? Refusal.UpstreamTimeout() : Refusal.UpstreamUnreachable();
+            feature.Refusal = final.Error == ForwarderError.RequestTimedOut ? Refusal.UpstreamTimeout(ActivityTimeout(target)) : Refusal.UpstreamUnreachable();
             return;
         }
         feature.CutShort = true;
-        feature.CutShortReason = context.RequestAborted.IsCancellationRequested || final.Error is ForwarderError.ResponseBodyClient
-            ? "client disconnected before the response completed"
-            : $"upstream response ended early ({final.Error})";
+        // YARP reports its idle timeout as one of several body errors (and aborts the client): the silence tells.
+        var timeout = ActivityTimeout(target);
+        feature.CutShortReason = clock.GetElapsedTime(feature.Observer!.LastUpstreamBytesTimestamp) >= timeout * 0.9
+            ? $"upstream sent nothing for the idle timeout ({timeout.TotalSeconds:0.###} s) mid-response; billed what was delivered"
+            : context.RequestAborted.IsCancellationRequested || final.Error is ForwarderError.ResponseBodyClient
+                ? "client disconnected before the response completed"
+                : $"upstream response ended early ({final.Error})";
     }
 
     /// <summary>One try: a fresh copy of the body to one destination, the response observed on its way out.</summary>
@@ -225,6 +231,8 @@ internal sealed class ProxyPipeline(
         feature.Attempts.Add(attempt);
         return attempt;
     }
+
+    private static TimeSpan ActivityTimeout(UpstreamTarget target) => target.RequestConfig.ActivityTimeout ?? ClusterDirectory.DefaultActivityTimeout;
 
     /// <summary>Body bytes went to the client, or wait unflushed in the response: a refusal can no longer be written.</summary>
     private static bool ResponseStarted(HttpContext context, MeteringFeature feature) =>

@@ -15,5 +15,6 @@ internal sealed record Refusal(int Status, string Code, string Message)
     public static Refusal UpstreamUnreachable() => new(502, "upstream_error", "The upstream provider could not be reached or sent a broken response.");
     public static Refusal ClientClosed() => new(499, "client_closed_request", "The client closed the connection before the response was sent.");
     public static Refusal UpstreamUnavailable(int status) => new(status == 429 ? 429 : 502, "upstream_error", $"Every upstream try failed (last answer {status}).");
-    public static Refusal UpstreamTimeout() => new(504, "upstream_timeout", "The upstream provider did not answer in time.");
+    public static Refusal UpstreamTimeout(TimeSpan firstByteTimeout) =>
+        new(504, "upstream_timeout", $"The upstream provider sent no response within the first-byte timeout ({firstByteTimeout.TotalSeconds:0.###} s).");
 }

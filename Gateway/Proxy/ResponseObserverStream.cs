@@ -17,11 +17,11 @@ namespace Gateway.Proxy;
 /// </summary>
 internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature feature, TimeProvider clock) : Stream
 {
-    /// <summary>Largest JSON body whose usage is read; past it the body still passes, unmetered by the upstream's report.</summary>
+    /// <summary>Largest JSON body kept whole for its usage; past it only its tail is kept (<see cref="UsageTail"/>).</summary>
     public const int MaxCapturedBody = 16 * 1024 * 1024;
 
-    /// <summary>Bytes of an upstream error body kept for the row's message.</summary>
-    public const int MaxCapturedError = 2048;
+    /// <summary>Bytes of an upstream error body kept for the row's message (a CDN page's title is in its head).</summary>
+    public const int MaxCapturedError = 16 * 1024;
 
     private enum Mode { PassThrough, Events, Body, Error }
 
@@ -30,6 +30,15 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
     private ArrayBufferWriter<byte>? _captured;
     private bool _captureOverflow;
     private readonly ArrayBufferWriter<byte> _held = new(256);
+    private UpstreamBody _body = new(false, true, null, null, null, null);
+
+    /// <summary>The last <see cref="UsageTail.TailBytes"/> of a body too large to keep whole.</summary>
+    private byte[]? _tail;
+    private int _tailLength;
+
+    /// <summary>Masks the upstream credential in an error body on its way to the client.</summary>
+    private SecretMask? _mask;
+    private ArrayBufferWriter<byte>? _masked;
 
     /// <summary>Some output was flushed: the response has started, and its end is ours to flush.</summary>
     private bool _flushed;
@@ -38,15 +47,19 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
     private long? _bodyBytesLeft;
 
     /// <summary>Called once the upstream's status and headers are known, before any body byte.</summary>
-    public void Begin(bool isEventStream, bool success, long? contentLength)
+    public void Begin(UpstreamBody body)
     {
-        _bodyBytesLeft = isEventStream ? null : contentLength;
-        if (!success)
+        _body = body;
+        _bodyBytesLeft = body.IsEventStream ? null : body.ContentLength;
+        if (!body.Success)
         {
             _mode = Mode.Error;
             _captured = new ArrayBufferWriter<byte>(MaxCapturedError);
+            // An encoded error body cannot be masked on the wire: it passes as it came (its decoded text is masked in the row).
+            if (!BodyDecoding.IsEncoded(body.ContentEncoding) && SecretMask.For(body.Secret) is { } mask)
+                (_mask, _masked) = (mask, new ArrayBufferWriter<byte>(4096));
         }
-        else if (isEventStream)
+        else if (body.IsEventStream)
         {
             _mode = Mode.Events;
             _splitter = new SseEventSplitter();
@@ -55,22 +68,35 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
         {
             _mode = Mode.Body;
             // Sized by the declared length: one buffer instead of a doubling series.
-            _captured = new ArrayBufferWriter<byte>(contentLength is > 0 and <= MaxCapturedBody ? (int)contentLength : 4096);
+            _captured = new ArrayBufferWriter<byte>(body.ContentLength is > 0 and <= MaxCapturedBody ? (int)body.ContentLength : 4096);
         }
     }
 
+    /// <summary>When the upstream's last body bytes came (0 before any): how long it then fell silent.</summary>
+    public long LastUpstreamBytesTimestamp { get; private set; }
+
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        LastUpstreamBytesTimestamp = clock.GetTimestamp();
         if (buffer.IsEmpty)
             return;
         if (_mode != Mode.Events)
         {
             Capture(buffer.Span);
+            var payload = buffer.Span;
+            if (_mask is not null)
+            {
+                _masked!.Clear();
+                _mask.Write(payload, _masked);
+                payload = _masked.WrittenSpan;
+            }
+            _bodyBytesLeft -= buffer.Length;
+            if (payload.IsEmpty)
+                return;
             // Hold back the last byte: the body is not complete for the client until the row is.
             ReleaseHeld();
-            Send(buffer.Span[..^1]);
-            _held.Write(buffer.Span[^1..]);
-            _bodyBytesLeft -= buffer.Length;
+            Send(payload[..^1]);
+            _held.Write(payload[^1..]);
             // All of a declared length has come: it leaves with the held byte after the commit, in one send.
             if (_bodyBytesLeft is not 0)
                 await SendNowAsync(cancellationToken);
@@ -111,11 +137,12 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
                     _held.Write(tail.Span);
                 _splitter.Dispose(); // returns its pooled buffer
                 break;
-            case Mode.Body when _captured is not null:
-                feature.UsageReader?.OnBody(_captured.WrittenSpan);
+            case Mode.Body:
+                ReadBody();
                 break;
             case Mode.Error:
-                feature.UpstreamErrorText = System.Text.Encoding.UTF8.GetString(_captured!.WrittenSpan);
+                _mask?.Complete(_held);
+                feature.UpstreamErrorText = UpstreamErrorText.Describe(Decoded(_captured!.WrittenSpan, MaxCapturedError), _body.MediaType, _body.Secret);
                 break;
         }
         _captured = null;
@@ -173,9 +200,36 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
         return kind != SseEventKind.UsageOnly || feature.ClientAskedForUsage;
     }
 
+    /// <summary>The body's usage, and whether it was the JSON the route answers with.</summary>
+    private void ReadBody()
+    {
+        ReadOnlySpan<byte> json;
+        if (_captured is not null)
+            json = Decoded(_captured.WrittenSpan, MaxCapturedBody);
+        else if (UsageTail.TryExtract(Decoded(_tail.AsSpan(0, _tailLength), MaxCapturedBody)) is { } usage)
+            json = usage; // too large to keep whole: the usage its tail holds
+        else
+            return;
+        feature.BodyShape = UpstreamBodyShape.Of(json);
+        if (feature.BodyShape == BodyShape.Json)
+            feature.UsageReader?.OnBody(json);
+        else if (feature.BodyShape == BodyShape.NotJson)
+            feature.UpstreamErrorText = UpstreamErrorText.Describe(json[..Math.Min(json.Length, MaxCapturedError)], _body.MediaType, _body.Secret);
+    }
+
+    /// <summary>The body as the meter reads it: decoded when the upstream compressed it anyway.</summary>
+    private ReadOnlySpan<byte> Decoded(ReadOnlySpan<byte> body, int maxBytes) =>
+        BodyDecoding.IsEncoded(_body.ContentEncoding) ? BodyDecoding.TryDecode(_body.ContentEncoding!, body, maxBytes) ?? [] : body;
+
     private void Capture(ReadOnlySpan<byte> bytes)
     {
-        if (_captured is null || _captureOverflow)
+        if (_captureOverflow)
+        {
+            if (_tail is not null)
+                KeepTail(bytes);
+            return;
+        }
+        if (_captured is null)
             return;
         var room = (_mode == Mode.Error ? MaxCapturedError : MaxCapturedBody) - _captured.WrittenCount;
         if (bytes.Length <= room)
@@ -183,11 +237,31 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
             _captured.Write(bytes);
             return;
         }
-        if (_mode == Mode.Error)
-            _captured.Write(bytes[..room]); // the head of an error text is what explains it
-        else
-            _captured = null; // too large to parse: let it pass and drop the copy, memory stays flat
         _captureOverflow = true;
+        if (_mode == Mode.Error)
+        {
+            _captured.Write(bytes[..room]); // the head of an error text is what explains it
+            return;
+        }
+        // Too large to keep whole: keep only its tail, where the usage is; memory stays flat.
+        _tail = new byte[UsageTail.TailBytes];
+        KeepTail(_captured.WrittenSpan);
+        _captured = null;
+        KeepTail(bytes);
+    }
+
+    private void KeepTail(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length >= _tail!.Length)
+        {
+            bytes[^_tail.Length..].CopyTo(_tail);
+            _tailLength = _tail.Length;
+            return;
+        }
+        var keep = Math.Min(_tailLength, _tail.Length - bytes.Length);
+        _tail.AsSpan(_tailLength - keep, keep).CopyTo(_tail);
+        bytes.CopyTo(_tail.AsSpan(keep));
+        _tailLength = keep + bytes.Length;
     }
 
     // Flushing is WriteAsync's decision (once per upstream read); a caller's flush adds nothing.

@@ -70,7 +70,13 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
         {
             feature.UpstreamStatus = (int)proxyResponse.StatusCode;
             feature.IsEventStream = proxyResponse.Content.Headers.ContentType?.MediaType == "text/event-stream";
-            observer.Begin(feature.IsEventStream, proxyResponse.IsSuccessStatusCode, proxyResponse.Content.Headers.ContentLength);
+            var content = proxyResponse.Content.Headers;
+            var body = new UpstreamBody(feature.IsEventStream, proxyResponse.IsSuccessStatusCode, content.ContentLength,
+                content.ContentType?.MediaType, content.ContentEncoding.LastOrDefault()?.ToLowerInvariant(), target.ApiKey);
+            observer.Begin(body);
+            // The credential is masked in an error body's bytes, which changes its length.
+            if (!body.Success && !string.IsNullOrEmpty(target.ApiKey) && !BodyDecoding.IsEncoded(body.ContentEncoding))
+                httpContext.Response.ContentLength = null;
             if (feature.IsEventStream)
             {
                 // Events may be withheld from a stream, so its length is no longer the upstream's.

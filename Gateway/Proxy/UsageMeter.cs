@@ -26,7 +26,8 @@ internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Obse
 
     private LogRecord BuildRow(HttpContext context, MeteringFeature feature)
     {
-        var served = feature.Refusal is null && feature.UpstreamStatus is >= 200 and < 400;
+        // A 2xx that is not the route's JSON at all (a proxy's HTML page) served nothing: an error row, spend 0.
+        var served = feature.Refusal is null && feature.UpstreamStatus is >= 200 and < 400 && feature.BodyShape != BodyShape.NotJson;
         var (usage, source) = served ? MeasureUsage(feature) : (TokenUsage.Zero, null);
         var price = feature.Price;
         var spend = served && price is not null ? SpendCalculator.Calculate(usage, price) : 0m;
@@ -81,6 +82,7 @@ internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Obse
     private static string? Message(MeteringFeature feature) =>
         feature.Refusal?.Message
         ?? (feature.UpstreamStatus is >= 400 ? $"upstream answered {feature.UpstreamStatus}: {feature.UpstreamErrorText}" : null)
+        ?? (feature.BodyShape == BodyShape.NotJson ? $"upstream answered {feature.UpstreamStatus} with a body that is not JSON: {feature.UpstreamErrorText}" : null)
         ?? feature.CutShortReason;
 
     private static LogDetails Details(MeteringFeature feature, PriceSheet? price, string? source, bool served)

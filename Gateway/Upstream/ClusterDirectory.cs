@@ -55,12 +55,22 @@ internal sealed class ClusterDirectory(IProxyStateLookup proxyState)
             clusterId,
             destinations,
             client,
-            model.Config.HttpRequest ?? ForwarderRequestConfig.Empty,
+            WithDefaultTimeout(model.Config.HttpRequest),
             DialectOf(clusterId, metadata),
             metadata?.GetValueOrDefault(ApiKeyMetadata),
             metadata?.GetValueOrDefault(OrganizationMetadata),
             metadata?.GetValueOrDefault(ProjectMetadata));
     }
+
+    /// <summary>
+    /// YARP's activity timeout (no byte from the upstream for this long: before the response headers, or
+    /// between reads of the body) defaults to 100 s; the official SDKs wait 10 minutes, and a reasoning
+    /// model may think for minutes before its first byte. Ours defaults to theirs.
+    /// </summary>
+    public static readonly TimeSpan DefaultActivityTimeout = TimeSpan.FromMinutes(10);
+
+    private static ForwarderRequestConfig WithDefaultTimeout(ForwarderRequestConfig? config) =>
+        (config ?? ForwarderRequestConfig.Empty) is var c && c.ActivityTimeout is null ? c with { ActivityTimeout = DefaultActivityTimeout } : c;
 
     private static ClientDialect DialectOf(string clusterId, IReadOnlyDictionary<string, string>? metadata)
     {

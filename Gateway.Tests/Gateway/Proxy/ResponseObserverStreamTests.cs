@@ -47,7 +47,7 @@ public class ResponseObserverStreamTests
         var feature = new MeteringFeature("req_test", ProxyRoute.ModelRoutes[0], TimeProvider.System);
         var observer = new ResponseObserverStream(pipe.Writer, feature, TimeProvider.System);
         var body = Encoding.UTF8.GetBytes(new string('x', 6000));
-        observer.Begin(isEventStream: false, success: true, contentLength: body.Length);
+        observer.Begin(new UpstreamBody(IsEventStream: false, Success: true, ContentLength: body.Length, MediaType: "application/json", ContentEncoding: null, Secret: null));
 
         await observer.WriteAsync(body.AsMemory(0, 4096));
         await observer.WriteAsync(body.AsMemory(4096));
@@ -66,7 +66,7 @@ public class ResponseObserverStreamTests
             UsageReader = UsageReaders.Create(WireFormat.OpenAIChat),
         };
         var observer = new ResponseObserverStream(pipe.Writer, feature, TimeProvider.System);
-        observer.Begin(isEventStream: true, success: true, contentLength: null);
+        observer.Begin(new UpstreamBody(IsEventStream: true, Success: true, ContentLength: null, MediaType: "text/event-stream", ContentEncoding: null, Secret: null));
         return (pipe, observer);
     }
 
