@@ -147,7 +147,7 @@ public class BadInputTests
     [Theory]
     [InlineData(Chat)]
     [InlineData(Messages)]
-    public async Task Body_EndsBeforeItsContentLength_RowSaysClientClosed_NothingCharged(string path)
+    public async Task Body_EndsBeforeItsContentLength_ErrorRowNothingChargedNoThrow(string path)
     {
         await using var host = await GatewayHost.StartAsync();
         var account = await host.CreateAccountAsync(1m);
@@ -165,7 +165,8 @@ public class BadInputTests
             rows = await host.RowsOfTypeAsync("error");
         }
         var row = rows.Single();
-        row.GetProperty("status").GetInt32().Should().Be(499);
+        // Which Kestrel reports first is a race: the close (499) or the short body (a 400 written to nobody).
+        row.GetProperty("status").GetInt32().Should().BeOneOf(400, 499);
         host.Upstream.Received.Should().BeEmpty();
         (await host.BalanceAsync(account)).Should().Be(1m);
     }
