@@ -80,4 +80,102 @@ public class PerCallTests
         row.GetProperty("details").GetProperty("price").GetDecimal().Should().Be(0.04m);
         (await host.BalanceAsync(account)).Should().Be(0.96m);
     }
+
+    /// <summary>A gateway whose search API lives at a destination with a path of its own: <c>…/base/</c>.</summary>
+    private static async Task<(GatewayHost Host, FakeUpstream Based, string Key)> StartWithBasePathAsync(decimal balance = 1m)
+    {
+        var based = await FakeUpstream.StartAsync();
+        var host = await GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Clusters:search:Destinations:default:Address"] = based.BaseAddress + "/base/",
+        });
+        var key = await host.CreateKeyAsync(await host.CreateAccountAsync(balance));
+        return (host, based, key);
+    }
+
+    [Theory]
+    [InlineData("/apis/search/%252e%252e/%252e%252e/admin", 400)]
+    [InlineData("/apis/search/%252E%252e/admin", 400)]
+    [InlineData("/apis/search/%25252e%25252e/admin", 400)]
+    [InlineData("/apis/search/a/%252e%252e%252fadmin", 400)]
+    [InlineData("/apis/search/..%2fadmin", 400)]
+    [InlineData("/apis/search/..%2Fadmin", 400)]
+    [InlineData("/apis/search/%2e%2e%2fadmin", 400)]
+    [InlineData("/apis/search/%5c..%5cadmin", 400)]
+    [InlineData("/apis/search/%5Cadmin", 400)]
+    [InlineData("/apis/search/%255cadmin", 400)]
+    [InlineData("/apis/search/%252fadmin", 400)]
+    [InlineData("/apis/search/a\\..\\..\\admin", 400)]
+    [InlineData("/apis/search/%2e%2e/%2e%2e/admin", 404)] // the server resolves the dots itself: /admin, no API there
+    [InlineData("/apis/search/%2E%2E/other", 404)]       // → /apis/other: an API that does not exist
+    public async Task PerCallApi_PathThatCouldClimb_RefusedNothingForwarded(string target, int status)
+    {
+        var (host, based, key) = await StartWithBasePathAsync();
+        await using var _ = host;
+        await using var __ = based;
+
+        var (answer, body) = await RawHttp.SendAsync(host.Address, "GET", target, [$"Authorization: Bearer {key}"], []);
+
+        answer.Should().Be(status);
+        based.Received.Should().BeEmpty();
+        host.Upstream.Received.Should().BeEmpty();
+        if (status == 400)
+        {
+            BadInputTests.ErrorType(body, anthropic: false).Should().Be("invalid_request_error");
+            var row = (await host.RowsOfTypeAsync("error")).Single();
+            row.GetProperty("status").GetInt32().Should().Be(400);
+            row.GetProperty("spend").GetDecimal().Should().Be(0m);
+            row.GetProperty("model").GetString().Should().Be("search");
+        }
+    }
+
+    [Theory]
+    [InlineData("/apis/search/res/v1/web/search?q=a%20b&count=3", "/base/res/v1/web/search", "?q=a%20b&count=3")]
+    [InlineData("/apis/search/hello%20world/x", "/base/hello%20world/x", "")]
+    [InlineData("/apis/search/a%2541", "/base/a%41", "")] // decoded once: "a%41", never "aA"
+    [InlineData("/apis/search/100%25", "/base/100%25", "")]
+    [InlineData("/apis/search/v1/models/gemini:generate", "/base/v1/models/gemini:generate", "")]
+    [InlineData("/apis/search/caf%C3%A9", "/base/caf%C3%A9", "")]
+    [InlineData("/apis/search/a..b/.x", "/base/a..b/.x", "")]
+    [InlineData("/apis/search/", "/base/", "")]
+    public async Task PerCallApi_NormalPath_ForwardedExactlyUnderTheDestinationsPath(string target, string path, string query)
+    {
+        var (host, based, key) = await StartWithBasePathAsync();
+        await using var _ = host;
+        await using var __ = based;
+
+        var (status, _) = await RawHttp.SendAsync(host.Address, "GET", target, [$"Authorization: Bearer {key}"], []);
+
+        status.Should().Be(200);
+        // The fake records the path as it decoded it, re-escaped (PathString.ToString).
+        var received = based.Received.Single();
+        received.Path.Should().Be(path);
+        received.Query.Should().Be(query);
+    }
+
+    [Fact]
+    public async Task PerCallApi_NameOver256Bytes_400_RowKeepsItsFirst256Bytes()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var key = await host.CreateKeyAsync(await host.CreateAccountAsync(1m));
+
+        var response = await host.NewClient(key).GetAsync("/apis/" + new string('n', 4000) + "/x");
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Length.Should().BeLessThan(1024);
+        (await host.RowsOfTypeAsync("error")).Single().GetProperty("model").GetString().Should().Be(new string('n', 256));
+    }
+
+    [Fact]
+    public async Task PerCallApi_LongPath_RowKeeps2048BytesOfIt()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var key = await host.CreateKeyAsync(await host.CreateAccountAsync(1m));
+
+        var response = await host.NewClient(key).GetAsync("/apis/search/" + new string('p', 7000));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        host.Upstream.Received.Single().Path.Should().Be("/" + new string('p', 7000));
+        (await host.RowsOfTypeAsync("consume")).Single().GetProperty("path").GetString().Should().Be("/apis/search/" + new string('p', 2048 - 13));
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Metering.Usage;
 
 namespace Gateway.Proxy;
@@ -29,6 +30,10 @@ internal sealed class ModelRequest
     {
     }
 
+    /// <summary>
+    /// The model asked for, at most <see cref="ClientText.MaxModelBytes"/> UTF-8 bytes. Set for the row even
+    /// when the body is refused (the first bytes of a name too long, the escaped text of one that is not Unicode).
+    /// </summary>
     public string Model { get; private set; } = "";
 
     public bool Stream { get; private set; }
@@ -36,20 +41,30 @@ internal sealed class ModelRequest
     /// <summary>Whether the client itself asked for the usage chunk of an OpenAI stream.</summary>
     public bool ClientAskedForUsage { get; private set; }
 
+    /// <returns>The request; when <paramref name="refusal"/> is set, only its <see cref="Model"/> (for the row) means anything.</returns>
     public static ModelRequest Parse(ReadOnlySpan<byte> body, out Refusal? refusal)
     {
         var request = new ModelRequest();
-        refusal = null;
         try
         {
             refusal = request.Read(body);
         }
         catch (JsonException)
         {
-            refusal = Refusal.Malformed("The request body is not valid JSON.");
+            // Depth over 64, a stray byte, a truncated body: the reader's own message would quote the body's position only.
+            refusal = Refusal.Malformed(body.StartsWith(Utf8Bom)
+                ? "The request body is not valid JSON: it starts with a byte order mark."
+                : "The request body is not valid JSON.");
         }
-        return refusal is null ? request : null!;
+        catch (InvalidOperationException)
+        {
+            // The reader refuses to transcode invalid UTF-8 or a lone surrogate; no such string is ours to read.
+            refusal = Refusal.Malformed("The request body holds text that is not valid UTF-8 or UTF-16.");
+        }
+        return request;
     }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     private Refusal? Read(ReadOnlySpan<byte> body)
     {
@@ -68,18 +83,18 @@ internal sealed class ModelRequest
                 if (!Once(ref seenModel))
                     return Duplicate(ModelProperty);
                 reader.Read();
-                if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { Length: > 0 } name)
-                    return Refusal.Malformed("'model' must be a non-empty string.");
-                Model = name;
-                _model = new Range((int)reader.TokenStartIndex, (int)reader.BytesConsumed);
+                if (ReadModel(ref reader) is { } refusal)
+                    return refusal;
             }
             else if (reader.ValueTextEquals(StreamProperty))
             {
                 if (!Once(ref seenStream))
                     return Duplicate(StreamProperty);
                 reader.Read();
+                // "stream":"true" would be a stream to a lenient upstream and a plain body to us: refuse it.
+                if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
+                    return Refusal.Malformed("'stream' must be a boolean.");
                 Stream = reader.TokenType == JsonTokenType.True;
-                reader.Skip();
             }
             else if (reader.ValueTextEquals(StreamOptionsProperty))
             {
@@ -102,6 +117,47 @@ internal sealed class ModelRequest
         return seenModel ? null : Refusal.Malformed("Missing required parameter: 'model'.");
     }
 
+    /// <summary>
+    /// SPEC §9: a name over 256 UTF-8 bytes, or one that is not Unicode, is a 400. The length is checked on the
+    /// raw bytes first, so a 1 MB name is never decoded whole.
+    /// </summary>
+    private Refusal? ReadModel(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+            return Refusal.Malformed("'model' must be a non-empty string.");
+        _model = new Range((int)reader.TokenStartIndex, (int)reader.BytesConsumed);
+        var raw = reader.ValueSpan;
+        // For the row whatever comes next: the first bytes as sent (an escaped name's escapes included).
+        Model = ClientText.DecodeCut(raw, ClientText.MaxModelBytes);
+        if (!Utf8.IsValid(raw))
+            return Refusal.Malformed("'model' is not valid UTF-8.");
+        if (reader.ValueIsEscaped)
+        {
+            // An escape is at most six times its UTF-8 (\u0041 is one byte): past that many raw bytes, too long unread.
+            if (raw.Length > 6 * ClientText.MaxModelBytes)
+                return ModelTooLong();
+            string name;
+            try
+            {
+                name = reader.GetString()!;
+            }
+            catch (InvalidOperationException)
+            {
+                return Refusal.Malformed("'model' holds a lone UTF-16 surrogate.");
+            }
+            Model = ClientText.CutUtf8(name, ClientText.MaxModelBytes);
+            if (Model.Length != name.Length)
+                return ModelTooLong();
+        }
+        else if (raw.Length > ClientText.MaxModelBytes)
+        {
+            return ModelTooLong();
+        }
+        return Model.Length == 0 ? Refusal.Malformed("'model' must be a non-empty string.") : null;
+    }
+
+    private static Refusal ModelTooLong() => Refusal.Malformed($"'model' is longer than {ClientText.MaxModelBytes} UTF-8 bytes.");
+
     private Refusal? ReadStreamOptions(ref Utf8JsonReader reader)
     {
         var start = (int)reader.TokenStartIndex;
@@ -118,6 +174,8 @@ internal sealed class ModelRequest
                     return Duplicate($"{StreamOptionsProperty}.{IncludeUsageProperty}");
                 reader.Read();
                 var valueStart = (int)reader.TokenStartIndex;
+                if (isIncludeUsage && reader.TokenType is not (JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
+                    return Refusal.Malformed($"'{StreamOptionsProperty}.{IncludeUsageProperty}' must be a boolean.");
                 if (isIncludeUsage)
                     _includeUsageTrue = reader.TokenType == JsonTokenType.True;
                 reader.Skip();
@@ -125,9 +183,9 @@ internal sealed class ModelRequest
                     _includeUsage = new Range(valueStart, (int)reader.BytesConsumed);
             }
         }
-        else
+        else if (reader.TokenType != JsonTokenType.Null)
         {
-            reader.Skip();
+            return Refusal.Malformed($"'{StreamOptionsProperty}' must be an object.");
         }
         _streamOptions = new Range(start, (int)reader.BytesConsumed);
         return null;
@@ -185,7 +243,7 @@ internal sealed class ModelRequest
             return (value.Start.Value, value.End.Value, "true"u8.ToArray());
         if (_afterStreamOptionsBrace is { } inside)
             return (inside, inside, _streamOptionsEmpty ? "\"include_usage\":true"u8.ToArray() : "\"include_usage\":true,"u8.ToArray());
-        if (_streamOptions is { } options) // null or not an object: replaced
+        if (_streamOptions is { } options) // null: replaced
             return (options.Start.Value, options.End.Value, "{\"include_usage\":true}"u8.ToArray());
         // The object has at least "model", so a leading member needs a comma after it.
         return (_afterRootBrace, _afterRootBrace, "\"stream_options\":{\"include_usage\":true},"u8.ToArray());

@@ -115,24 +115,31 @@ internal sealed class ProxyPipeline(
 
     private async ValueTask<UpstreamTarget?> AdmitAsync(HttpContext context, MeteringFeature feature)
     {
-        var body = await RequestBody.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted);
-        if (body is null)
-            return Refuse(feature, Refusal.TooLarge(options.Value.MaxRequestBodyBytes));
-        feature.RequestBody = body;
-        return feature.Route.IsPerCall ? AdmitPerCall(context, feature) : AdmitModelCall(context, feature);
+        // A per-call API's name, path and price need no body: refused before a byte of it is read.
+        var perCall = feature.Route.IsPerCall ? AdmitPerCall(context, feature) : null;
+        if (feature.Refusal is not null)
+            return null;
+        var (body, unreadable) = await RequestBody.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted);
+        if (unreadable is not null)
+            return Refuse(feature, unreadable);
+        feature.RequestBody = feature.UpstreamBody = body!;
+        return perCall ?? AdmitModelCall(context, feature);
     }
 
     private UpstreamTarget? AdmitPerCall(HttpContext context, MeteringFeature feature)
     {
         var api = context.Request.RouteValues["api"] as string ?? "";
-        feature.Model = api;
+        feature.Model = ClientText.CutUtf8(api, ClientText.MaxModelBytes);
+        if (feature.Model.Length != api.Length)
+            return Refuse(feature, Refusal.Malformed($"The per-call API name is longer than {ClientText.MaxModelBytes} UTF-8 bytes."));
         if (!catalog.TryGetPerCallApi(api, out var perCall) || clusters.Resolve(perCall.Cluster) is not { } target)
             return Refuse(feature, Refusal.ApiNotFound(api));
+        if (PerCallPath.ToUpstream(context.Request.RouteValues["rest"] as string ?? "", out var badPath) is not { } path)
+            return Refuse(feature, badPath!);
+        feature.UpstreamPath = path;
         feature.Price = Metering.Pricing.PriceSheet.PerCall(perCall.Price, catalog.Group(feature.Caller!.Group).Ratio);
-        feature.UpstreamPath = "/" + (context.Request.RouteValues["rest"] as string ?? "");
         if (!CanPay(feature))
             return Refuse(feature, Refusal.InsufficientBalance());
-        feature.UpstreamBody = feature.RequestBody;
         return target;
     }
 
@@ -140,14 +147,14 @@ internal sealed class ProxyPipeline(
     {
         var body = feature.RequestBody;
         var request = ModelRequest.Parse(body, out var malformed);
+        feature.Model = request.Model; // at most 256 UTF-8 bytes, refused or not
         if (malformed is not null)
         {
             var contentType = context.Request.ContentType;
             if (contentType is not null && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
-                malformed = malformed with { Message = $"{malformed.Message} The Content-Type was '{contentType}'; send application/json." };
+                malformed = malformed with { Message = $"{malformed.Message} The Content-Type was '{ClientText.CutChars(contentType, ClientText.MaxEchoChars)}'; send application/json." };
             return Refuse(feature, malformed);
         }
-        feature.Model = request.Model;
 
         if (!catalog.TryGetModel(request.Model, out var model))
             return Refuse(feature, Refusal.ModelNotFound(request.Model));

@@ -5,8 +5,25 @@ namespace Gateway.Proxy;
 /// <summary>Reads a request body whole, but never more than the configured limit.</summary>
 internal static class RequestBody
 {
-    /// <returns>The body, or null when it exceeds <paramref name="limit"/> (a 413).</returns>
-    public static async ValueTask<byte[]?> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    /// <returns>The body, or the refusal: 413 over <paramref name="limit"/>, 400 when the server finds the body broken.</returns>
+    public static async ValueTask<(byte[]? Body, Refusal? Refusal)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await ReadWithinAsync(request, limit, cancellationToken);
+            return body is null ? (null, Refusal.TooLarge(limit)) : (body, null);
+        }
+        catch (BadHttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Kestrel's verdict on the framing (the body ended before its Content-Length, a bad chunk): the
+            // client's mistake, answered in the route's format and recorded with the status the client sees.
+            return (null, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? Refusal.TooLarge(limit)
+                : Refusal.Malformed($"The request body could not be read: {ex.Message}"));
+        }
+    }
+
+    private static async ValueTask<byte[]?> ReadWithinAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         // A declared length over the limit is refused before a byte is read.
         if (request.ContentLength > limit)

@@ -42,7 +42,7 @@ internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Obse
             TokenName = caller.TokenName,
             Grp = caller.Group,
             Model = feature.Model,
-            Path = context.Request.Path.Value ?? "",
+            Path = ClientText.CutUtf8(context.Request.Path.Value ?? "", ClientText.MaxPathBytes),
             Status = feature.Refusal?.Status ?? context.Response.StatusCode,
             Stream = feature.IsEventStream,
             DurationMs = (long)Math.Round(clock.GetElapsedTime(feature.ArrivalTimestamp).TotalMilliseconds),
@@ -55,7 +55,7 @@ internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Obse
             CacheWriteTokens = usage.CacheWriteTokens,
             SpendNano = NanoUsd.FromUsd(spend),
             Ip = feature.Account is { RecordIp: true } ? feature.ClientIp : null,
-            Message = Message(feature),
+            Message = Message(feature) is { } message ? ClientText.CutChars(message, ClientText.MaxMessageChars) : null,
             Details = Details(feature, price, source, served).ToJson(),
         };
     }
