@@ -20,12 +20,12 @@ internal static class AdminEndpoints
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/admin").AddEndpointFilter(RequireAdmin);
-        // Bodies are read by JsonBody (to answer bad JSON with a 400 naming it); Accepts/Produces describe them for OpenAPI.
-        admin.MapPost("/accounts", CreateAccount).Accepts<CreateAccountBody>("application/json").Produces<AccountDto>(201);
+        // Bodies are read by JsonBody (to answer bad JSON with a 400 naming it); AcceptsJson/Produces describe them for OpenAPI.
+        admin.MapPost("/accounts", CreateAccount).AcceptsJson<CreateAccountBody>().Produces<AccountDto>(201);
         admin.MapGet("/accounts/{id:long}", GetAccount).Produces<AccountDto>();
-        admin.MapPost("/accounts/{id:long}/topup", TopUp).Accepts<TopUpBody>("application/json").Produces<AccountDto>();
-        admin.MapPatch("/accounts/{id:long}", PatchAccount).Accepts<PatchAccountBody>("application/json").Produces<AccountDto>();
-        admin.MapPost("/keys", CreateKey).Accepts<CreateKeyBody>("application/json").Produces<CreatedKeyDto>(201);
+        admin.MapPost("/accounts/{id:long}/topup", TopUp).AcceptsJson<TopUpBody>().Produces<AccountDto>();
+        admin.MapPatch("/accounts/{id:long}", PatchAccount).AcceptsJson<PatchAccountBody>().Produces<AccountDto>();
+        admin.MapPost("/keys", CreateKey).AcceptsJson<CreateKeyBody>().Produces<CreatedKeyDto>(201);
         admin.MapGet("/keys", ListKeys).Produces<KeyDto[]>();
         admin.MapDelete("/keys/{id:long}", RevokeKey).Produces(204);
         return admin;
