@@ -192,6 +192,18 @@ public class AdminInputTests
         text.Should().NotContain(key).And.NotContain(GatewayHost.AdminKey);
     }
 
+    [Fact]
+    public async Task CreateKey_KeyPastedAsGroup_ErrorDoesNotEchoIt()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var account = await host.CreateAccountAsync(1m);
+        var key = await host.CreateKeyAsync(account);
+
+        var response = await host.Admin.PostAsJsonAsync("/admin/keys", new { account_id = account, name = "k", group = key });
+
+        (await ShouldBeBadRequestNaming(response, "group")).Should().NotContain(key);
+    }
+
     [Theory]
     [InlineData("GET", "/admin/nope")]
     [InlineData("GET", "/admin")]

@@ -103,7 +103,7 @@ internal static class AdminEndpoints
         if (AdminInput.Name("name", body.Name, required: true) is { } badName) return badName;
         if (!string.IsNullOrWhiteSpace(body.Group) && AdminInput.Name("group", body.Group, required: false) is { } badGroup) return badGroup;
         var group = string.IsNullOrWhiteSpace(body.Group) ? PriceCatalog.DefaultGroup : body.Group.Trim();
-        if (!catalog.GroupExists(group)) return ApiErrors.BadRequest("group", $"'{group}' is not a configured group.");
+        if (!catalog.GroupExists(group)) return ApiErrors.BadRequest("group", "is not a configured group (Groups:<group> in the configuration; default always exists).");
         var name = body.Name!.Trim();
         var secret = ApiKeySecret.Generate();
         try
