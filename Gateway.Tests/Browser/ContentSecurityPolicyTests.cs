@@ -38,5 +38,9 @@ public class ContentSecurityPolicyTests(BrowserFixture browser) : IClassFixture<
         (await document!.HeaderValueAsync("content-security-policy")).Should().Contain("script-src 'self'").And.Contain("frame-ancestors 'none'");
         (await page.EvaluateAsync<string[]>("window.__cspViolations")).Should().BeEmpty();
         consoleErrors.Should().NotContain(e => e.Contains("Content Security Policy"));
+        // The listener would have seen one: an inline script added now is blocked and reported.
+        await page.EvaluateAsync("() => { const s = document.createElement('script'); s.textContent = 'window.__inlineRan = true'; document.head.append(s); }");
+        await page.WaitForFunctionAsync("() => window.__cspViolations.length > 0");
+        (await page.EvaluateAsync<bool>("window.__inlineRan === true")).Should().BeFalse();
     }
 }
