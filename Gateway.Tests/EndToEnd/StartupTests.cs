@@ -11,6 +11,8 @@ public class StartupTests
     [InlineData("Models:test-model:ModelRatio", "-2", "Models:test-model:ModelRatio is negative")]
     [InlineData("Models:test-model:Price", "0.01", "Models:test-model sets both Price and ratios")]
     [InlineData("Groups:cheap:Ratio", "-0.5", "Groups:cheap:Ratio is negative")]
+    [InlineData("Models:test-model:ModelRatio", "100000000000000000000", "Models:test-model:ModelRatio is larger than 1000000")]
+    [InlineData("Groups:cheap:Ratio", "2000000", "Groups:cheap:Ratio is larger than 1000000")]
     public async Task Start_InvalidCatalog_FailsWithMessageNamingTheKey(string key, string value, string expected)
     {
         var start = async () => await GatewayHost.StartAsync(new Dictionary<string, string?> { [key] = value });
