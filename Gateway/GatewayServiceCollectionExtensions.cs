@@ -19,6 +19,7 @@ internal static class GatewayServiceCollectionExtensions
     {
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.AddOptions<CatalogOptions>().Bind(configuration).ValidateOnStart();
         // Read when validated, not now: test hosts add their configuration after this runs.
         services.AddSingleton<IValidateOptions<CatalogOptions>>(sp => new CatalogOptionsValidator(
@@ -35,8 +36,7 @@ internal static class GatewayServiceCollectionExtensions
             fsyncEveryCommit: sp.GetRequiredService<IOptions<GatewayOptions>>().Value.StoreFsyncEveryCommit));
         services.AddHostedService<LedgerHostedService>();
         services.AddHostedService<Api.WalCheckpointService>();
-        if (configuration.GetValue("Gateway:TrimMemoryWhenIdle", true))
-            services.AddHostedService<Runtime.IdleMemoryTrimmer>();   // RSS back down after load (issue 6)
+        services.AddHostedService<Runtime.IdleMemoryTrimmer>();   // RSS back down after load (issue 6), unless Gateway:TrimMemoryWhenIdle is false
         services.AddSingleton<LogInbox>();
         services.AddHostedService<Api.LogInboxMover>();
         services.AddSingleton<LogStore>();

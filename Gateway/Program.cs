@@ -1,5 +1,6 @@
 using Gateway;
 using Gateway.Api;
+using Gateway.Observability;
 using Prometheus;
 
 // The page's files sit in wwwroot under the content root; a published build started from another
@@ -25,13 +26,15 @@ builder.Services.AddGateway(builder.Configuration);
 
 var app = builder.Build();
 app.UseDefaultFiles();   // GET / serves wwwroot/index.html, the Usage Logs page
-app.UseStaticFiles();
+app.UseStaticFiles(PageSecurityHeaders.StaticFileOptions());   // CSP, nosniff, no referrer (SPEC §9)
+app.UseMetricsAccess();  // /metrics answers the admin key or Gateway:MetricsKey only (SPEC §9)
 app.MapReverseProxy();   // loads the clusters; no routes: the metered endpoints below pick a cluster per model
 app.MapHealth();
 app.MapProxyRoutes();
 app.MapModels();
 app.MapAdminApi();
 app.MapLogsApi();
+app.MapUnknownApiPaths(); // any other /admin or /logs path: a JSON 404
 app.MapMetrics();        // Prometheus text format: our meters, the writer's, and the runtime's
 app.MapOpenApi();        // /openapi/v1.json
 app.Run();

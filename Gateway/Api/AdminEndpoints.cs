@@ -20,12 +20,12 @@ internal static class AdminEndpoints
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/admin").AddEndpointFilter(RequireAdmin);
-        // Bodies are read by JsonBody (to answer bad JSON with a 400 naming it); Accepts/Produces describe them for OpenAPI.
-        admin.MapPost("/accounts", CreateAccount).Accepts<CreateAccountBody>("application/json").Produces<AccountDto>(201);
+        // Bodies are read by JsonBody (to answer bad JSON with a 400 naming it); AcceptsJson/Produces describe them for OpenAPI.
+        admin.MapPost("/accounts", CreateAccount).AcceptsJson<CreateAccountBody>().Produces<AccountDto>(201);
         admin.MapGet("/accounts/{id:long}", GetAccount).Produces<AccountDto>();
-        admin.MapPost("/accounts/{id:long}/topup", TopUp).Accepts<TopUpBody>("application/json").Produces<AccountDto>();
-        admin.MapPatch("/accounts/{id:long}", PatchAccount).Accepts<PatchAccountBody>("application/json").Produces<AccountDto>();
-        admin.MapPost("/keys", CreateKey).Accepts<CreateKeyBody>("application/json").Produces<CreatedKeyDto>(201);
+        admin.MapPost("/accounts/{id:long}/topup", TopUp).AcceptsJson<TopUpBody>().Produces<AccountDto>();
+        admin.MapPatch("/accounts/{id:long}", PatchAccount).AcceptsJson<PatchAccountBody>().Produces<AccountDto>();
+        admin.MapPost("/keys", CreateKey).AcceptsJson<CreateKeyBody>().Produces<CreatedKeyDto>(201);
         admin.MapGet("/keys", ListKeys).Produces<KeyDto[]>();
         admin.MapDelete("/keys/{id:long}", RevokeKey).Produces(204);
         return admin;
@@ -45,11 +45,11 @@ internal static class AdminEndpoints
     {
         var (body, error) = await JsonBody.ReadAsync<CreateAccountBody>(context);
         if (error is not null) return error;
-        if (string.IsNullOrWhiteSpace(body!.Name)) return ApiErrors.BadRequest("name", "is required.");
-        if (body.Balance < 0) return ApiErrors.BadRequest("balance", "must not be negative.");
-        var balance = SpendCalculator.Round(body.Balance ?? 0m);
-        var account = await accounts.CreateAsync(body.Name.Trim(), NanoUsd.FromUsd(balance), body.RecordIp ?? false,
-            rows.Create(context, 201, $"account '{body.Name.Trim()}' created with balance {balance} USD"));
+        if (AdminInput.Name("name", body!.Name, required: true) is { } badName) return badName;
+        if (AdminInput.Usd("balance", body.Balance ?? 0m, allowNegative: false, out var balance) is { } badBalance) return badBalance;
+        var name = body.Name!.Trim();
+        var account = await accounts.CreateAsync(name, NanoUsd.FromUsd(balance), body.RecordIp ?? false,
+            rows.Create(context, 201, $"account '{name}' created with balance {balance} USD"));
         return Results.Created($"/admin/accounts/{account.Id}", ToDto(account));
     }
 
@@ -60,24 +60,24 @@ internal static class AdminEndpoints
     {
         var (body, error) = await JsonBody.ReadAsync<TopUpBody>(context);
         if (error is not null) return error;
-        if (body!.Amount is not { } amount || amount == 0) return ApiErrors.BadRequest("amount", "is required and must not be zero.");
-        var rounded = SpendCalculator.Round(amount);
-        try
+        if (body!.Amount is not { } amount) return ApiErrors.BadRequest("amount", "is required.");
+        if (AdminInput.Usd("amount", amount, allowNegative: true, out var rounded) is { } badAmount) return badAmount;
+        if (rounded == 0) return ApiErrors.BadRequest("amount", "must not be zero (amounts are kept to 9 decimals).");
+        var outcome = await accounts.TopUpAsync(id, NanoUsd.FromUsd(rounded), rows.Create(context, 200, $"top-up of {rounded} USD"));
+        return outcome switch
         {
-            await accounts.TopUpAsync(id, NanoUsd.FromUsd(rounded), rows.Create(context, 200, $"top-up of {rounded} USD"));
-        }
-        catch (LedgerRejectedException)
-        {
-            return ApiErrors.NotFound($"account {id}");
-        }
-        return await GetAccount(id, accounts);
+            TopUpOutcome.NotFound => ApiErrors.NotFound($"account {id}"),
+            TopUpOutcome.OutOfRange => ApiErrors.BadRequest("amount",
+                $"would take the balance {(rounded < 0 ? "below 0" : $"above {AdminInput.MaxUsd:0} USD")}; nothing was changed."),
+            _ => await GetAccount(id, accounts),
+        };
     }
 
     private static async Task<IResult> PatchAccount(long id, HttpContext context, AccountStore accounts, SystemRowFactory rows)
     {
         var (body, error) = await JsonBody.ReadAsync<PatchAccountBody>(context);
         if (error is not null) return error;
-        if (body!.Name is { } name && string.IsNullOrWhiteSpace(name)) return ApiErrors.BadRequest("name", "must not be empty.");
+        if (AdminInput.Name("name", body!.Name, required: false) is { } badName) return badName;
         var before = await accounts.GetAsync(id);
         if (before is null) return ApiErrors.NotFound($"account {id}");
         var recordIpChanged = body.RecordIp is { } recordIp && recordIp != before.RecordIp;
@@ -100,10 +100,11 @@ internal static class AdminEndpoints
         var (body, error) = await JsonBody.ReadAsync<CreateKeyBody>(context);
         if (error is not null) return error;
         if (body!.AccountId is not { } accountId) return ApiErrors.BadRequest("account_id", "is required.");
-        if (string.IsNullOrWhiteSpace(body.Name)) return ApiErrors.BadRequest("name", "is required.");
+        if (AdminInput.Name("name", body.Name, required: true) is { } badName) return badName;
+        if (!string.IsNullOrWhiteSpace(body.Group) && AdminInput.Name("group", body.Group, required: false) is { } badGroup) return badGroup;
         var group = string.IsNullOrWhiteSpace(body.Group) ? PriceCatalog.DefaultGroup : body.Group.Trim();
-        if (!catalog.GroupExists(group)) return ApiErrors.BadRequest("group", $"'{group}' is not a configured group.");
-        var name = body.Name.Trim();
+        if (!catalog.GroupExists(group)) return ApiErrors.BadRequest("group", "is not a configured group (Groups:<group> in the configuration; default always exists).");
+        var name = body.Name!.Trim();
         var secret = ApiKeySecret.Generate();
         try
         {

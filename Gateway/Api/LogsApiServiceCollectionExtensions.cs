@@ -6,6 +6,7 @@ internal static class LogsApiServiceCollectionExtensions
     public static IServiceCollection AddLogsApi(this IServiceCollection services)
     {
         services.AddOptions<LogMaintenanceOptions>().BindConfiguration(LogMaintenanceOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<LogMaintenanceOptions>, LogMaintenanceOptionsValidator>();
         services.AddHostedService<LogRollupService>();
         services.AddHostedService<LogRetentionService>();
         services.AddGatewayOpenApi();

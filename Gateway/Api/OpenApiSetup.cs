@@ -11,7 +11,7 @@ internal static class OpenApiSetup
     public const string BearerScheme = "bearer";
 
     public static IServiceCollection AddGatewayOpenApi(this IServiceCollection services) => services.AddOpenApi(options =>
-        options.AddDocumentTransformer((document, _, _) =>
+        options.AddOperationTransformer(JsonBodyMetadata.DescribeAsync).AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Gateway operator and query API";
             document.Info.Description =

@@ -42,9 +42,17 @@ internal sealed class CatalogOptionsValidator(IReadOnlySet<string> clusterIds) :
             failures.Add($"{key} names '{cluster}', which is not a cluster in ReverseProxy:Clusters.");
     }
 
+    /// <summary>
+    /// A ratio or price past this is a typo, and with token counts it could overflow decimal in the
+    /// spend calculation, which must never throw: 1,000,000 × $2 per million is already $2 a token.
+    /// </summary>
+    public const decimal MaxRatioOrPrice = 1_000_000m;
+
     private static void CheckNotNegative(List<string> failures, string key, decimal? value)
     {
         if (value < 0)
             failures.Add($"{key} is negative ({value}).");
+        else if (value > MaxRatioOrPrice)
+            failures.Add($"{key} is larger than {MaxRatioOrPrice:0} ({value}).");
     }
 }

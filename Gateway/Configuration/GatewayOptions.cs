@@ -41,4 +41,16 @@ internal sealed class GatewayOptions
 
     /// <summary>Days of log rows kept; 0 keeps them forever (default).</summary>
     public int RetentionDays { get; set; }
+
+    /// <summary>
+    /// A second secret that may read <c>GET /metrics</c> (as <c>Authorization: Bearer</c>), for a scraper
+    /// that must not hold the admin key. Default unset: only the admin key reads it.
+    /// </summary>
+    public string? MetricsKey { get; set; }
+
+    /// <summary><c>true</c>: <c>GET /metrics</c> answers anyone, without a key. Default <c>false</c>.</summary>
+    public bool PublicMetrics { get; set; }
+
+    /// <summary>Give memory back to the OS when the gateway goes quiet after work (see <c>IdleMemoryTrimmer</c>). Default <c>true</c>.</summary>
+    public bool TrimMemoryWhenIdle { get; set; } = true;
 }

@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
+using Gateway.Configuration;
 using Metering.Usage;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Runtime;
 
@@ -11,7 +13,7 @@ namespace Gateway.Runtime;
 /// tokenizer loaded once for a cut-short stream stays for good unless someone lets it go.
 /// Activity is read from the process's allocation counter, so nothing is added to the request path.
 /// </summary>
-internal sealed partial class IdleMemoryTrimmer(TimeProvider clock, ILogger<IdleMemoryTrimmer> logger) : BackgroundService
+internal sealed partial class IdleMemoryTrimmer(TimeProvider clock, IOptions<GatewayOptions> options, ILogger<IdleMemoryTrimmer> logger) : BackgroundService
 {
     /// <summary>How often the allocation counter is read.</summary>
     internal static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(10);
@@ -37,6 +39,8 @@ internal sealed partial class IdleMemoryTrimmer(TimeProvider clock, ILogger<Idle
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.TrimMemoryWhenIdle)
+            return;
         using var timer = new PeriodicTimer(CheckEvery, clock);
         var lastCheck = GC.GetTotalAllocatedBytes();
         var atLastTrim = lastCheck;

@@ -11,6 +11,9 @@ public sealed record Account
     public bool RecordIp { get; init; }
 }
 
+/// <summary>What became of a top-up: <see cref="AccountStore.TopUpAsync"/> writes only on <see cref="Done"/>.</summary>
+public enum TopUpOutcome { Done, NotFound, OutOfRange }
+
 /// <summary>Accounts and their balances. Every change goes through the writer with its system row.</summary>
 public sealed class AccountStore(SqliteDatabase database, LedgerWriter writer, LogStore logs)
 {
@@ -54,16 +57,30 @@ public sealed class AccountStore(SqliteDatabase database, LedgerWriter writer, L
         return writer.Accounts.TryGet(id, out state) ? state : null;
     }
 
-    /// <summary>Adds (or, negative, removes) credit; throws <see cref="LedgerRejectedException"/> for an unknown account.</summary>
-    public Task TopUpAsync(long id, long amountNano, LogRecord systemRow) =>
-        writer.ExecuteAsync((connection, transaction) =>
+    /// <summary>The largest balance an account may hold: 1,000,000,000 USD (SPEC §9), 1e18 nano-USD, well inside a long.</summary>
+    public const long MaxBalanceNano = 1_000_000_000L * 1_000_000_000L;
+
+    /// <summary>
+    /// Adds (or, negative, removes) credit, unless the account is unknown or the balance would leave
+    /// [0, <see cref="MaxBalanceNano"/>] in the direction of the change; then nothing is written. The
+    /// balance is read and written in one writer unit, after the deferred debits of earlier rows (the
+    /// writer writes those before any other unit), so concurrent top-ups are checked one after another
+    /// against the balance as it is. A credit to an overdrawn account is allowed even if it stays below
+    /// zero: it moves the balance towards the range, and refusing it would leave no way to repay in parts.
+    /// </summary>
+    public async Task<TopUpOutcome> TopUpAsync(long id, long amountNano, LogRecord systemRow) =>
+        (TopUpOutcome)await writer.ExecuteAsync((connection, transaction) =>
         {
-            var changed = connection.Execute(
-                "UPDATE accounts SET balance_nano = balance_nano + @amountNano WHERE id = @id", new { id, amountNano }, transaction);
-            if (changed == 0)
-                throw new LedgerRejectedException($"account {id} not found");
+            var balance = connection.ExecuteScalar<long?>("SELECT balance_nano FROM accounts WHERE id = @id", new { id }, transaction);
+            if (balance is not { } before)
+                return (long)TopUpOutcome.NotFound;
+            var after = (Int128)before + amountNano;
+            if ((amountNano < 0 && after < 0) || (amountNano > 0 && after > MaxBalanceNano))
+                return (long)TopUpOutcome.OutOfRange;
+            connection.Execute("UPDATE accounts SET balance_nano = @after WHERE id = @id", new { id, after = (long)after }, transaction);
             writer.Accounts.StageDelta(id, amountNano);
-            return logs.Insert(connection, transaction, systemRow with { AccountId = id });
+            logs.Insert(connection, transaction, systemRow with { AccountId = id });
+            return (long)TopUpOutcome.Done;
         });
 
     /// <summary>Renames and/or switches IP recording; <paramref name="systemRow"/> is written when given.</summary>

@@ -252,7 +252,7 @@ parts_rows() { # label
 # heap from /metrics (a loaded tokenizer shows as ~30 MB of LOH).
 parts_row() { # label target pid [gateway port]
   local gc="–" loh="–" metrics
-  if [ -n "$4" ] && metrics=$(curl -s -m 2 "http://127.0.0.1:$4/metrics"); then
+  if [ -n "$4" ] && metrics=$(curl -s -m 2 -H "Authorization: Bearer $ADMIN_KEY" "http://127.0.0.1:$4/metrics"); then
     gc=$(awk '/^system_runtime_dotnet_gc_last_collection_memory_committed_size / {printf "%.0f", $2 / 1048576}' <<<"$metrics")
     loh=$(awk '/^system_runtime_dotnet_gc_last_collection_heap_size\{gc_heap_generation="loh"\}/ {printf "%.0f", $2 / 1048576}' <<<"$metrics")
   fi
