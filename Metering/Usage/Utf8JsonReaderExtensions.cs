@@ -124,7 +124,9 @@ internal static class Utf8JsonReaderExtensions
         Span<char> buffer = maxChars <= StackChars ? stackalloc char[StackChars] : (rented = ArrayPool<char>.Shared.Rent(maxChars));
         try
         {
-            var written = reader.CopyString(buffer);
+            // Not CopyString: it throws on a lone surrogate escape or invalid UTF-8, which lost the event's text.
+            // The readers read spans, so ValueSpan is the whole escaped value.
+            var written = JsonText.Decode(reader.ValueSpan, buffer);
             sink.Append(buffer[..written]);
         }
         finally
