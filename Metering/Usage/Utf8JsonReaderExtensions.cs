@@ -76,6 +76,22 @@ internal static class Utf8JsonReaderExtensions
         return true;
     }
 
+    /// <summary>Reads the property's value as a string (bad characters as U+FFFD); null for anything else.</summary>
+    public static string? ReadString(this ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.ReadCurrentString();
+        }
+
+        reader.Skip();
+        return null;
+    }
+
+    /// <summary>The string token the reader is on, decoded forgivingly (see <see cref="JsonText"/>).</summary>
+    public static string ReadCurrentString(this ref Utf8JsonReader reader) => JsonText.ToString(reader.ValueSpan);
+
     /// <summary>Reads the property's value and passes its raw JSON text (an object, say) to the sink.</summary>
     public static bool ReadRawJson(this ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ITextSink? sink)
     {
