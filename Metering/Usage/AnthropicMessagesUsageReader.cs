@@ -18,10 +18,16 @@ internal sealed class AnthropicMessagesUsageReader(ITextSink? outputText) : IUsa
     private static ReadOnlySpan<byte> MessageDelta => "message_delta"u8;
     private static ReadOnlySpan<byte> ContentBlockStart => "content_block_start"u8;
     private static ReadOnlySpan<byte> ContentBlockDelta => "content_block_delta"u8;
+    private static ReadOnlySpan<byte> MessageStop => "message_stop"u8;
+    private static ReadOnlySpan<byte> Error => "error"u8;
 
     private AnthropicUsageFields _fields;
 
     public TokenUsage? Usage { get; private set; }
+
+    public bool SawTerminal { get; private set; }
+
+    public string? StreamError { get; private set; }
 
     public SseEventKind OnEvent(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data)
     {
@@ -53,6 +59,17 @@ internal sealed class AnthropicMessagesUsageReader(ITextSink? outputText) : IUsa
                 var fields = _fields;
                 ReadUsageIn(data, ref fields, nested: type.SequenceEqual(MessageStart));
                 Commit(fields);
+            }
+            else if (type.SequenceEqual(MessageStop))
+            {
+                SawTerminal = true;
+            }
+            else if (type.SequenceEqual(Error))
+            {
+                // event: error, data: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}
+                var reader = new Utf8JsonReader(data);
+                reader.Read();
+                StreamError = EnterProperty(ref reader, "error"u8) ? UpstreamError.Read(ref reader) ?? StreamError : StreamError;
             }
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)

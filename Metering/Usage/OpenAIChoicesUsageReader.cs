@@ -11,17 +11,29 @@ internal abstract class OpenAIChoicesUsageReader(ITextSink? outputText) : IUsage
 {
     public TokenUsage? Usage { get; private set; }
 
+    public bool SawTerminal { get; private set; }
+
+    public string? StreamError { get; private set; }
+
     protected ITextSink? OutputText { get; } = outputText;
 
-    public SseEventKind OnEvent(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data) =>
-        OpenAIJson.IsDone(data) ? SseEventKind.Done : Read(data);
+    public SseEventKind OnEvent(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data)
+    {
+        if (!OpenAIJson.IsDone(data))
+        {
+            return Read(data, streamed: true);
+        }
 
-    public void OnBody(ReadOnlySpan<byte> json) => Read(json);
+        SawTerminal = true;
+        return SseEventKind.Done;
+    }
+
+    public void OnBody(ReadOnlySpan<byte> json) => Read(json, streamed: false);
 
     /// <summary>Reads one element of <c>choices</c>, sending its text to the sink; true if it had content.</summary>
     protected abstract bool ReadChoice(ref Utf8JsonReader reader);
 
-    private SseEventKind Read(ReadOnlySpan<byte> json)
+    private SseEventKind Read(ReadOnlySpan<byte> json, bool streamed)
     {
         try
         {
@@ -43,6 +55,12 @@ internal abstract class OpenAIChoicesUsageReader(ITextSink? outputText) : IUsage
                 else if (reader.ValueTextEquals("usage"u8))
                 {
                     usage = OpenAIJson.ReadUsage(ref reader) ?? usage;
+                }
+                else if (streamed && reader.ValueTextEquals("error"u8))
+                {
+                    // A mid-stream failure: data: {"error":{"message":…,"type":"server_error",…}}
+                    reader.Read();
+                    StreamError = UpstreamError.Read(ref reader) ?? StreamError;
                 }
                 else
                 {

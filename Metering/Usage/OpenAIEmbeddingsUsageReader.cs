@@ -7,8 +7,16 @@ internal sealed class OpenAIEmbeddingsUsageReader : IUsageReader
 {
     public TokenUsage? Usage { get; private set; }
 
-    public SseEventKind OnEvent(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data) =>
-        OpenAIJson.IsDone(data) ? SseEventKind.Done : SseEventKind.Other;
+    public bool SawTerminal { get; private set; }
+
+    public string? StreamError => null;
+
+    public SseEventKind OnEvent(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data)
+    {
+        var done = OpenAIJson.IsDone(data);
+        SawTerminal |= done;
+        return done ? SseEventKind.Done : SseEventKind.Other;
+    }
 
     public void OnBody(ReadOnlySpan<byte> json)
     {

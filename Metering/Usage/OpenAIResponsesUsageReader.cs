@@ -15,7 +15,16 @@ internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsage
     // response.audio.delta is base64 audio, response.audio.transcript.delta its transcript: not text output.
     private static ReadOnlySpan<byte> AudioPrefix => "response.audio."u8;
 
+    private static ReadOnlySpan<byte> Completed => "response.completed"u8;
+    private static ReadOnlySpan<byte> Failed => "response.failed"u8;
+    private static ReadOnlySpan<byte> Incomplete => "response.incomplete"u8;
+    private static ReadOnlySpan<byte> Error => "error"u8;
+
     public TokenUsage? Usage { get; private set; }
+
+    public bool SawTerminal { get; private set; }
+
+    public string? StreamError { get; private set; }
 
     public SseEventKind OnEvent(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data)
     {
@@ -38,6 +47,8 @@ internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsage
             }
 
             TokenUsage? usage = null;
+            string? failure = null, code = null, message = null;
+            var isError = type.SequenceEqual(Error);
             while (reader.NextProperty())
             {
                 if (textDelta && reader.ValueTextEquals("delta"u8))
@@ -46,7 +57,16 @@ internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsage
                 }
                 else if (reader.ValueTextEquals("response"u8))
                 {
-                    usage = ReadResponse(ref reader, streamed: true) ?? usage;
+                    reader.Read();
+                    usage = ReadResponseObject(ref reader, streamed: true, out failure) ?? usage;
+                }
+                else if (isError && reader.ValueTextEquals("code"u8))
+                {
+                    code = reader.ReadString();
+                }
+                else if (isError && reader.ValueTextEquals("message"u8))
+                {
+                    message = reader.ReadString();
                 }
                 else
                 {
@@ -55,6 +75,13 @@ internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsage
             }
 
             Usage = usage ?? Usage;
+            var failed = type.SequenceEqual(Failed);
+            var incomplete = type.SequenceEqual(Incomplete);
+            SawTerminal |= failed || incomplete || type.SequenceEqual(Completed);
+            StreamError = isError ? UpstreamError.Compose(code, message) ?? "error"
+                : failed ? failure ?? "response.failed"
+                : incomplete ? failure ?? "response.incomplete"
+                : StreamError;
             return isDelta ? SseEventKind.Content : SseEventKind.Other;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
@@ -70,7 +97,7 @@ internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsage
             var reader = new Utf8JsonReader(json);
             if (reader.TryStartObject())
             {
-                Usage = ReadResponseObject(ref reader, streamed: false) ?? Usage;
+                Usage = ReadResponseObject(ref reader, streamed: false, out _) ?? Usage;
             }
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
@@ -78,15 +105,11 @@ internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsage
         }
     }
 
-    private TokenUsage? ReadResponse(ref Utf8JsonReader reader, bool streamed)
-    {
-        reader.Read();
-        return ReadResponseObject(ref reader, streamed);
-    }
-
     // On the response object: its usage; in a body also its output text (a stream already sent it as deltas).
-    private TokenUsage? ReadResponseObject(ref Utf8JsonReader reader, bool streamed)
+    // failure: its "error" (response.failed), else its "incomplete_details.reason" (response.incomplete).
+    private TokenUsage? ReadResponseObject(ref Utf8JsonReader reader, bool streamed, out string? failure)
     {
+        failure = null;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();
@@ -94,11 +117,22 @@ internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsage
         }
 
         TokenUsage? usage = null;
+        string? error = null, incomplete = null;
         while (reader.NextProperty())
         {
             if (reader.ValueTextEquals("usage"u8))
             {
                 usage = OpenAIJson.ReadUsage(ref reader) ?? usage;
+            }
+            else if (streamed && reader.ValueTextEquals("error"u8))
+            {
+                reader.Read();
+                error = UpstreamError.Read(ref reader);
+            }
+            else if (streamed && reader.ValueTextEquals("incomplete_details"u8))
+            {
+                reader.Read();
+                incomplete = ReadIncompleteReason(ref reader);
             }
             else if (!streamed && reader.ValueTextEquals("output"u8))
             {
@@ -110,7 +144,33 @@ internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsage
             }
         }
 
+        failure = error ?? (incomplete is null ? null : UpstreamError.Compose("incomplete", incomplete));
         return usage;
+    }
+
+    // incomplete_details: {"reason":"max_output_tokens"}
+    private static string? ReadIncompleteReason(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        string? reason = null;
+        while (reader.NextProperty())
+        {
+            if (reader.ValueTextEquals("reason"u8))
+            {
+                reason = reader.ReadString();
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return reason;
     }
 
     // output[]: message items hold content[] parts (output_text "text", "refusal"); function_call items hold

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace Metering.Usage;
@@ -97,7 +100,7 @@ public static class PromptTokenCounter
             foreach (var name in (ReadOnlySpan<string>)["tools", "functions"])
             {
                 var tools = Property(request, name);
-                tokens += tools.ValueKind == JsonValueKind.Array ? counter.CountTokens(tools.GetRawText()) : 0;
+                tokens += tools.ValueKind == JsonValueKind.Array ? RawText(tools) : 0;
             }
 
             return tokens;
@@ -123,7 +126,7 @@ public static class PromptTokenCounter
             foreach (var field in message.EnumerateObject())
             {
                 tokens += Text(field.Value);
-                if (field.NameEquals("name") && field.Value.ValueKind == JsonValueKind.String)
+                if (Name(field) == "name" && field.Value.ValueKind == JsonValueKind.String)
                 {
                     tokens += TokensPerName;
                 }
@@ -138,7 +141,7 @@ public static class PromptTokenCounter
             switch (value.ValueKind)
             {
                 case JsonValueKind.String:
-                    return counter.CountTokens(value.GetString());
+                    return StringText(value);
                 case JsonValueKind.Array:
                     return value.EnumerateArray().Sum(Text);
                 case JsonValueKind.Object:
@@ -154,14 +157,36 @@ public static class PromptTokenCounter
             }
         }
 
-        private long PartField(JsonProperty field) => field.Name switch
+        private long PartField(JsonProperty field) => Name(field) switch
         {
             "text" or "thinking" or "refusal" or "arguments" or "output" or "content" or "name" or "function"
                 => Text(field.Value),
             "input" => field.Value.ValueKind == JsonValueKind.Object
-                ? counter.CountTokens(field.Value.GetRawText())
+                ? RawText(field.Value)
                 : Text(field.Value),
             _ => 0,   // type, ids, cache_control, image and audio sources
         };
+
+        // GetString, GetRawText and JsonProperty.Name throw on a lone surrogate escape or invalid UTF-8, and
+        // the throw used to zero the whole prompt; these decode such a character as U+FFFD instead (SPEC §9).
+        private static string Name(JsonProperty field) => JsonText.ToString(JsonMarshal.GetRawUtf8PropertyName(field));
+
+        private long StringText(JsonElement value) => Count(JsonMarshal.GetRawUtf8Value(value)[1..^1], unescape: true);
+
+        private long RawText(JsonElement value) => Count(JsonMarshal.GetRawUtf8Value(value), unescape: false);
+
+        private long Count(ReadOnlySpan<byte> utf8, bool unescape)
+        {
+            var buffer = ArrayPool<char>.Shared.Rent(Math.Max(utf8.Length, 1));
+            try
+            {
+                var chars = unescape ? JsonText.Decode(utf8, buffer) : Encoding.UTF8.GetChars(utf8, buffer);
+                return counter.CountTokens(buffer.AsSpan(0, chars));
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(buffer);
+            }
+        }
     }
 }

@@ -46,6 +46,12 @@ public sealed class SseEventSplitter : IDisposable
     /// <summary>Size of the rented buffer; for tests that check memory stays flat.</summary>
     internal int BufferCapacity => _buffer.Length;
 
+    /// <summary>Bytes fed through the line state machine so far; for tests that check each byte is scanned once.</summary>
+    internal long ScannedBytes { get; private set; }
+
+    /// <summary>Pending bytes copied by compaction and growth so far; for tests that check growth is geometric.</summary>
+    internal long MovedBytes { get; private set; }
+
     /// <summary>Adds the next bytes received from upstream.</summary>
     public void Append(ReadOnlySpan<byte> chunk)
     {
@@ -95,9 +101,17 @@ public sealed class SseEventSplitter : IDisposable
         _start = _scanned = _end = 0;
     }
 
-    // Feeds unscanned bytes through the line state machine; returns the index just past the blank line
-    // that ends the pending event, or -1.
+    // Feeds unscanned bytes through the line state machine, each byte once however the event arrives;
+    // returns the index just past the blank line that ends the pending event, or -1.
     private int ScanForEventEnd()
+    {
+        var from = _scanned;
+        var eventEnd = ScanUnscanned();
+        ScannedBytes += _scanned - from;
+        return eventEnd;
+    }
+
+    private int ScanUnscanned()
     {
         var bytes = _buffer;
         for (var i = _scanned; i < _end; i++)
@@ -188,6 +202,7 @@ public sealed class SseEventSplitter : IDisposable
     {
         var pending = _end - _start;
         _buffer.AsSpan(_start, pending).CopyTo(_buffer);
+        MovedBytes += pending;
         _scanned -= _start;
         _start = 0;
         _end = pending;
@@ -198,6 +213,7 @@ public sealed class SseEventSplitter : IDisposable
         var pending = _end - _start;
         var next = ArrayPool<byte>.Shared.Rent(minimumLength);
         _buffer.AsSpan(_start, pending).CopyTo(next);
+        MovedBytes += pending;
         ReturnBuffer();
         _buffer = next;
         _scanned -= _start;

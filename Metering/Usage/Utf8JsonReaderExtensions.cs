@@ -76,6 +76,22 @@ internal static class Utf8JsonReaderExtensions
         return true;
     }
 
+    /// <summary>Reads the property's value as a string (bad characters as U+FFFD); null for anything else.</summary>
+    public static string? ReadString(this ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.ReadCurrentString();
+        }
+
+        reader.Skip();
+        return null;
+    }
+
+    /// <summary>The string token the reader is on, decoded forgivingly (see <see cref="JsonText"/>).</summary>
+    public static string ReadCurrentString(this ref Utf8JsonReader reader) => JsonText.ToString(reader.ValueSpan);
+
     /// <summary>Reads the property's value and passes its raw JSON text (an object, say) to the sink.</summary>
     public static bool ReadRawJson(this ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ITextSink? sink)
     {
@@ -124,7 +140,9 @@ internal static class Utf8JsonReaderExtensions
         Span<char> buffer = maxChars <= StackChars ? stackalloc char[StackChars] : (rented = ArrayPool<char>.Shared.Rent(maxChars));
         try
         {
-            var written = reader.CopyString(buffer);
+            // Not CopyString: it throws on a lone surrogate escape or invalid UTF-8, which lost the event's text.
+            // The readers read spans, so ValueSpan is the whole escaped value.
+            var written = JsonText.Decode(reader.ValueSpan, buffer);
             sink.Append(buffer[..written]);
         }
         finally

@@ -120,6 +120,69 @@ public sealed class PromptTokenCounterTests
         Count(format, json).Should().Be(0);
     }
 
+    // BAD marks where the bad character goes. The rest of each prompt is long enough that losing it shows.
+    public static TheoryData<WireFormat, string, string> BadTextRows()
+    {
+        const string Long = "Please summarise the following report about quarterly revenue growth in three sentences.";
+        (WireFormat, string)[] shapes =
+        [
+            (WireFormat.OpenAIChat, $$"""{"messages":[{"role":"system","content":"{{Long}}"},{"role":"user","content":"Hello BAD world"}]}"""),
+            (WireFormat.OpenAIChat, $$"""{"messages":[{"role":"user","content":[{"type":"text","text":"{{Long}}"},{"type":"text","text":"Hi BAD"}]}]}"""),
+            (WireFormat.OpenAIChat, $$"""{"messages":[{"role":"user","content":"{{Long}}","xBAD":"y"}]}"""),
+            (WireFormat.OpenAICompletions, $$"""{"prompt":"{{Long}} BAD"}"""),
+            (WireFormat.OpenAICompletions, $$"""{"prompt":["{{Long}}","and BAD that"]}"""),
+            (WireFormat.OpenAIResponses, $$"""{"instructions":"Be brief.","input":"{{Long}} BAD"}"""),
+            (WireFormat.OpenAIResponses, $$"""{"input":[{"role":"user","content":[{"type":"input_text","text":"{{Long}} BAD"}]}]}"""),
+            (WireFormat.AnthropicMessages, $$"""{"system":"Be BAD brief.","messages":[{"role":"user","content":"{{Long}} BAD"}]}"""),
+            (WireFormat.AnthropicMessages, $$"""{"system":[{"type":"text","text":"Be BAD brief."}],"messages":[{"role":"user","content":[{"type":"text","text":"{{Long}} BAD"}]}]}"""),
+            (WireFormat.OpenAIEmbeddings, $$"""{"input":"{{Long}} BAD"}"""),
+            (WireFormat.OpenAIEmbeddings, $$"""{"input":["{{Long}}","BAD"]}"""),
+        ];
+        var rows = new TheoryData<WireFormat, string, string>();
+        foreach (var (format, json) in shapes)
+        {
+            foreach (var bad in (string[])["\\ud800", "\\udfff", "\\ud800\\ud800", "0xFF"])
+            {
+                rows.Add(format, json, bad);
+            }
+        }
+
+        return rows;
+    }
+
+    [Theory]
+    [MemberData(nameof(BadTextRows))]
+    public void CountPrompt_LoneSurrogateOrInvalidUtf8_CountsAsReplacementCharacter(WireFormat format, string json, string bad)
+    {
+        var replacements = bad == "0xFF" ? 1 : bad.Length / 6;
+        var expected = Count(format, json.Replace("BAD", string.Concat(Enumerable.Repeat("\\ufffd", replacements))));
+
+        var counted = PromptTokenCounter.CountPrompt(format, WithBad(json, bad), Counter);
+
+        counted.Should().Be(expected).And.BeGreaterThan(10);
+    }
+
+    [Theory]
+    [InlineData("\\ud800")]
+    [InlineData("0xFF")]
+    public void CountPrompt_BadCharacterInToolsOrToolInput_StillCountsTheRest(string bad)
+    {
+        const string Messages = "\"messages\":[{\"role\":\"user\",\"content\":\"What is the weather in Paris today?\"}]";
+        var without = Count(WireFormat.AnthropicMessages, "{" + Messages + "}");
+        var json = "{" + Messages + ""","tools":[{"name":"weather","description":"Looks up BAD the weather","input_schema":{"type":"object"}}]}""";
+        var toolUse = """{"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"f","input":{"city":"Paris BAD"}}]}]}""";
+
+        PromptTokenCounter.CountPrompt(WireFormat.AnthropicMessages, WithBad(json, bad), Counter).Should().BeGreaterThan(without + 5);
+        PromptTokenCounter.CountPrompt(WireFormat.AnthropicMessages, WithBad(toolUse, bad), Counter).Should().BeGreaterThan(10);
+    }
+
+    // The JSON with BAD replaced by an escape, or by the byte 0xFF (invalid anywhere in UTF-8).
+    private static byte[] WithBad(string json, string bad)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json.Replace("BAD", bad == "0xFF" ? "\u0001" : bad));
+        return bad == "0xFF" ? bytes.Select(b => b == 1 ? (byte)0xFF : b).ToArray() : bytes;
+    }
+
     private static long Count(WireFormat format, string json) =>
         PromptTokenCounter.CountPrompt(format, Encoding.UTF8.GetBytes(json), Counter);
 

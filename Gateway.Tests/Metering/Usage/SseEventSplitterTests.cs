@@ -122,6 +122,33 @@ public sealed class SseEventSplitterTests
         ReadAll(splitter).Should().Equal("data: small\n\n");
     }
 
+    [Theory]
+    [InlineData(4096, false)]
+    [InlineData(16384, false)]
+    [InlineData(4096, true)]
+    public void TryReadEvent_EightMegabyteEventInSmallReads_ScansEachByteOnce(int readBytes, bool manyLines)
+    {
+        var body = manyLines
+            ? string.Concat(Enumerable.Repeat("data: " + new string('x', 90) + "\n", 8 * 1024 * 1024 / 97))
+            : "data: " + new string('x', 8 * 1024 * 1024) + "\n";
+        var wire = Encoding.UTF8.GetBytes(body + "\n");
+        using var splitter = new SseEventSplitter(maxEventBytes: 16 * 1024 * 1024);
+        var events = new List<int>();
+
+        for (var offset = 0; offset < wire.Length; offset += readBytes)
+        {
+            splitter.Append(wire.AsSpan(offset, Math.Min(readBytes, wire.Length - offset)));
+            while (splitter.TryReadEvent(out var rawEvent))
+            {
+                events.Add(rawEvent.Length);
+            }
+        }
+
+        events.Should().Equal(wire.Length);
+        splitter.ScannedBytes.Should().Be(wire.Length);
+        splitter.MovedBytes.Should().BeLessThan(2L * wire.Length);   // doubling: each byte moved about once
+    }
+
     private static List<string> ReadAll(SseEventSplitter splitter)
     {
         var events = new List<string>();

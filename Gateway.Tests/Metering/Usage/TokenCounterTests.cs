@@ -97,4 +97,67 @@ public sealed class TokenCounterTests
     {
         TokenCounter.ClearLibraryCache().Should().BeTrue();
     }
+
+    [Theory]
+    [InlineData("sentence", 44)]
+    [InlineData("letters", TokenCounter.MaxRunChars)]
+    [InlineData("spaces", TokenCounter.MaxRunChars)]
+    [InlineData("punctuation", TokenCounter.MaxRunChars)]
+    [InlineData("combining marks", TokenCounter.MaxRunChars)]
+    [InlineData("words then a long word", 3 + TokenCounter.MaxRunChars)]
+    [InlineData("emoji after one char", TokenCounter.MaxRunChars - 1)]
+    [InlineData("digits", 1000)]
+    public void NextPieceLength_Text_CutsOnlyInsideARunOfMaxRunChars(string kind, int expected)
+    {
+        var text = kind switch
+        {
+            "sentence" => Sentence,
+            "letters" => new string('a', 1000),
+            "spaces" => new string(' ', 1000),
+            "punctuation" => new string('!', 1000),
+            "combining marks" => string.Concat(Enumerable.Repeat("a\u0301", 500)),
+            "words then a long word" => "hi " + new string('b', 1000),
+            "emoji after one char" => "!" + string.Concat(Enumerable.Repeat("\U0001F600", 500)),
+            _ => new string('7', 1000),
+        };
+
+        TokenCounter.NextPieceLength(text).Should().Be(expected);
+    }
+
+    [Theory]
+    [InlineData('a')]
+    [InlineData('!')]
+    public void CountTokens_LongRun_SameCountAsUncut(char c)
+    {
+        var text = new string(c, 4096);
+        var whole = TiktokenTokenizer.CreateForEncoding("o200k_base").CountTokens(text);
+
+        TokenCounter.O200kBase.CountTokens(text).Should().Be(whole);
+    }
+
+    [Fact]
+    public void CountTokens_OneRunWithoutSpaces_TimeGrowsLinearly()
+    {
+        // Uncut, BPE is quadratic in a run's length: 8 times the text took 64 times as long (16 Ki 'a' 61 ms,
+        // 128 Ki about 4 s). Best of three, and a loose bound halfway between linear (8) and quadratic (64).
+        var counter = TokenCounter.O200kBase;
+        counter.CountTokens(new string('a', 1024));
+        var small = BestOfThree(() => counter.CountTokens(new string('a', 16 * 1024)));
+        var large = BestOfThree(() => counter.CountTokens(new string('a', 128 * 1024)));
+
+        (large / small).Should().BeLessThan(24, $"16 Ki took {small:F1} ms and 128 Ki {large:F1} ms");
+    }
+
+    private static double BestOfThree(Action action)
+    {
+        var best = double.MaxValue;
+        for (var i = 0; i < 3; i++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            action();
+            best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
+        }
+
+        return best;
+    }
 }
