@@ -192,6 +192,8 @@ internal sealed class ProxyPipeline(
                 (feature.CutShort, feature.CutShortReason) = (true, "upstream connection reset mid-stream; billed what was delivered");
             else if (feature.BodyShape == BodyShape.TruncatedJson)
                 (feature.CutShort, feature.CutShortReason) = (true, "upstream body ended inside its JSON; usage counted from what was delivered");
+            else if (feature.IsEventStream && feature.UsageReader is { } reader)
+                NoteHowTheStreamEnded(feature, reader);
             else if (final.Retryable)
                 feature.Refusal = Refusal.UpstreamUnavailable(final.Status ?? 502); // every try held back a 429/5xx
             return;
@@ -237,6 +239,15 @@ internal sealed class ProxyPipeline(
         var attempt = new UpstreamAttempt(destination.Id, feature.HeldBackStatus ?? feature.UpstreamStatus, error, retryable);
         feature.Attempts.Add(attempt);
         return attempt;
+    }
+
+    /// <summary>An error event passed on to the client, or no terminal event at all: the answer is incomplete.</summary>
+    private static void NoteHowTheStreamEnded(MeteringFeature feature, IUsageReader reader)
+    {
+        if (reader.StreamError is { } error)
+            (feature.CutShort, feature.CutShortReason) = (true, $"upstream reported an error mid-stream ({error}); billed what was delivered");
+        else if (!reader.SawTerminal)
+            (feature.CutShort, feature.CutShortReason) = (true, "upstream stream ended without its terminal event; billed what was delivered");
     }
 
     private static TimeSpan ActivityTimeout(UpstreamTarget target) => target.RequestConfig.ActivityTimeout ?? ClusterDirectory.DefaultActivityTimeout;

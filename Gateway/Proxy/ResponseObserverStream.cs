@@ -196,7 +196,7 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
         var kind = reader.OnEvent(eventName, data);
         if (kind == SseEventKind.Content)
             feature.MarkContent(clock);
-        terminal = kind == SseEventKind.Done || SseTerminalEvents.IsTerminal(eventName);
+        terminal = reader.SawTerminal;
         return kind != SseEventKind.UsageOnly || feature.ClientAskedForUsage;
     }
 

@@ -20,8 +20,8 @@ namespace Metering.Usage;
 /// </remarks>
 public sealed class SseEventSplitter : IDisposable
 {
-    /// <summary>Default cap on one event, 8 MiB.</summary>
-    public const int DefaultMaxEventBytes = 8 * 1024 * 1024;
+    /// <summary>Default cap on one event, 16 MiB: past the largest single events providers send (a partial image, a whole answer in one chunk).</summary>
+    public const int DefaultMaxEventBytes = 16 * 1024 * 1024;
 
     private const int InitialBufferBytes = 4096;
 
@@ -33,7 +33,7 @@ public sealed class SseEventSplitter : IDisposable
     private bool _atLineStart = true;
     private bool _afterCr;
 
-    /// <param name="maxEventBytes">Bytes one event may reach before it is emitted unfinished; default 8 MiB.</param>
+    /// <param name="maxEventBytes">Bytes one event may reach before it is emitted unfinished; default 16 MiB.</param>
     public SseEventSplitter(int maxEventBytes = DefaultMaxEventBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEventBytes, 1);
