@@ -27,6 +27,7 @@ builder.Services.AddGateway(builder.Configuration);
 var app = builder.Build();
 app.UseDefaultFiles();   // GET / serves wwwroot/index.html, the Usage Logs page
 app.UseStaticFiles(PageSecurityHeaders.StaticFileOptions());   // CSP, nosniff, no referrer (SPEC §9)
+app.UseJsonErrorBodies(); // an error status left without a body gets a JSON one in the route's format
 app.UseMetricsAccess();  // /metrics answers the admin key or Gateway:MetricsKey only (SPEC §9)
 app.MapReverseProxy();   // loads the clusters; no routes: the metered endpoints below pick a cluster per model
 app.MapHealth();

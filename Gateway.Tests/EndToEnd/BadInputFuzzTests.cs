@@ -41,7 +41,6 @@ public class BadInputFuzzTests
         var key = await host.CreateKeyAsync(account);
         var random = new Random(Seed);
         using var client = host.NewClient();
-        var clock = Stopwatch.StartNew();
 
         for (var i = 0; i < Cases; i++)
         {
@@ -69,7 +68,6 @@ public class BadInputFuzzTests
             BadInputTests.ErrorType(body, anthropic: false).Should().NotBeNullOrEmpty(target);
         }
 
-        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20));
         host.Upstream.Received.Should().BeEmpty();
         (await host.BalanceAsync(account)).Should().Be(1m);
         (await host.RowsOfTypeAsync("consume")).Should().BeEmpty();

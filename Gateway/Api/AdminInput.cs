@@ -38,6 +38,21 @@ internal static class AdminInput
             return ApiErrors.BadRequest(field, "must not be empty.");
         if (Encoding.UTF8.GetByteCount(value) > MaxNameBytes)
             return ApiErrors.BadRequest(field, $"is longer than {MaxNameBytes} UTF-8 bytes.");
+        // A name lands in rows, CSV exports and terminals: no control characters, no half of a surrogate pair.
+        if (value.Any(char.IsControl) || !IsWellFormed(value))
+            return ApiErrors.BadRequest(field, "must not contain control characters or invalid Unicode.");
         return null;
+    }
+
+    private static bool IsWellFormed(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+                i++;
+            else if (char.IsSurrogate(value[i]))
+                return false;
+        }
+        return true;
     }
 }
