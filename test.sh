@@ -13,4 +13,19 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# PostgreSQL and Redis for the many-instance tests: the fixtures start throwaway servers on loopback.
+missing=()
+compgen -G "/usr/lib/postgresql/*/bin/initdb" > /dev/null || missing+=(postgresql)
+command -v redis-server > /dev/null || missing+=(redis-server)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}"
+    # Debian's package starts its own servers; the tests start their own on free ports.
+    (service redis-server stop; service postgresql stop) > /dev/null 2>&1 || true
+  else
+    echo "test.sh: missing ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}" >&2
+  fi
+fi
+
 dotnet test Gateway.sln --configuration Release --logger "console;verbosity=minimal" "$@"
