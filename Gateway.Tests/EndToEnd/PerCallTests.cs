@@ -33,6 +33,25 @@ public class PerCallTests
         (await host.BalanceAsync(account)).Should().Be(0.996m);
     }
 
+    [Theory]
+    [InlineData("text/html", 9_000)]
+    [InlineData("image/png", 70_000)]
+    public async Task PerCallApi_AnswerThatIsNotJson_IsServedAndBilledPerCall(string contentType, int size)
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var body = new byte[size];
+        new Random(7).NextBytes(body);
+        host.Upstream.Behavior = new FakeBehavior { Respond = c => ResponseShapesTests.WriteAsync(c, 200, contentType, null, body, declareLength: true, piece: 4_096) };
+        var account = await host.CreateAccountAsync(1m);
+
+        var response = await host.NewClient(await host.CreateKeyAsync(account)).GetAsync("/apis/search/render?q=x");
+
+        (await response.Content.ReadAsByteArrayAsync()).Should().Equal(body);
+        var row = (await host.RowsOfTypeAsync("consume")).Single();
+        row.GetProperty("spend").GetDecimal().Should().Be(0.005m);
+        (await host.BalanceAsync(account)).Should().Be(0.995m);
+    }
+
     [Fact]
     public async Task PerCallApi_UpstreamFailure_ErrorRowNoChargeAndBodyPassedThrough()
     {
