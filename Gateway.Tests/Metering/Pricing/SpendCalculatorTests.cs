@@ -58,15 +58,4 @@ public class SpendCalculatorTests
         price.InputPricePer1M.Should().Be(0.12m);
         price.OutputPricePer1M.Should().Be(0.48m);
     }
-
-    [Theory]
-    [InlineData("0.000000001", 1)]
-    [InlineData("1.5", 1_500_000_000)]
-    [InlineData("-0.25", -250_000_000)]
-    [InlineData("12345.678901234", 12_345_678_901_234)]
-    public void NanoUsd_RoundTripsExactly(string usd, long nano)
-    {
-        NanoUsd.FromUsd(decimal.Parse(usd)).Should().Be(new NanoUsd(nano));
-        NanoUsd.ToUsd(nano).Should().Be(decimal.Parse(usd));
-    }
 }
