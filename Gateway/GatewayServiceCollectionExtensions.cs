@@ -49,12 +49,16 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<ClusterDirectory>();
         services.AddSingleton<UpstreamRequestHeaders>();
         services.AddSingleton<ClientAddress>();
-        services.AddSingleton<UsageMeter>();
         services.AddSingleton<KeyRateLimiter>();
         services.AddSingleton<UpstreamResilience>();
         Observability.PrometheusExport.Configure();
         services.AddSingleton<Observability.GatewayMetrics>();
         services.AddSingleton(sp => sp.GetRequiredService<LedgerWriter>().Health);
+        services.AddSingleton<Proxy.Admission.CallerGate>();
+        services.AddSingleton<Proxy.Admission.RequestAdmission>();
+        services.AddSingleton<Proxy.Forwarding.UpstreamForwarder>();
+        services.AddSingleton<Proxy.Finishing.UsageMeter>();
+        services.AddSingleton<Proxy.Finishing.RequestFinisher>();
         services.AddSingleton<ProxyPipeline>();
         services.AddSingleton<SystemRowFactory>();
         services.AddLogsApi();

@@ -48,7 +48,7 @@ internal static class AdminEndpoints
         if (AdminInput.Name("name", body!.Name, required: true) is { } badName) return badName;
         if (AdminInput.Usd("balance", body.Balance ?? 0m, allowNegative: false, out var balance) is { } badBalance) return badBalance;
         var name = body.Name!.Trim();
-        var account = await accounts.CreateAsync(name, NanoUsd.FromUsd(balance), body.RecordIp ?? false,
+        var account = await accounts.CreateAsync(name, NanoUsd.FromUsd(balance).Value, body.RecordIp ?? false,
             rows.Create(context, 201, $"account '{name}' created with balance {balance} USD"));
         return Results.Created($"/admin/accounts/{account.Id}", ToDto(account));
     }
@@ -63,7 +63,7 @@ internal static class AdminEndpoints
         if (body!.Amount is not { } amount) return ApiErrors.BadRequest("amount", "is required.");
         if (AdminInput.Usd("amount", amount, allowNegative: true, out var rounded) is { } badAmount) return badAmount;
         if (rounded == 0) return ApiErrors.BadRequest("amount", "must not be zero (amounts are kept to 9 decimals).");
-        var outcome = await accounts.TopUpAsync(id, NanoUsd.FromUsd(rounded), rows.Create(context, 200, $"top-up of {rounded} USD"));
+        var outcome = await accounts.TopUpAsync(id, NanoUsd.FromUsd(rounded).Value, rows.Create(context, 200, $"top-up of {rounded} USD"));
         return outcome switch
         {
             TopUpOutcome.NotFound => ApiErrors.NotFound($"account {id}"),

@@ -21,7 +21,7 @@ internal static class AdminInput
     /// </summary>
     public static IResult? Usd(string field, decimal value, bool allowNegative, out decimal rounded)
     {
-        rounded = SpendCalculator.Round(value);
+        rounded = NanoUsd.Round(value);
         if (Math.Abs(value) > MaxUsd)
             return ApiErrors.BadRequest(field, $"must be at most {MaxUsd:0} USD in magnitude.");
         if (!allowNegative && value < 0)

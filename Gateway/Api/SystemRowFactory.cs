@@ -9,7 +9,7 @@ internal sealed class SystemRowFactory(ClientAddress clientAddress, TimeProvider
     public LogRecord Create(HttpContext context, int status, string message, string tokenName = "")
     {
         var requestId = RequestIds.New(clock.GetUtcNow());
-        context.Response.Headers[UpstreamTransformer.RequestIdHeader] = requestId;
+        context.Response.Headers[Proxy.Forwarding.UpstreamTransformer.RequestIdHeader] = requestId;
         return new LogRecord
         {
             RequestId = requestId,

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Gateway.Proxy;
 
 /// <summary>
-/// The usage of a JSON body too large to keep whole (over <see cref="ResponseObserverStream.MaxCapturedBody"/>):
+/// The usage of a JSON body too large to keep whole (over <see cref="Forwarding.ResponseObserverStream.MaxCapturedBody"/>):
 /// every provider puts the top-level <c>usage</c> object last, so the body's tail holds it. A raw
 /// <c>"usage":</c> cannot occur inside a JSON string (its quotes would be escaped), so the last one in
 /// the tail is a key; the object after it is handed to the reader as <c>{"usage":{…}}</c>.

@@ -1,5 +1,5 @@
 using System.Net;
-using Gateway.Proxy;
+using Gateway.Proxy.Forwarding;
 
 namespace Gateway.Upstream;
 
@@ -7,18 +7,18 @@ namespace Gateway.Upstream;
 internal sealed class EndOnResetContent : HttpContent
 {
     private readonly HttpContent _inner;
-    private readonly MeteringFeature _feature;
+    private readonly ForwardedResponse _forwarded;
 
-    public EndOnResetContent(HttpContent inner, MeteringFeature feature)
+    public EndOnResetContent(HttpContent inner, ForwardedResponse forwarded)
     {
         _inner = inner;
-        _feature = feature;
+        _forwarded = forwarded;
         foreach (var header in inner.Headers)
             Headers.TryAddWithoutValidation(header.Key, header.Value);
     }
 
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-        new EndOnResetStream(await _inner.ReadAsStreamAsync(cancellationToken), _feature);
+        new EndOnResetStream(await _inner.ReadAsStreamAsync(cancellationToken), _forwarded);
 
     protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 
@@ -38,7 +38,7 @@ internal sealed class EndOnResetContent : HttpContent
         base.Dispose(disposing);
     }
 
-    private sealed class EndOnResetStream(Stream inner, MeteringFeature feature) : Stream
+    private sealed class EndOnResetStream(Stream inner, ForwardedResponse forwarded) : Stream
     {
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -48,7 +48,7 @@ internal sealed class EndOnResetContent : HttpContent
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
             {
-                feature.UpstreamReset = true;
+                forwarded.UpstreamReset = true;
                 return 0;
             }
         }

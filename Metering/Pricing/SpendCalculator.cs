@@ -2,15 +2,13 @@ using Metering.Usage;
 
 namespace Metering.Pricing;
 
-/// <summary>The SPEC §5 spend formula, in decimal, rounded half away from zero to 1e-9 USD.</summary>
+/// <summary>The SPEC §5 spend formula, in decimal, rounded by <see cref="NanoUsd"/>'s rule to 1e-9 USD.</summary>
 public static class SpendCalculator
 {
-    public const int DecimalPlaces = 9;
-
-    public static decimal Calculate(TokenUsage usage, PriceSheet price)
+    public static NanoUsd Calculate(TokenUsage usage, PriceSheet price)
     {
         if (price.PricePerCall is { } perCall)
-            return Round(perCall * price.GroupRatio);
+            return NanoUsd.FromUsd(perCall * price.GroupRatio);
 
         // An upstream that reports more cached than prompt tokens would make this negative; never bill less than zero.
         var plainInput = Math.Max(0, usage.InputTokens - usage.CachedTokens - usage.CacheWriteTokens);
@@ -18,8 +16,6 @@ public static class SpendCalculator
                        + usage.CachedTokens * price.CacheRatio
                        + usage.CacheWriteTokens * price.CacheWriteRatio
                        + usage.OutputTokens * price.CompletionRatio;
-        return Round(weighted * price.ModelRatio * price.GroupRatio * PriceSheet.UsdPerMillionAtRatioOne / 1_000_000m);
+        return NanoUsd.FromUsd(weighted * price.ModelRatio * price.GroupRatio * PriceSheet.UsdPerMillionAtRatioOne / 1_000_000m);
     }
-
-    public static decimal Round(decimal usd) => Math.Round(usd, DecimalPlaces, MidpointRounding.AwayFromZero);
 }

@@ -1,9 +1,11 @@
+using Gateway.Proxy.Admission;
+using Gateway.Proxy.Forwarding;
 using Metering.Ledger;
 using Metering.Pricing;
 using Metering.Storage;
 using Metering.Usage;
 
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.Finishing;
 
 /// <summary>
 /// Stages 5–7: the feature's observations become usage, usage becomes spend, and spend one row that
@@ -19,19 +21,20 @@ internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Obse
     public Task<long> RecordAsync(HttpContext context, MeteringFeature feature)
     {
         var row = BuildRow(context, feature);
-        rateLimiter.RecordTokens(feature.Caller!.KeyId, row.InputTokens + row.OutputTokens);
-        metrics.Record(row, feature.Attempts.Count, inCatalog: feature.Price is not null);
+        rateLimiter.RecordTokens(feature.Admitted.Caller!.KeyId, row.InputTokens + row.OutputTokens);
+        metrics.Record(row, feature.Forwarded.Attempts.Count, inCatalog: feature.Admitted.Price is not null);
         return logs.AppendAsync(row);
     }
 
     private LogRecord BuildRow(HttpContext context, MeteringFeature feature)
     {
+        var (admitted, forwarded) = (feature.Admitted, feature.Forwarded);
         // A 2xx that is not the route's JSON at all (a proxy's HTML page) served nothing: an error row, spend 0.
-        var served = feature.Refusal is null && feature.UpstreamStatus is >= 200 and < 400 && feature.BodyShape != BodyShape.NotJson;
+        var served = feature.Refusal is null && forwarded.UpstreamStatus is >= 200 and < 400 && forwarded.BodyShape != BodyShape.NotJson;
         var (usage, source) = served ? MeasureUsage(feature) : (TokenUsage.Zero, null);
-        var price = feature.Price;
-        var spend = served && price is not null ? SpendCalculator.Calculate(usage, price) : 0m;
-        var caller = feature.Caller!;
+        var price = admitted.Price;
+        var spend = served && price is not null ? SpendCalculator.Calculate(usage, price) : NanoUsd.Zero;
+        var caller = admitted.Caller!;
         return new LogRecord
         {
             RequestId = feature.RequestId,
@@ -41,51 +44,51 @@ internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Obse
             KeyId = caller.KeyId,
             TokenName = caller.TokenName,
             Grp = caller.Group,
-            Model = feature.Model,
+            Model = admitted.Model,
             Path = ClientText.CutUtf8(context.Request.Path.Value ?? "", ClientText.MaxPathBytes),
             Status = feature.Refusal?.Status ?? context.Response.StatusCode,
-            Stream = feature.IsEventStream,
+            Stream = forwarded.IsEventStream,
             DurationMs = (long)Math.Round(clock.GetElapsedTime(feature.ArrivalTimestamp).TotalMilliseconds),
-            FirstTokenMs = feature.IsEventStream && feature.FirstContentTimestamp is { } first
+            FirstTokenMs = forwarded.IsEventStream && forwarded.FirstContentTimestamp is { } first
                 ? (long)Math.Round(clock.GetElapsedTime(feature.ArrivalTimestamp, first).TotalMilliseconds)
                 : null,
             InputTokens = usage.InputTokens,
             OutputTokens = usage.OutputTokens,
             CachedTokens = usage.CachedTokens,
             CacheWriteTokens = usage.CacheWriteTokens,
-            SpendNano = NanoUsd.FromUsd(spend),
-            Ip = feature.Account is { RecordIp: true } ? feature.ClientIp : null,
-            Message = Message(feature) is { } message ? ClientText.CutChars(message, ClientText.MaxMessageChars) : null,
-            Details = Details(feature, price, source, served).ToJson(),
+            SpendNano = spend.Value,
+            Ip = admitted.Account is { RecordIp: true } ? admitted.ClientIp : null,
+            Message = Message(feature.Refusal, forwarded) is { } message ? ClientText.CutChars(message, ClientText.MaxMessageChars) : null,
+            Details = Details(admitted, forwarded, price, source, served).ToJson(),
         };
     }
 
     private static (TokenUsage, string?) MeasureUsage(MeteringFeature feature)
     {
+        var forwarded = feature.Forwarded;
         if (feature.Route.Format is not { } format)
             return (TokenUsage.Zero, null); // a per-call API: no tokens to speak of
-        if (feature.UsageReader?.Usage is { } reported)
+        if (forwarded.UsageReader?.Usage is { } reported)
         {
             // Cut short, an upstream report may be partial (Anthropic's message_start carries a
             // placeholder output count): never bill less output than was delivered.
-            if (feature.CutShort && feature.DeliveredText is { } delivered && delivered.Tokens > reported.OutputTokens)
+            if (forwarded.CutShort && forwarded.DeliveredText is { } delivered && delivered.Tokens > reported.OutputTokens)
                 reported = reported with { OutputTokens = delivered.Tokens };
             return (reported, UsageFromUpstream);
         }
         // No report (or the stream ended before it came): count what was asked and what was delivered.
-        var counter = TokenCounter.ForModel(feature.Model);
-        var prompt = PromptTokenCounter.CountPrompt(format, feature.RequestBody, counter);
-        var output = feature.DeliveredText?.Tokens ?? 0;
+        var prompt = PromptTokenCounter.CountPrompt(format, feature.Admitted.RequestBody, feature.Admitted.Tokenizer!);
+        var output = forwarded.DeliveredText?.Tokens ?? 0;
         return (new TokenUsage(prompt, output), UsageCounted);
     }
 
-    private static string? Message(MeteringFeature feature) =>
-        feature.Refusal?.Message
-        ?? (feature.UpstreamStatus is >= 400 ? $"upstream answered {feature.UpstreamStatus}: {feature.UpstreamErrorText}" : null)
-        ?? (feature.BodyShape == BodyShape.NotJson ? $"upstream answered {feature.UpstreamStatus} with a body that is not JSON: {feature.UpstreamErrorText}" : null)
-        ?? feature.CutShortReason;
+    private static string? Message(Refusal? refusal, ForwardedResponse forwarded) =>
+        refusal?.Message
+        ?? (forwarded.UpstreamStatus is >= 400 ? $"upstream answered {forwarded.UpstreamStatus}: {forwarded.UpstreamErrorText}" : null)
+        ?? (forwarded.BodyShape == BodyShape.NotJson ? $"upstream answered {forwarded.UpstreamStatus} with a body that is not JSON: {forwarded.UpstreamErrorText}" : null)
+        ?? forwarded.CutShortReason;
 
-    private static LogDetails Details(MeteringFeature feature, PriceSheet? price, string? source, bool served)
+    private static LogDetails Details(AdmittedRequest admitted, ForwardedResponse forwarded, PriceSheet? price, string? source, bool served)
     {
         // Ratios and per-1M prices describe token pricing; a per-call price has none of them.
         var tokens = price?.PricePerCall is null ? price : null;
@@ -100,10 +103,10 @@ internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Obse
             InputPricePer1M = tokens?.InputPricePer1M,
             OutputPricePer1M = tokens?.OutputPricePer1M,
             UsageSource = source,
-            Completed = served ? !feature.CutShort : null,
-            UpstreamModel = feature.CatalogModel is { } m && m.UpstreamName != m.Name ? m.UpstreamName : null,
-            Attempts = feature.Attempts.Count > 1
-                ? feature.Attempts.Select(a => new AttemptDetail(a.Destination, a.Status, a.Error == Yarp.ReverseProxy.Forwarder.ForwarderError.None ? null : a.Error.ToString())).ToArray()
+            Completed = served ? !forwarded.CutShort : null,
+            UpstreamModel = admitted.CatalogModel is { } m && m.UpstreamName != m.Name ? m.UpstreamName : null,
+            Attempts = forwarded.Attempts.Count > 1
+                ? forwarded.Attempts.Select(a => new AttemptDetail(a.Destination, a.Status, a.Error == Yarp.ReverseProxy.Forwarder.ForwarderError.None ? null : a.Error.ToString())).ToArray()
                 : null,
         };
     }

@@ -3,7 +3,7 @@ using Gateway.Auth;
 using Gateway.Upstream;
 using Yarp.ReverseProxy.Forwarder;
 
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.Forwarding;
 
 /// <summary>
 /// Shapes the upstream request (path, credential swap, no compression) and the client response
@@ -25,7 +25,7 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await requestHeaders.Transformer.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, feature.UpstreamPath, httpContext.Request.QueryString);
+        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, feature.Admitted.UpstreamPath, httpContext.Request.QueryString);
 
         // The client's gateway key never left (above); the cluster's own credential goes instead.
         if (target.ApiKey is { Length: > 0 } apiKey)
@@ -44,16 +44,16 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
 
         // We meter what we read: ask for an uncompressed body.
         proxyRequest.Headers.AcceptEncoding.Clear();
-        if (feature.FirstUpstreamSentTimestamp == 0)
-            feature.FirstUpstreamSentTimestamp = clock.GetTimestamp();
+        if (feature.Forwarded.FirstUpstreamSentTimestamp == 0)
+            feature.Forwarded.FirstUpstreamSentTimestamp = clock.GetTimestamp();
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
         // A 429/5xx with tries left goes to the next destination instead: copy nothing of it to the client.
-        if (proxyResponse is { StatusCode: var status } && ((int)status is 429 or >= 500) && feature.RetriesLeft > 0)
+        if (proxyResponse is { StatusCode: var status } && ((int)status is 429 or >= 500) && feature.Forwarded.RetriesLeft > 0)
         {
-            feature.HeldBackStatus = (int)status;
+            feature.Forwarded.HeldBackStatus = (int)status;
             return false;
         }
         var upstreamAnswered = clock.GetTimestamp();
@@ -64,27 +64,27 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
         headers[RequestIdHeader] = feature.RequestId;
         // Arrival → first try sent, plus the served answer's headers → ours: the gateway's share of the wait.
         // Failed tries and the back-off between them are the upstream's (they were counted as the gateway's).
-        var overhead = clock.GetElapsedTime(feature.ArrivalTimestamp, feature.FirstUpstreamSentTimestamp) + clock.GetElapsedTime(upstreamAnswered);
+        var overhead = clock.GetElapsedTime(feature.ArrivalTimestamp, feature.Forwarded.FirstUpstreamSentTimestamp) + clock.GetElapsedTime(upstreamAnswered);
         headers[OverheadHeader] = overhead.TotalMilliseconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
         if (proxyResponse is not null)
         {
-            feature.UpstreamStatus = (int)proxyResponse.StatusCode;
-            feature.IsEventStream = proxyResponse.Content.Headers.ContentType?.MediaType == "text/event-stream";
+            feature.Forwarded.UpstreamStatus = (int)proxyResponse.StatusCode;
+            feature.Forwarded.IsEventStream = proxyResponse.Content.Headers.ContentType?.MediaType == "text/event-stream";
             var content = proxyResponse.Content.Headers;
-            var body = new UpstreamBody(feature.IsEventStream, proxyResponse.IsSuccessStatusCode, content.ContentLength,
+            var body = new UpstreamBody(feature.Forwarded.IsEventStream, proxyResponse.IsSuccessStatusCode, content.ContentLength,
                 content.ContentType?.MediaType, content.ContentEncoding.LastOrDefault()?.ToLowerInvariant(), target.ApiKey);
             observer.Begin(body);
             // The credential is masked in an error body's bytes, which changes its length.
             if (!body.Success && !string.IsNullOrEmpty(target.ApiKey) && !BodyDecoding.IsEncoded(body.ContentEncoding))
                 httpContext.Response.ContentLength = null;
-            if (feature.IsEventStream)
+            if (feature.Forwarded.IsEventStream)
             {
                 // Events may be withheld from a stream, so its length is no longer the upstream's.
                 httpContext.Response.ContentLength = null;
                 // YARP reads the body from this property after this transform: an upstream reset mid-stream
                 // then ends the client's stream cleanly (YARP would abort the client's connection) and the
                 // request is marked cut short, billed for what was delivered.
-                proxyResponse.Content = new EndOnResetContent(proxyResponse.Content, feature);
+                proxyResponse.Content = new EndOnResetContent(proxyResponse.Content, feature.Forwarded);
             }
         }
         return copyBody;

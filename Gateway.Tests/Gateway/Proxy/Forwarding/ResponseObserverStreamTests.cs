@@ -1,9 +1,10 @@
 using System.IO.Pipelines;
 using System.Text;
 using Gateway.Proxy;
+using Gateway.Proxy.Forwarding;
 using Metering.Usage;
 
-namespace Gateway.Tests.Gateway.Proxy;
+namespace Gateway.Tests.Gateway.Proxy.Forwarding;
 
 /// <summary>What reaches the client's pipe, and when: once per upstream read, the end only after the commit.</summary>
 public class ResponseObserverStreamTests
@@ -61,10 +62,8 @@ public class ResponseObserverStreamTests
     private static (Pipe Pipe, ResponseObserverStream Observer) NewStreamObserver()
     {
         var pipe = new Pipe();
-        var feature = new MeteringFeature("req_test", ProxyRoute.ModelRoutes[0], TimeProvider.System)
-        {
-            UsageReader = UsageReaders.Create(WireFormat.OpenAIChat),
-        };
+        var feature = new MeteringFeature("req_test", ProxyRoute.ModelRoutes[0], TimeProvider.System);
+        feature.Forwarded.UsageReader = UsageReaders.Create(WireFormat.OpenAIChat);
         var observer = new ResponseObserverStream(pipe.Writer, feature, TimeProvider.System);
         observer.Begin(new UpstreamBody(IsEventStream: true, Success: true, ContentLength: null, MediaType: "text/event-stream", ContentEncoding: null, Secret: null));
         return (pipe, observer);

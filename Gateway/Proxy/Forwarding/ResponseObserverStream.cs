@@ -2,7 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Metering.Usage;
 
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.Forwarding;
 
 /// <summary>
 /// Stage 4: the pass-through stream YARP writes the upstream body into. Server-sent events go on to
@@ -145,7 +145,7 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
                 break;
             case Mode.Error:
                 _mask?.Complete(_held);
-                feature.UpstreamErrorText = UpstreamErrorText.Describe(Decoded(_captured!.WrittenSpan, MaxCapturedError), _body.MediaType, _body.Secret);
+                feature.Forwarded.UpstreamErrorText = UpstreamErrorText.Describe(Decoded(_captured!.WrittenSpan, MaxCapturedError), _body.MediaType, _body.Secret);
                 break;
         }
         _captured = null;
@@ -194,13 +194,13 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
     private bool Observe(ReadOnlySpan<byte> rawEvent, out bool terminal)
     {
         terminal = false;
-        if (!SseEvent.TryParse(rawEvent, out var eventName, out var data) || feature.UsageReader is not { } reader)
+        if (!SseEvent.TryParse(rawEvent, out var eventName, out var data) || feature.Forwarded.UsageReader is not { } reader)
             return true;
         var kind = reader.OnEvent(eventName, data);
         if (kind == SseEventKind.Content)
-            feature.MarkContent(clock);
+            feature.Forwarded.MarkContent(clock);
         terminal = reader.SawTerminal;
-        return kind != SseEventKind.UsageOnly || feature.ClientAskedForUsage;
+        return kind != SseEventKind.UsageOnly || feature.Admitted.ClientAskedForUsage;
     }
 
     /// <summary>The body's usage, and whether it was the JSON the route answers with.</summary>
@@ -215,11 +215,11 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
             json = usage; // too large to keep whole: the usage its tail holds
         else
             return;
-        feature.BodyShape = UpstreamBodyShape.Of(json);
-        if (feature.BodyShape == BodyShape.Json)
-            feature.UsageReader?.OnBody(json);
-        else if (feature.BodyShape == BodyShape.NotJson)
-            feature.UpstreamErrorText = UpstreamErrorText.Describe(json[..Math.Min(json.Length, MaxCapturedError)], _body.MediaType, _body.Secret);
+        feature.Forwarded.BodyShape = UpstreamBodyShape.Of(json);
+        if (feature.Forwarded.BodyShape == BodyShape.Json)
+            feature.Forwarded.UsageReader?.OnBody(json);
+        else if (feature.Forwarded.BodyShape == BodyShape.NotJson)
+            feature.Forwarded.UpstreamErrorText = UpstreamErrorText.Describe(json[..Math.Min(json.Length, MaxCapturedError)], _body.MediaType, _body.Secret);
     }
 
     /// <summary>The body as the meter reads it: decoded when the upstream compressed it anyway.</summary>
