@@ -9,7 +9,7 @@ namespace Gateway.Proxy;
 /// afford it, forward it while observing the response, then meter it. Forwarding is last; finishing
 /// sits in the <c>finally</c> so every authenticated request leaves exactly one row.
 /// </summary>
-internal sealed class ProxyPipeline(CallerGate gate, RequestAdmission admission, UpstreamForwarder forwarding,
+internal sealed partial class ProxyPipeline(CallerGate gate, RequestAdmission admission, UpstreamForwarder forwarding,
     RequestFinisher finishing, TimeProvider clock, ILogger<ProxyPipeline> logger)
 {
     public async Task HandleAsync(HttpContext context, ProxyRoute route)
@@ -40,10 +40,23 @@ internal sealed class ProxyPipeline(CallerGate gate, RequestAdmission admission,
             // The client left while we read its body or waited upstream: nothing was delivered.
             feature.Refusal ??= Refusal.ClientClosed();
         }
+        catch (Exception ex)
+        {
+            // A fault of ours: the client gets a 500 (or a cut, once bytes went out) and the row says so,
+            // never the 200 the response had been set to.
+            Log.RequestFailed(logger, ex, feature.RequestId);
+            feature.Refusal ??= Refusal.GatewayFault();
+        }
         finally
         {
             // 5–7. Usage, spend, row and debit, committed; only then does the client see the end.
             await finishing.FinishAsync(context, feature);
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Request {RequestId} failed inside the gateway")]
+        public static partial void RequestFailed(ILogger logger, Exception exception, string requestId);
     }
 }

@@ -13,6 +13,7 @@ internal sealed record Refusal(int Status, string Code, string Message)
         $"Rate limit reached for this key ({(decision.RemainingRequests == 0 && decision.LimitRequests > 0 ? $"{decision.LimitRequests} requests" : $"{decision.LimitTokens} tokens")} per minute). Retry after {Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds))} s.");
     public static Refusal StoreUnavailable() => new(503, "store_unavailable", "The gateway cannot record usage right now and serves no metered traffic until it can; retry shortly.");
     public static Refusal UpstreamUnreachable() => new(502, "upstream_error", "The upstream provider could not be reached or sent a broken response.");
+    public static Refusal GatewayFault() => new(500, "internal_error", "The gateway failed on this request; nothing was charged. Its x-request-id is in the operator's log.");
     public static Refusal ClientClosed() => new(499, "client_closed_request", "The client closed the connection before the response was sent.");
     public static Refusal UpstreamUnavailable(int status) => new(status == 429 ? 429 : 502, "upstream_error", $"Every upstream try failed (last answer {status}).");
     public static Refusal UpstreamTimeout(TimeSpan firstByteTimeout) =>

@@ -32,8 +32,13 @@ internal sealed class RequestFinisher(UsageMeter meter, ILogger<RequestFinisher>
                 context.Abort();
             return;
         }
-        if (feature.Refusal is { } refusal && !forwarded.ResponseStarted(context))
-            await WireErrors.WriteAsync(context, feature.Route.Dialect, refusal);
+        if (feature.Refusal is { } refusal)
+        {
+            if (!forwarded.ResponseStarted(context))
+                await WireErrors.WriteAsync(context, feature.Route.Dialect, refusal);
+            else
+                context.Abort(); // a fault after bytes went out: the client must not see a clean end
+        }
         else if (forwarded.Observer is { } observer)
             await observer.ReleaseHeldAsync();
     }

@@ -68,7 +68,7 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
         {
             _mode = Mode.Body;
             // A per-call API's answer is any bytes, priced per call: nothing to read in it.
-            if (feature.UsageReader is null)
+            if (feature.Forwarded.UsageReader is null)
                 return;
             // Sized by the declared length: one buffer instead of a doubling series.
             _captured = new ArrayBufferWriter<byte>(body.ContentLength is > 0 and <= MaxCapturedBody ? (int)body.ContentLength : 4096);
@@ -207,7 +207,7 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
     private void ReadBody()
     {
         ReadOnlySpan<byte> json;
-        if (feature.UsageReader is null)
+        if (feature.Forwarded.UsageReader is null)
             return;
         if (_captured is not null)
             json = Decoded(_captured.WrittenSpan, MaxCapturedBody);
