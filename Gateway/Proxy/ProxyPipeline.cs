@@ -16,7 +16,7 @@ namespace Gateway.Proxy;
 internal sealed class ProxyPipeline(
     ApiKeyAuthenticator authenticator,
     PriceCatalog catalog,
-    AccountStore accounts,
+    IAccountStore accounts,
     ClusterDirectory clusters,
     IHttpForwarder forwarder,
     UsageMeter meter,

@@ -1,6 +1,6 @@
 using Metering.Ledger;
+using Metering.Logs;
 using Metering.Pricing;
-using Metering.Storage;
 using Metering.Usage;
 
 namespace Gateway.Proxy;
@@ -9,7 +9,7 @@ namespace Gateway.Proxy;
 /// Stages 5–7: the feature's observations become usage, usage becomes spend, and spend one row that
 /// is committed (with the balance debit) before the response is allowed to complete.
 /// </summary>
-internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Observability.GatewayMetrics metrics, TimeProvider clock)
+internal sealed class UsageMeter(LedgerAppender ledger, KeyRateLimiter rateLimiter, Observability.GatewayMetrics metrics, TimeProvider clock)
 {
     public const string UsageFromUpstream = "upstream";
     public const string UsageCounted = "counted";
@@ -21,7 +21,7 @@ internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Obse
         var row = BuildRow(context, feature);
         rateLimiter.RecordTokens(feature.Caller!.KeyId, row.InputTokens + row.OutputTokens);
         metrics.Record(row, feature.Attempts.Count, inCatalog: feature.Price is not null);
-        return logs.AppendAsync(row);
+        return ledger.AppendAsync(row);
     }
 
     private LogRecord BuildRow(HttpContext context, MeteringFeature feature)
