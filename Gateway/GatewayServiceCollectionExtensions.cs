@@ -5,6 +5,10 @@ using Gateway.Proxy;
 using Gateway.Upstream;
 using Metering.Ledger;
 using Metering.Storage;
+using Metering.Storage.Sqlite;
+using Metering.Storage.Sqlite.Accounts;
+using Metering.Storage.Sqlite.Engine;
+using Metering.Storage.Sqlite.Logs;
 using Microsoft.Extensions.Options;
 
 namespace Gateway;
@@ -29,19 +33,15 @@ internal static class GatewayServiceCollectionExtensions
         services.AddReverseProxy().LoadFromConfig(configuration.GetSection("ReverseProxy"));
         services.AddHttpForwarder();
 
-        services.AddSingleton(sp => new SqliteDatabase(
-            sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString,
-            sp.GetRequiredService<IOptions<GatewayOptions>>().Value.StoreBusyTimeoutMs));
-        services.AddSingleton(sp => new LedgerWriter(sp.GetRequiredService<SqliteDatabase>(),
-            fsyncEveryCommit: sp.GetRequiredService<IOptions<GatewayOptions>>().Value.StoreFsyncEveryCommit));
+        services.AddStore();
+        services.AddSingleton<AccountStates>();
+        services.AddSingleton(sp => new LedgerWriter(sp.GetRequiredService<IWriteStore>()));
+        services.AddSingleton<IWriteQueue>(sp => sp.GetRequiredService<LedgerWriter>());
+        services.AddSingleton<LedgerAppender>();
         services.AddHostedService<LedgerHostedService>();
         services.AddHostedService<Api.WalCheckpointService>();
         services.AddHostedService<Runtime.IdleMemoryTrimmer>();   // RSS back down after load (issue 6), unless Gateway:TrimMemoryWhenIdle is false
-        services.AddSingleton<LogInbox>();
         services.AddHostedService<Api.LogInboxMover>();
-        services.AddSingleton<LogStore>();
-        services.AddSingleton<AccountStore>();
-        services.AddSingleton<KeyStore>();
 
         services.AddSingleton<AdminGuard>();
         services.AddSingleton<ApiKeyAuthenticator>();
@@ -66,6 +66,39 @@ internal static class GatewayServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         return services;
     }
+
+    /// <summary>
+    /// The store behind the seam (<see cref="ILogReader"/>, <see cref="IAccountStore"/>, <see cref="IKeyStore"/>,
+    /// <see cref="IStoreEngine"/>, <see cref="IStoreMaintenance"/>, <see cref="IWriteStore"/>), chosen by the
+    /// connection string (SPEC §10): <c>Data Source=</c> is SQLite, <c>Host=</c> PostgreSQL.
+    /// </summary>
+    /// <remarks>The connection string is read when the store is first resolved: test hosts add their configuration after this runs.</remarks>
+    private static IServiceCollection AddStore(this IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString;
+            // The one switch point for a second store (SPEC §10).
+            if (IsPostgres(connectionString))
+                throw new InvalidOperationException("PostgreSQL store not yet available: ConnectionStrings:Gateway names a Host=; use Data Source=<file> (SQLite).");
+            return new SqliteDatabase(connectionString, sp.GetRequiredService<IOptions<GatewayOptions>>().Value.StoreBusyTimeoutMs);
+        });
+        services.AddSingleton<LogInboxSignal>();
+        services.AddSingleton<LogRowInserter>();
+        services.AddSingleton<IWriteStore>(sp => new SqliteWriteStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<LogRowInserter>(),
+            sp.GetRequiredService<AccountStates>(), sp.GetRequiredService<IOptions<GatewayOptions>>().Value.StoreFsyncEveryCommit));
+        services.AddSingleton<LogInbox>();
+        services.AddSingleton<SqliteStoreMaintenance>();
+        services.AddSingleton<IStoreEngine>(sp => sp.GetRequiredService<SqliteStoreMaintenance>());
+        services.AddSingleton<IStoreMaintenance>(sp => sp.GetRequiredService<SqliteStoreMaintenance>());
+        services.AddSingleton<ILogReader, SqliteLogReader>();
+        services.AddSingleton<IAccountStore, SqliteAccountStore>();
+        services.AddSingleton<IKeyStore, SqliteKeyStore>();
+        return services;
+    }
+
+    private static bool IsPostgres(string connectionString) =>
+        connectionString.Split(';').Any(part => part.TrimStart().StartsWith("Host=", StringComparison.OrdinalIgnoreCase));
 
     public static void MapProxyRoutes(this IEndpointRouteBuilder app)
     {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Gateway.Tests.Fakes;
 using Metering.Ledger;
 using static Gateway.Tests.EndToEnd.ChatCompletionsTests;
+using Metering.Logs;
 
 namespace Gateway.Tests.EndToEnd;
 

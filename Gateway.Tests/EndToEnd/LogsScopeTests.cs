@@ -2,6 +2,7 @@ using System.Net;
 using Gateway.Tests.Fakes;
 using Metering.Ledger;
 using static Gateway.Tests.Metering.Storage.LogRows;
+using Metering.Logs;
 
 namespace Gateway.Tests.EndToEnd;
 

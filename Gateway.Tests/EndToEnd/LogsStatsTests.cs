@@ -4,6 +4,7 @@ using Gateway.Tests.Fakes;
 using Metering.Ledger;
 using Metering.Pricing;
 using static Gateway.Tests.Metering.Storage.LogRows;
+using Metering.Logs;
 
 namespace Gateway.Tests.EndToEnd;
 

@@ -143,10 +143,10 @@ public sealed class GatewayHost : IAsyncDisposable
         (await LogsAsync()).Where(r => r.GetProperty("type").GetString() == type).ToArray();
 
     /// <summary>Appends rows with chosen times, models and groups through the real store (and its writer).</summary>
-    public async Task SeedAsync(IEnumerable<global::Metering.Ledger.LogRecord> rows)
+    public async Task SeedAsync(IEnumerable<global::Metering.Logs.LogRecord> rows)
     {
-        var store = (global::Metering.Storage.LogStore)Services.GetService(typeof(global::Metering.Storage.LogStore))!;
-        await Task.WhenAll(rows.Select(r => store.AppendAsync(r)));
+        var ledger = (global::Metering.Ledger.LedgerAppender)Services.GetService(typeof(global::Metering.Ledger.LedgerAppender))!;
+        await Task.WhenAll(rows.Select(r => ledger.AppendAsync(r)));
     }
 
     /// <summary>GET as the operator (or with <paramref name="key"/>); the status and the JSON body.</summary>
@@ -166,7 +166,7 @@ public sealed class GatewayHost : IAsyncDisposable
     public async Task<T> QueryScalarAsync<T>(string sql, bool moveInboxFirst = true)
     {
         if (moveInboxFirst)
-            await ((global::Metering.Storage.LogInbox)Services.GetService(typeof(global::Metering.Storage.LogInbox))!).MoveAllAsync();
+            await ((global::Metering.Storage.IStoreMaintenance)Services.GetService(typeof(global::Metering.Storage.IStoreMaintenance))!).MoveLogsAsync();
         await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();

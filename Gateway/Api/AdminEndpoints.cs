@@ -41,7 +41,7 @@ internal static class AdminEndpoints
         return await next(context);
     }
 
-    private static async Task<IResult> CreateAccount(HttpContext context, AccountStore accounts, SystemRowFactory rows)
+    private static async Task<IResult> CreateAccount(HttpContext context, IAccountStore accounts, SystemRowFactory rows)
     {
         var (body, error) = await JsonBody.ReadAsync<CreateAccountBody>(context);
         if (error is not null) return error;
@@ -53,10 +53,10 @@ internal static class AdminEndpoints
         return Results.Created($"/admin/accounts/{account.Id}", ToDto(account));
     }
 
-    private static async Task<IResult> GetAccount(long id, AccountStore accounts) =>
+    private static async Task<IResult> GetAccount(long id, IAccountStore accounts) =>
         await accounts.GetAsync(id) is { } account ? Results.Ok(ToDto(account)) : ApiErrors.NotFound($"account {id}");
 
-    private static async Task<IResult> TopUp(long id, HttpContext context, AccountStore accounts, SystemRowFactory rows)
+    private static async Task<IResult> TopUp(long id, HttpContext context, IAccountStore accounts, SystemRowFactory rows)
     {
         var (body, error) = await JsonBody.ReadAsync<TopUpBody>(context);
         if (error is not null) return error;
@@ -73,7 +73,7 @@ internal static class AdminEndpoints
         };
     }
 
-    private static async Task<IResult> PatchAccount(long id, HttpContext context, AccountStore accounts, SystemRowFactory rows)
+    private static async Task<IResult> PatchAccount(long id, HttpContext context, IAccountStore accounts, SystemRowFactory rows)
     {
         var (body, error) = await JsonBody.ReadAsync<PatchAccountBody>(context);
         if (error is not null) return error;
@@ -95,7 +95,7 @@ internal static class AdminEndpoints
         return await GetAccount(id, accounts);
     }
 
-    private static async Task<IResult> CreateKey(HttpContext context, KeyStore keys, PriceCatalog catalog, SystemRowFactory rows)
+    private static async Task<IResult> CreateKey(HttpContext context, IKeyStore keys, PriceCatalog catalog, SystemRowFactory rows)
     {
         var (body, error) = await JsonBody.ReadAsync<CreateKeyBody>(context);
         if (error is not null) return error;
@@ -118,14 +118,14 @@ internal static class AdminEndpoints
         }
     }
 
-    private static async Task<IResult> ListKeys(long? account_id, KeyStore keys)
+    private static async Task<IResult> ListKeys(long? account_id, IKeyStore keys)
     {
         var list = await keys.ListAsync(account_id);
         return Results.Ok(list.Select(k => new KeyDto(k.Id, k.Name, k.Grp, k.AccountId, k.KeyHint,
             DateTimeOffset.FromUnixTimeMilliseconds(k.CreatedMs), k.RevokedMs is not null)));
     }
 
-    private static async Task<IResult> RevokeKey(long id, HttpContext context, KeyStore keys, ApiKeyAuthenticator authenticator, SystemRowFactory rows)
+    private static async Task<IResult> RevokeKey(long id, HttpContext context, IKeyStore keys, ApiKeyAuthenticator authenticator, SystemRowFactory rows)
     {
         try
         {

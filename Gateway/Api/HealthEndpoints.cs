@@ -1,4 +1,3 @@
-using Dapper;
 using Metering.Ledger;
 using Metering.Storage;
 
@@ -7,7 +6,7 @@ namespace Gateway.Api;
 /// <summary><c>GET /healthz</c>: 200 when the store answers and its writer runs.</summary>
 internal static class HealthEndpoints
 {
-    public static void MapHealth(this IEndpointRouteBuilder app) => app.MapGet("/healthz", async (SqliteDatabase database, LedgerWriter writer) =>
+    public static void MapHealth(this IEndpointRouteBuilder app) => app.MapGet("/healthz", async (IStoreEngine store, LedgerWriter writer) =>
     {
         if (!writer.IsRunning)
             return Results.Json(new { status = "unhealthy", reason = "the log writer is not running" }, statusCode: 503);
@@ -15,8 +14,7 @@ internal static class HealthEndpoints
             return Results.Json(new { status = "unhealthy", reason = failure }, statusCode: 503);
         try
         {
-            await using var connection = await database.OpenAsync();
-            await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM accounts WHERE id = 0");
+            await store.PingAsync();
         }
         catch (Exception ex)
         {

@@ -8,11 +8,11 @@ namespace Gateway.Api;
 /// server stops after this service, and requests it lets finish still need their rows; the
 /// container drains the writer when the host is disposed, after the last request.
 /// </summary>
-internal sealed class LedgerHostedService(SqliteDatabase database, LedgerWriter writer) : IHostedService
+internal sealed class LedgerHostedService(IStoreEngine store, LedgerWriter writer) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        Migrations.Apply(database);
+        store.Migrate();
         writer.Start();
         // prometheus-net starts listening to .NET meters on its first export; do that now, not at the first scrape.
         return Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null, cancellationToken);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Metering.Ledger;
+using Metering.Logs;
 using Metering.Pricing;
 
 namespace Gateway.Api;

@@ -1,4 +1,4 @@
-using Metering.Ledger;
+using Metering.Logs;
 
 namespace Gateway.Api;
 

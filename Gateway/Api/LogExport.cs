@@ -3,7 +3,7 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
-using Metering.Ledger;
+using Metering.Logs;
 using Metering.Storage;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -27,7 +27,7 @@ internal static class LogExport
     private const int ChunkRows = 256;
     private const int ReadAheadChunks = 16;
 
-    public static async Task ExportAsync(HttpContext context, LogStore logs, IOptions<JsonOptions> options,
+    public static async Task ExportAsync(HttpContext context, ILogReader logs, IOptions<JsonOptions> options,
         [AsParameters] LogFilterParameters filters, string? format)
     {
         if (await CallerScope.ResolveAsync(context) is not { } scope)

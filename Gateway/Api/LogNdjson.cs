@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Metering.Ledger;
+using Metering.Logs;
 using Metering.Pricing;
 
 namespace Gateway.Api;

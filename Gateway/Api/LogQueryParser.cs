@@ -1,5 +1,5 @@
 using System.Globalization;
-using Metering.Ledger;
+using Metering.Logs;
 using Metering.Storage;
 
 namespace Gateway.Api;

@@ -1,5 +1,4 @@
 using Gateway.Configuration;
-using Metering.Ledger;
 using Metering.Storage;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +9,7 @@ namespace Gateway.Api;
 /// their sums stay in the rollups, so stats over the emptied range still answer.
 /// </summary>
 internal sealed class LogRetentionService(
-    LedgerWriter writer, IOptions<GatewayOptions> gateway, IOptions<LogMaintenanceOptions> options, TimeProvider clock, ILogger<LogRetentionService> logger)
+    IStoreMaintenance store, IOptions<GatewayOptions> gateway, IOptions<LogMaintenanceOptions> options, TimeProvider clock, ILogger<LogRetentionService> logger)
     : PeriodicWriterJob(clock, logger)
 {
     private const long DayMs = 86_400_000;
@@ -24,7 +23,7 @@ internal sealed class LogRetentionService(
             return;
         var cutoffMs = Clock.GetUtcNow().ToUnixTimeMilliseconds() - days * DayMs;
         var batch = options.Value.RetentionBatchRows;
-        while (await writer.ExecuteAsync((connection, transaction) => LogRetention.DeleteBatch(connection, transaction, cutoffMs, batch), cancellationToken) == batch)
+        while (await store.DeleteLogsBeforeAsync(cutoffMs, batch, cancellationToken) == batch)
         {
         }
     }

@@ -1,4 +1,3 @@
-using Metering.Ledger;
 using Metering.Storage;
 using Microsoft.Extensions.Options;
 
@@ -9,11 +8,11 @@ namespace Gateway.Api;
 /// connection, and only the small upserts go through the writer, one short unit per family chunk.
 /// </summary>
 internal sealed class LogRollupService(
-    SqliteDatabase database, LedgerWriter writer, IOptions<LogMaintenanceOptions> options, TimeProvider clock, ILogger<LogRollupService> logger)
+    IStoreMaintenance store, IOptions<LogMaintenanceOptions> options, TimeProvider clock, ILogger<LogRollupService> logger)
     : PeriodicWriterJob(clock, logger)
 {
     protected override TimeSpan Interval => options.Value.RollupInterval;
 
     protected override Task RunOnceAsync(CancellationToken cancellationToken) =>
-        RollupBuilder.CatchUpAsync(database, writer, options.Value.RollupBatchRows, cancellationToken: cancellationToken);
+        store.RollUpAsync(options.Value.RollupBatchRows, cancellationToken);
 }

@@ -1,4 +1,4 @@
-using Metering.Ledger;
+using Metering.Logs;
 using Metering.Pricing;
 using Metering.Storage;
 using Microsoft.AspNetCore.Mvc;
@@ -38,7 +38,7 @@ internal static class LogsEndpoints
     private static RouteHandlerBuilder WithErrors(this RouteHandlerBuilder endpoint) =>
         endpoint.Produces<ApiErrorDto>(400).Produces<ApiErrorDto>(401).Produces<ApiErrorDto>(404);
 
-    private static async Task<IResult> ListLogs(HttpContext context, LogStore logs, [AsParameters] LogFilterParameters filters,
+    private static async Task<IResult> ListLogs(HttpContext context, ILogReader logs, [AsParameters] LogFilterParameters filters,
         string? page, [FromQuery(Name = "page_size")] string? pageSize)
     {
         if (await CallerScope.ResolveAsync(context) is not { } scope)
@@ -56,7 +56,7 @@ internal static class LogsEndpoints
         return Results.Ok(new LogPageDto(items.Select(LogDto.From).ToList(), total, pageNumber, size));
     }
 
-    private static async Task<IResult> GetLog(long id, HttpContext context, LogStore logs)
+    private static async Task<IResult> GetLog(long id, HttpContext context, ILogReader logs)
     {
         if (await CallerScope.ResolveAsync(context) is not { } scope)
             return ApiErrors.Unauthorized();
@@ -64,7 +64,7 @@ internal static class LogsEndpoints
         return await logs.GetAsync(id, scope.AccountId) is { } row ? Results.Ok(LogDto.From(row)) : ApiErrors.NotFound($"log {id}");
     }
 
-    private static async Task<IResult> Stats(HttpContext context, LogStore logs, TimeProvider clock,
+    private static async Task<IResult> Stats(HttpContext context, ILogReader logs, TimeProvider clock,
         [AsParameters] LogFilterParameters filters, [FromQuery(Name = "group_by")] string? groupBy)
     {
         if (await CallerScope.ResolveAsync(context) is not { } scope)

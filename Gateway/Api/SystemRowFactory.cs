@@ -1,5 +1,5 @@
 using Gateway.Proxy;
-using Metering.Ledger;
+using Metering.Logs;
 
 namespace Gateway.Api;
 

@@ -4,10 +4,10 @@ namespace Gateway.Api;
 
 /// <summary>
 /// Checkpoints the database's WAL four times a second on its own connection, so that the writer's own
-/// checkpoint (see <see cref="SqliteDatabase"/>) finds little left to copy: the request whose commit
+/// checkpoint (see <see cref="IStoreMaintenance.CheckpointAsync"/>) finds little left to copy: the request whose commit
 /// crossed the threshold used to wait for the whole copy.
 /// </summary>
-internal sealed class WalCheckpointService(SqliteDatabase database, TimeProvider clock, ILogger<WalCheckpointService> logger) : BackgroundService
+internal sealed class WalCheckpointService(IStoreMaintenance store, TimeProvider clock, ILogger<WalCheckpointService> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
@@ -18,7 +18,7 @@ internal sealed class WalCheckpointService(SqliteDatabase database, TimeProvider
             try
             {
                 await Task.Delay(Interval, clock, stoppingToken);
-                await database.CheckpointAsync(stoppingToken);
+                await store.CheckpointAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -10,7 +10,7 @@ namespace Gateway.Auth;
 /// path does no I/O; revocation evicts at once. The cache is keyed by the hash's first 128 bits (no hex
 /// string per request); the whole hash is still compared, in fixed time, before a key is accepted.
 /// </summary>
-internal sealed class ApiKeyAuthenticator(KeyStore keys)
+internal sealed class ApiKeyAuthenticator(IKeyStore keys)
 {
     private readonly ConcurrentDictionary<UInt128, ApiKeyRecord> _byHash = new();
 

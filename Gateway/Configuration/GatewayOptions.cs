@@ -15,7 +15,7 @@ internal sealed class GatewayOptions
     public string[] TrustedProxies { get; set; } = [];
 
     /// <summary>How long a store write waits on a lock before it counts as a failure, in milliseconds. Default 5000.</summary>
-    public int StoreBusyTimeoutMs { get; set; } = Metering.Storage.SqliteDatabase.DefaultBusyTimeoutMs;
+    public int StoreBusyTimeoutMs { get; set; } = Metering.Storage.Sqlite.Engine.SqliteDatabase.DefaultBusyTimeoutMs;
 
     /// <summary>
     /// Fsync every commit (SQLite <c>synchronous=FULL</c>): rows survive power loss, at ~1 ms more per

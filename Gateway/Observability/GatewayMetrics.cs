@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Gateway.Upstream;
-using Metering.Ledger;
+using Metering.Logs;
 using Polly.CircuitBreaker;
 using Prometheus;
 

@@ -9,7 +9,8 @@ public readonly record struct AccountState(long BalanceNano, bool RecordIp);
 /// Account balances kept in memory and exact: every change is staged by writer work inside its
 /// transaction and applied, in commit order, only after the commit succeeds (dropped if it fails).
 /// A miss is loaded through the writer too, so a load and a concurrent debit can never double-count.
-/// Reads are lock-free from any thread; staging happens on the writer's thread alone.
+/// Reads are lock-free from any thread; staging happens on the writer's thread alone, inside the
+/// store's write session, which applies or discards what it staged with its commit.
 /// </summary>
 public sealed class AccountStates
 {
@@ -32,13 +33,13 @@ public sealed class AccountStates
     /// <summary>Writer thread: IP recording switches once this commits.</summary>
     public void StageRecordIp(long accountId, bool recordIp) => _staged.Add(new(accountId, ChangeKind.RecordIp, 0, default, recordIp));
 
-    internal void BeginUnit() => _unitStart = _staged.Count;
+    public void BeginUnit() => _unitStart = _staged.Count;
 
-    internal void RollbackUnit() => _staged.RemoveRange(_unitStart, _staged.Count - _unitStart);
+    public void RollbackUnit() => _staged.RemoveRange(_unitStart, _staged.Count - _unitStart);
 
-    internal void Discard() => _staged.Clear();
+    public void Discard() => _staged.Clear();
 
-    internal void Apply()
+    public void Apply()
     {
         foreach (var change in _staged)
         {

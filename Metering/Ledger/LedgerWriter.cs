@@ -1,35 +1,30 @@
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
+using Metering.Logs;
+using Metering.Storage;
 
 namespace Metering.Ledger;
 
 /// <summary>
-/// The only writer to the database, on a thread of its own. Work arrives on a bounded channel and is
-/// committed in batches, one transaction per batch, so a row and its balance debit land together and
-/// many requests share one commit. A batch runs without savepoints; when a unit fails on its own (not
-/// the store), the batch is rolled back and run again unit by unit, each inside a savepoint, so the
-/// failing one is rolled back alone and no other is lost or applied twice. Appended rows' debits are
-/// summed per account (<see cref="DeferredDebits"/>) and written before the next other unit and the commit.
+/// The only writer to the store, on a thread of its own. Work arrives on a bounded channel and is
+/// committed in batches, one transaction per batch (<see cref="IWriteSession.RunBatch"/>), so a row and
+/// its balance debit land together and many requests share one commit; the store's session keeps a
+/// failing unit from taking the others with it.
 /// When the writer has been idle a while (nothing queued, no commit for <see cref="InlineAfterIdle"/>),
 /// the caller commits its unit itself, on its own thread: handing a lone unit to the writer thread and
 /// being woken again cost two thread hops, most of what a request at low concurrency waited for its
 /// row. Under load units keep queueing, so they share commits. A lock keeps every commit one at a time.
 /// </summary>
-public sealed class LedgerWriter : IAsyncDisposable
+public sealed class LedgerWriter : IWriteQueue, IAsyncDisposable
 {
-    public delegate long Work(SqliteConnection connection, SqliteTransaction transaction);
-
-    private readonly Storage.SqliteDatabase _database;
-    private readonly Channel<LedgerUnit> _queue;
+    private readonly IWriteStore _store;
+    private readonly Channel<WriteUnit> _queue;
     private readonly int _maxBatch;
     private readonly TimeSpan _probeInterval;
     private readonly LedgerMetrics _metrics;
-    private readonly bool _fsyncEveryCommit;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly DeferredDebits _debits = new();
     private readonly object _commitLock = new();
-    private readonly List<LedgerUnit> _inline = new(1);
-    private LedgerBatch? _runner;   // the writer connection's, while it is open; under _commitLock
+    private readonly List<WriteUnit> _inline = new(1);
+    private IWriteSession? _session;   // the writer's, while it is open; under _commitLock
     private volatile bool _closing;
     private long _lastCommitEnd;
 
@@ -45,18 +40,12 @@ public sealed class LedgerWriter : IAsyncDisposable
     /// <param name="capacity">Units waiting at most; submitters wait beyond it (backpressure, never unbounded).</param>
     /// <param name="maxBatch">Units committed in one transaction at most.</param>
     /// <param name="probeInterval">How often a failing store is tried again. Default 1 s.</param>
-    /// <param name="fsyncEveryCommit">
-    /// SQLite <c>synchronous=FULL</c>: every commit survives power loss, at an fsync per batch. Off
-    /// (<c>NORMAL</c>, WAL): every commit survives a crash of the process, the last ones may not survive
-    /// power loss.
-    /// </param>
-    public LedgerWriter(Storage.SqliteDatabase database, int capacity = 65_536, int maxBatch = 512, TimeSpan? probeInterval = null, bool fsyncEveryCommit = false)
+    public LedgerWriter(IWriteStore store, int capacity = 65_536, int maxBatch = 512, TimeSpan? probeInterval = null)
     {
-        _fsyncEveryCommit = fsyncEveryCommit;
-        _database = database;
+        _store = store;
         _maxBatch = maxBatch;
         _probeInterval = probeInterval ?? TimeSpan.FromSeconds(1);
-        _queue = Channel.CreateBounded<LedgerUnit>(new BoundedChannelOptions(capacity)
+        _queue = Channel.CreateBounded<WriteUnit>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -71,8 +60,7 @@ public sealed class LedgerWriter : IAsyncDisposable
 
     public StoreHealth Health { get; } = new();
 
-    /// <summary>Balances as committed, kept in memory; changed only by this writer's commits.</summary>
-    public AccountStates Accounts { get; } = new();
+    public bool IsHealthy => Health.IsHealthy;
 
     /// <summary>Units queued and not yet committed.</summary>
     public int QueueDepth => _queue.Reader.Count;
@@ -84,29 +72,23 @@ public sealed class LedgerWriter : IAsyncDisposable
             thread.Start();
     }
 
-    /// <summary>Queues work and completes when its batch has committed, with the work's result.</summary>
-    public Task<long> ExecuteAsync(Work work, CancellationToken cancellationToken = default) => EnqueueAsync(new LedgerUnit(work, false), cancellationToken);
+    /// <summary>Queues the row; completes with its id once the row and its debit are committed.</summary>
+    public Task<long> AppendAsync(LogRecord row, CancellationToken cancellationToken = default) => EnqueueAsync(new WriteUnit(row), cancellationToken);
 
-    /// <summary>
-    /// Like <see cref="ExecuteAsync"/>, for work that only appends log rows and hands their debits to
-    /// <see cref="DeferDebit"/> instead of updating balances itself.
-    /// </summary>
-    internal Task<long> ExecuteAppendAsync(Work work, CancellationToken cancellationToken = default) => EnqueueAsync(new LedgerUnit(work, true), cancellationToken);
+    /// <summary>Queues work and completes when its batch has committed, with the work's result.</summary>
+    public Task<long> ExecuteAsync(StoreWork work, CancellationToken cancellationToken = default) => EnqueueAsync(new WriteUnit(work), cancellationToken);
 
     /// <summary>
     /// Like <see cref="ExecuteAsync"/>, always on the writer's thread (never committed inline on the
     /// caller's): for background work no request waits on, which must not hold its caller's thread, for
     /// instance through a busy timeout.
     /// </summary>
-    internal Task<long> ExecuteOnWriterThreadAsync(Work work, CancellationToken cancellationToken = default) =>
-        EnqueueAsync(new LedgerUnit(work, false), cancellationToken, mayCommitInline: false);
-
-    /// <summary>Writer thread, inside append work: the account's balance falls by this in the same commit.</summary>
-    internal void DeferDebit(long accountId, long spendNano) => _debits.Add(accountId, spendNano);
+    public Task<long> ExecuteOnWriterThreadAsync(StoreWork work, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(new WriteUnit(work), cancellationToken, mayCommitInline: false);
 
     // Not async: the unit's own task is returned as it is, so a request waiting for its commit pays for no
     // state machine of ours (the channel takes the unit at once unless the queue is full).
-    private Task<long> EnqueueAsync(LedgerUnit unit, CancellationToken cancellationToken, bool mayCommitInline = true)
+    private Task<long> EnqueueAsync(WriteUnit unit, CancellationToken cancellationToken, bool mayCommitInline = true)
     {
         try
         {
@@ -125,14 +107,14 @@ public sealed class LedgerWriter : IAsyncDisposable
         }
     }
 
-    private static async Task<long> WaitForRoomAsync(ValueTask queued, LedgerUnit unit)
+    private static async Task<long> WaitForRoomAsync(ValueTask queued, WriteUnit unit)
     {
         await queued;
         return await unit.Completion.Task;
     }
 
     /// <summary>Commits a lone unit on the caller's thread when the writer has nothing queued and is not committing.</summary>
-    private bool TryCommitInline(LedgerUnit unit)
+    private bool TryCommitInline(WriteUnit unit)
     {
         if (_closing || _queue.Reader.Count > 0 || !Health.IsHealthy
             || System.Diagnostics.Stopwatch.GetTimestamp() - Volatile.Read(ref _lastCommitEnd) < InlineAfterIdleTicks
@@ -141,10 +123,10 @@ public sealed class LedgerWriter : IAsyncDisposable
         try
         {
             // Checked again under the lock: queued units go first, in order.
-            if (_runner is not { } runner || _closing || _queue.Reader.Count > 0 || !Health.IsHealthy)
+            if (_session is not { } session || _closing || _queue.Reader.Count > 0 || !Health.IsHealthy)
                 return false;
             _inline.Add(unit);
-            Commit(runner, _inline);
+            Commit(session, _inline);
             return true;
         }
         finally
@@ -158,27 +140,20 @@ public sealed class LedgerWriter : IAsyncDisposable
     {
         try
         {
-            using var connection = _database.Open();
-            using (var pragma = connection.CreateCommand())
-            {
-                pragma.CommandText = _fsyncEveryCommit ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
-                pragma.ExecuteNonQuery();
-            }
-            using var savepoint = new UnitSavepoint(connection);
-            var runner = new LedgerBatch(connection, savepoint, Accounts, _debits);
+            using var session = _store.OpenSession();
             lock (_commitLock)
-                _runner = runner;
-            var batch = new List<LedgerUnit>(_maxBatch);
+                _session = session;
+            var batch = new List<WriteUnit>(_maxBatch);
             try
             {
-                while (WaitForWork(connection))
+                while (WaitForWork(session))
                 {
                     lock (_commitLock)
                     {
                         while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var unit))
                             batch.Add(unit);
                         if (batch.Count > 0)
-                            Commit(runner, batch);
+                            Commit(session, batch);
                     }
                     batch.Clear();
                 }
@@ -186,7 +161,7 @@ public sealed class LedgerWriter : IAsyncDisposable
             finally
             {
                 lock (_commitLock)
-                    _runner = null;
+                    _session = null;
             }
             _stopped.TrySetResult();
         }
@@ -197,11 +172,11 @@ public sealed class LedgerWriter : IAsyncDisposable
     }
 
     /// <summary>Waits for work; while the store is failing, probes it every interval so it recovers unattended.</summary>
-    private bool WaitForWork(SqliteConnection connection)
+    private bool WaitForWork(IWriteSession session)
     {
         while (!Health.IsHealthy)
         {
-            Probe(connection);
+            Probe(session);
             if (Health.IsHealthy)
                 break;
             using var timeout = new CancellationTokenSource(_probeInterval);
@@ -228,16 +203,14 @@ public sealed class LedgerWriter : IAsyncDisposable
         return task.GetAwaiter().GetResult();
     }
 
-    private void Probe(SqliteConnection connection)
+    private void Probe(IWriteSession session)
     {
-        // Under the commit lock: the probe uses the writer's connection, as an inline commit would.
+        // Under the commit lock: the probe uses the writer's session, as an inline commit would.
         lock (_commitLock)
         {
             try
             {
-                // Taking the write lock is what failed commits could not do.
-                using var transaction = connection.BeginTransaction(deferred: false);
-                transaction.Commit();
+                session.Probe();
                 Health.ReportSuccess();
             }
             catch (Exception ex)
@@ -248,11 +221,11 @@ public sealed class LedgerWriter : IAsyncDisposable
     }
 
     /// <summary>Runs one batch and completes its units; under <see cref="_commitLock"/>.</summary>
-    private void Commit(LedgerBatch runner, List<LedgerUnit> batch)
+    private void Commit(IWriteSession session, List<WriteUnit> batch)
     {
         try
         {
-            CommitLocked(runner, batch);
+            CommitLocked(session, batch);
         }
         finally
         {
@@ -260,19 +233,17 @@ public sealed class LedgerWriter : IAsyncDisposable
         }
     }
 
-    private void CommitLocked(LedgerBatch runner, List<LedgerUnit> batch)
+    private void CommitLocked(IWriteSession session, List<WriteUnit> batch)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var results = new long[batch.Count];
         var failures = new Exception?[batch.Count];
         try
         {
-            runner.Run(batch, results, failures);
+            session.RunBatch(batch, results, failures);
         }
         catch (Exception ex)
         {
-            Accounts.Discard();
-            _debits.Discard();
             // The commit itself failed (disk full, locked, file gone): nothing in this batch is durable.
             Health.ReportFailure(ex);
             _metrics.Failures.Add(1);
@@ -280,7 +251,6 @@ public sealed class LedgerWriter : IAsyncDisposable
                 unit.Completion.TrySetException(ex);
             return;
         }
-        Accounts.Apply();
         Health.ReportSuccess();
         var committed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
 
@@ -299,6 +269,8 @@ public sealed class LedgerWriter : IAsyncDisposable
     /// <summary>Stops taking work and commits everything already queued.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_closing)
+            return;   // registered under two service types, disposed by the container once for each
         _closing = true;
         _queue.Writer.TryComplete();
         if (_thread is not null)

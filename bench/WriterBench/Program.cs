@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using Metering.Ledger;
-using Metering.Storage;
+using Metering.Logs;
+using Metering.Storage.Sqlite.Engine;
+using Metering.Storage.Sqlite.Logs;
+using Metering.Storage.Sqlite.Rollups;
 
 // writer-bench [seconds] [producers] [store|noop] [keys] [max-batch] [rollup-seconds]
-//   store  LogStore.AppendAsync, the gateway's own path (the figure that counts)
+//   store  LedgerAppender.AppendAsync, the gateway's own path (the figure that counts)
 //   noop   LedgerWriter with work that does nothing: the writer's own cost per unit
 //   rollup fill for [seconds] with no rollups, then time one catch-up of the rollups over all of it
 //   floor  SQLite alone: rows generated and inserted by SQLite itself into logs, 512 a transaction (SqliteFloor)
@@ -32,22 +35,26 @@ if (mode == "floor")
     directory.Delete(recursive: true);
     return;
 }
-await using var writer = maxBatch is { } max ? new LedgerWriter(database, maxBatch: max) : new LedgerWriter(database);
+// The store wired as the gateway wires it (AddStore): the rows' inserter and the balances beside the writer.
+var accounts = new AccountStates();
+var signal = new LogInboxSignal();
+var writeStore = new SqliteWriteStore(database, new LogRowInserter(signal, accounts), accounts);
+await using var writer = maxBatch is { } max ? new LedgerWriter(writeStore, maxBatch: max) : new LedgerWriter(writeStore);
 writer.Start();
-var inbox = new LogInbox(writer);
-var store = new LogStore(database, writer, inbox);
+var inbox = new LogInbox(writer, signal);
+var store = new LedgerAppender(writer);
 // The gateway's mover beside the producers (rollup mode fills without it and moves once, untimed, before its pass).
 using var stopMover = new CancellationTokenSource();
 var mover = mode == "rollup" ? Task.CompletedTask : inbox.RunMoverAsync(LogInbox.DefaultGatherTime, stopMover.Token);
 Func<LogRecord, Task<long>> append = mode switch
 {
     "store" => row => store.AppendAsync(row),
-    "noop" => _ => writer.ExecuteAsync((_, _) => 0),
+    "noop" => _ => SqliteWork.ExecuteAsync(writer, (_, _) => 0),
     "rollup" => row => store.AppendAsync(row),
     _ => throw new ArgumentException($"unknown mode {mode}"),
 };
 const long StartBalance = 1_000_000_000_000_000;
-await writer.ExecuteAsync((c, t) => Dapper.SqlMapper.Execute(c,
+await SqliteWork.ExecuteAsync(writer, (c, t) => Dapper.SqlMapper.Execute(c,
     "INSERT INTO accounts (id, name, balance_nano, created_ms) VALUES (@id, 'bench', @StartBalance, 0)",
     Enumerable.Range(1, Rows.Accounts).Select(id => new { id, StartBalance }), t));
 

@@ -1,4 +1,4 @@
-using Metering.Ledger;
+using Metering.Logs;
 
 /// <summary>
 /// Consume rows shaped like the gateway's for a small streamed chat completion. With one key every row

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Dapper;
-using Metering.Storage;
+using Metering.Storage.Sqlite.Engine;
 
 /// <summary>
 /// SQLite's own cost of a log row, with nothing of ours around it: rows shaped like <see cref="Rows"/> generated

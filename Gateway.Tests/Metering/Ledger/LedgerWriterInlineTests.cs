@@ -1,5 +1,6 @@
 using Metering.Ledger;
 using Gateway.Tests.Metering.Storage;
+using Metering.Storage.Sqlite.Engine;
 
 namespace Gateway.Tests.Metering.Ledger;
 

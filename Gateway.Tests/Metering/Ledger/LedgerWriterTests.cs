@@ -1,7 +1,9 @@
 using Dapper;
 using Gateway.Tests.Metering.Storage;
 using Metering.Ledger;
-using Metering.Storage;
+using Metering.Storage.Sqlite.Accounts;
+using Metering.Storage.Sqlite.Engine;
+using Metering.Storage.Sqlite.Logs;
 using Microsoft.Data.Sqlite;
 
 namespace Gateway.Tests.Metering.Ledger;
@@ -18,6 +20,10 @@ public class LedgerWriterTests : IAsyncLifetime
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "gateway-tests", Guid.NewGuid().ToString("N"));
     private SqliteDatabase _database = null!;
     private LedgerWriter _writer = null!;
+    private readonly AccountStates _accounts = new();
+    private readonly LogInboxSignal _signal = new();
+    private LogRowInserter _rows = null!;
+    private LedgerAppender _ledger = null!;
 
     public Task InitializeAsync()
     {
@@ -26,22 +32,23 @@ public class LedgerWriterTests : IAsyncLifetime
         Migrations.Apply(_database);
         using var connection = _database.Open();
         connection.Execute("INSERT INTO accounts (id, name, balance_nano, created_ms) VALUES (1, 'a', @StartBalance, 0)", new { StartBalance });
-        _writer = new LedgerWriter(_database);
+        _rows = new LogRowInserter(_signal, _accounts);
+        _writer = new LedgerWriter(new SqliteWriteStore(_database, _rows, _accounts));
+        _ledger = new LedgerAppender(_writer);
         return Task.CompletedTask;
     }
 
     [Fact]
     public async Task Commit_OneUnitFailsAmongOthers_OthersCommitOnceAndTheFailureReachesItsCaller()
     {
-        var logs = new LogStore(_database, _writer, new LogInbox(_writer));
-        var before = Enumerable.Range(0, 10).Select(i => logs.AppendAsync(LogRows.Row(LogRows.T0 + i, spendNano: Spend))).ToList();
+        var before = Enumerable.Range(0, 10).Select(i => _ledger.AppendAsync(LogRows.Row(LogRows.T0 + i, spendNano: Spend))).ToList();
         var failing = _writer.ExecuteAsync((connection, transaction) =>
         {
             // Writes a row and a debit, then fails: neither may survive.
-            logs.Insert(connection, transaction, LogRows.Row(LogRows.T0, spendNano: 999_999));
+            _rows.Insert(connection, LogRows.Row(LogRows.T0, spendNano: 999_999));
             throw new LedgerRejectedException("refused");
         });
-        var after = Enumerable.Range(10, 10).Select(i => logs.AppendAsync(LogRows.Row(LogRows.T0 + i, spendNano: Spend))).ToList();
+        var after = Enumerable.Range(10, 10).Select(i => _ledger.AppendAsync(LogRows.Row(LogRows.T0 + i, spendNano: Spend))).ToList();
 
         _writer.Start();
 
@@ -56,18 +63,17 @@ public class LedgerWriterTests : IAsyncLifetime
     [Fact]
     public async Task Commit_OneUnitFailsAmongOthers_InMemoryBalanceMatchesTheStore()
     {
-        var logs = new LogStore(_database, _writer, new LogInbox(_writer));
-        var accounts = new AccountStore(_database, _writer, logs);
+        var accounts = new SqliteAccountStore(_database, _writer, _rows, _accounts);
         _writer.Start();
         (await accounts.GetStateAsync(1))!.Value.BalanceNano.Should().Be(StartBalance);
 
         var units = Enumerable.Range(0, 50).Select(i => i == 25
             ? _writer.ExecuteAsync((connection, transaction) =>
             {
-                logs.Insert(connection, transaction, LogRows.Row(LogRows.T0, spendNano: 5 * Spend));
+                _rows.Insert(connection, LogRows.Row(LogRows.T0, spendNano: 5 * Spend));
                 throw new InvalidOperationException("a bug in one unit");
             })
-            : logs.AppendAsync(LogRows.Row(LogRows.T0 + i, spendNano: Spend))).ToList();
+            : _ledger.AppendAsync(LogRows.Row(LogRows.T0 + i, spendNano: Spend))).ToList();
         await Task.WhenAll(units).ContinueWith(_ => { });
 
         units.Count(u => u.IsFaulted).Should().Be(1);
@@ -78,12 +84,11 @@ public class LedgerWriterTests : IAsyncLifetime
     [Fact]
     public async Task Commit_BalanceReadAmongAppendsInOneBatch_SeesTheDeferredDebitsBeforeIt()
     {
-        var logs = new LogStore(_database, _writer, new LogInbox(_writer));
-        var accounts = new AccountStore(_database, _writer, logs);
-        var before = Enumerable.Range(0, 10).Select(i => logs.AppendAsync(LogRows.Row(LogRows.T0 + i, spendNano: Spend))).ToList();
+        var accounts = new SqliteAccountStore(_database, _writer, _rows, _accounts);
+        var before = Enumerable.Range(0, 10).Select(i => _ledger.AppendAsync(LogRows.Row(LogRows.T0 + i, spendNano: Spend))).ToList();
         // Not in memory yet: loaded through the writer, by reading the balance inside the same batch.
         var load = accounts.GetStateAsync(1).AsTask();
-        var after = Enumerable.Range(10, 10).Select(i => logs.AppendAsync(LogRows.Row(LogRows.T0 + i, spendNano: Spend))).ToList();
+        var after = Enumerable.Range(10, 10).Select(i => _ledger.AppendAsync(LogRows.Row(LogRows.T0 + i, spendNano: Spend))).ToList();
 
         _writer.Start();
         await Task.WhenAll(before.Concat(after));

@@ -1,4 +1,5 @@
 using Metering.Storage;
+using Metering.Storage.Sqlite.Rollups;
 
 namespace Gateway.Tests.Metering.Storage;
 

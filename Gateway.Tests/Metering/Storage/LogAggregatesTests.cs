@@ -1,6 +1,8 @@
 using Metering.Ledger;
 using Metering.Storage;
 using static Gateway.Tests.Metering.Storage.LogRows;
+using Metering.Logs;
+using Metering.Storage.Sqlite.Rollups;
 
 namespace Gateway.Tests.Metering.Storage;
 

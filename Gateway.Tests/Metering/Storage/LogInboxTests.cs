@@ -2,6 +2,8 @@ using Dapper;
 using Metering.Storage;
 using Microsoft.Data.Sqlite;
 using static Gateway.Tests.Metering.Storage.LogRows;
+using Metering.Storage.Sqlite.Logs;
+using Metering.Storage.Sqlite.Engine;
 
 namespace Gateway.Tests.Metering.Storage;
 
@@ -16,7 +18,7 @@ public class LogInboxTests
     {
         await using var store = TempStore.Create();
 
-        var id = await store.Logs.AppendAsync(Row(T0, message: "hello"));
+        var id = await store.Ledger.AppendAsync(Row(T0, message: "hello"));
 
         (await CountsAsync(store)).Should().Be(Counts(log: 0, inbox: 1));
         (await store.Logs.GetAsync(id, accountScope: null))!.Message.Should().Be("hello");
@@ -28,7 +30,7 @@ public class LogInboxTests
     {
         await using var store = TempStore.Create();
         var rows = Enumerable.Range(0, 2 * LogInbox.MoveChunkRows + 7).Select(i => Row(T0 + i, message: $"row {i}")).ToList();
-        var ids = await Task.WhenAll(rows.Select(r => store.Logs.AppendAsync(r)));
+        var ids = await Task.WhenAll(rows.Select(r => store.Ledger.AppendAsync(r)));
 
         (await store.Inbox.MoveAllAsync()).Should().Be(rows.Count);
 
@@ -43,10 +45,10 @@ public class LogInboxTests
     public async Task Append_AfterTheInboxEmptied_IdsKeepRisingAboveTheLog()
     {
         await using var store = TempStore.Create();
-        var first = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => store.Logs.AppendAsync(Row(T0 + i))));
+        var first = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => store.Ledger.AppendAsync(Row(T0 + i))));
         await store.Inbox.MoveAllAsync();
 
-        var next = await store.Logs.AppendAsync(Row(T0 + 10));
+        var next = await store.Ledger.AppendAsync(Row(T0 + 10));
 
         next.Should().BeGreaterThan(first.Max());
         await store.Inbox.MoveAllAsync();
@@ -57,7 +59,7 @@ public class LogInboxTests
     public async Task MoveAll_AMoveFails_BothTablesAreAsTheyWereAndTheNextMoveSucceeds()
     {
         await using var store = TempStore.Create();
-        var ids = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => store.Logs.AppendAsync(Row(T0 + i))));
+        var ids = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => store.Ledger.AppendAsync(Row(T0 + i))));
         // A row already in the log under the last inbox id: the chunk's INSERT fails halfway through.
         await store.Writer.ExecuteAsync((connection, transaction) =>
             connection.Execute("INSERT INTO logs (id, request_id, time_ms, type) VALUES (@id, 'x', 0, 'consume')", new { id = ids.Max() }, transaction));
@@ -74,9 +76,9 @@ public class LogInboxTests
     public async Task Mover_RowsAPreviousRunLeft_MoveWithoutANewRowLanding()
     {
         await using var store = TempStore.Create();
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(i => store.Logs.AppendAsync(Row(T0 + i))));
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(i => store.Ledger.AppendAsync(Row(T0 + i))));
         // A new process: a fresh inbox on the same file, no row appended through it.
-        var restarted = new LogInbox(store.Writer);
+        var restarted = new LogInbox(store.Writer, new LogInboxSignal());
         using var stop = new CancellationTokenSource();
 
         var mover = restarted.RunMoverAsync(TimeSpan.Zero, stop.Token);
@@ -93,10 +95,10 @@ public class LogInboxTests
         using var stop = new CancellationTokenSource();
         var mover = store.Inbox.RunMoverAsync(TimeSpan.FromMilliseconds(10), stop.Token);
         // The first row is moved by the pass every inbox starts with; only its own landing can move the second.
-        await store.Logs.AppendAsync(Row(T0));
+        await store.Ledger.AppendAsync(Row(T0));
         (await WaitForAsync(store, counts => counts.Log == 1)).Should().Be(Counts(log: 1, inbox: 0));
 
-        await store.Logs.AppendAsync(Row(T0 + 1));
+        await store.Ledger.AppendAsync(Row(T0 + 1));
 
         (await WaitForAsync(store, counts => counts.Log == 2)).Should().Be(Counts(log: 2, inbox: 0));
         stop.Cancel();
@@ -107,7 +109,7 @@ public class LogInboxTests
     public async Task Dispose_RowsStillInTheInbox_MoveBeforeTheWriterStops()
     {
         await using var store = TempStore.Create();
-        await store.Logs.AppendAsync(Row(T0));
+        await store.Ledger.AppendAsync(Row(T0));
 
         await store.Inbox.DisposeAsync();
 
@@ -119,7 +121,7 @@ public class LogInboxTests
     {
         await using var store = TempStore.Create(busyTimeoutMs: 300);
         await store.AppendAsync([Row(T0)]);
-        await store.Logs.AppendAsync(Row(T0 + 1));
+        await store.Ledger.AppendAsync(Row(T0 + 1));
 
         await using (var locker = new SqliteConnection($"Data Source={store.Database.FilePath};Pooling=False"))
         {
@@ -141,7 +143,7 @@ public class LogInboxTests
     public async Task Read_NothingLandedSinceTheLastMove_GoesAheadWithoutWaitingForTheWriter_ALandedRowStillMovesFirst()
     {
         await using var store = TempStore.Create();
-        await store.Logs.AppendAsync(Row(T0));
+        await store.Ledger.AppendAsync(Row(T0));
         await store.Inbox.MoveAllAsync();
 
         // The writer's thread busy with a long unit: a read that queued a move would wait behind it.
@@ -154,7 +156,7 @@ public class LogInboxTests
         quiet.IsCompletedSuccessfully.Should().BeTrue("nothing landed since the last move: the read needs no move");
         (await quiet).Total.Should().Be(1);
 
-        await store.Logs.AppendAsync(Row(T0 + 1));
+        await store.Ledger.AppendAsync(Row(T0 + 1));
         var landed = await WhileTheWriterIsBusyAsync(store, async () =>
         {
             var read = store.Logs.PageAsync(new LogQuery(), 1, 10);

@@ -22,7 +22,7 @@ public class LogInsertCommandTests
             FirstTokenMs = null,
         };
 
-        var id = await store.Logs.AppendAsync(row);
+        var id = await store.Ledger.AppendAsync(row);
 
         var stored = await store.Logs.GetAsync(id, accountScope: null);
         stored.Should().BeEquivalentTo(row with { Id = id });
@@ -37,7 +37,7 @@ public class LogInsertCommandTests
         await using var store = TempStore.Create();
         var rows = Enumerable.Range(0, 300).Select(i => Row(T0 + i, message: $"row {i}")).ToList();
 
-        var ids = await Task.WhenAll(rows.Select(r => store.Logs.AppendAsync(r)));
+        var ids = await Task.WhenAll(rows.Select(r => store.Ledger.AppendAsync(r)));
 
         for (var i = 0; i < rows.Count; i++)
             (await store.Logs.GetAsync(ids[i], accountScope: null))!.Message.Should().Be($"row {i}");

@@ -1,5 +1,7 @@
 using Dapper;
 using Metering.Storage;
+using Metering.Storage.Sqlite.Rollups;
+using Metering.Storage.Sqlite.Logs;
 
 namespace Gateway.Tests.Metering.Storage;
 

@@ -1,4 +1,5 @@
 using Metering.Ledger;
+using Metering.Logs;
 
 namespace Gateway.Tests.Metering.Storage;
 

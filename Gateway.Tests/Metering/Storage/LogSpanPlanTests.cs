@@ -1,5 +1,6 @@
 using Metering.Storage;
 using static Gateway.Tests.Metering.Storage.LogRows;
+using Metering.Storage.Sqlite.Logs;
 
 namespace Gateway.Tests.Metering.Storage;
 

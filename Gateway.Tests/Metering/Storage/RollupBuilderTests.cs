@@ -1,6 +1,9 @@
 using Metering.Ledger;
 using Metering.Storage;
 using static Gateway.Tests.Metering.Storage.LogRows;
+using Metering.Logs;
+using Metering.Storage.Sqlite.Rollups;
+using Metering.Storage.Sqlite.Engine;
 
 namespace Gateway.Tests.Metering.Storage;
 

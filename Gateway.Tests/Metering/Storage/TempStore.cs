@@ -1,5 +1,8 @@
 using Metering.Ledger;
-using Metering.Storage;
+using Metering.Logs;
+using Metering.Storage.Sqlite.Engine;
+using Metering.Storage.Sqlite.Logs;
+using Metering.Storage.Sqlite.Rollups;
 using Microsoft.Data.Sqlite;
 
 namespace Gateway.Tests.Metering.Storage;
@@ -14,11 +17,21 @@ internal sealed class TempStore : IAsyncDisposable
         _directory = directory;
         Database = new SqliteDatabase($"Data Source={Path.Combine(directory, "gateway.db")}", busyTimeoutMs);
         Migrations.Apply(Database);
-        Writer = new LedgerWriter(Database);
+        Rows = new LogRowInserter(Signal, Accounts);
+        Writer = new LedgerWriter(new SqliteWriteStore(Database, Rows, Accounts));
         Writer.Start();
-        Inbox = new LogInbox(Writer);
-        Logs = new LogStore(Database, Writer, Inbox);
+        Ledger = new LedgerAppender(Writer);
+        Inbox = new LogInbox(Writer, Signal);
+        Logs = new SqliteLogReader(Database, Inbox);
     }
+
+    public AccountStates Accounts { get; } = new();
+
+    public LogInboxSignal Signal { get; } = new();
+
+    public LogRowInserter Rows { get; }
+
+    public LedgerAppender Ledger { get; }
 
     public SqliteDatabase Database { get; }
 
@@ -26,7 +39,7 @@ internal sealed class TempStore : IAsyncDisposable
 
     public LogInbox Inbox { get; }
 
-    public LogStore Logs { get; }
+    public SqliteLogReader Logs { get; }
 
     public static TempStore Create(int busyTimeoutMs = SqliteDatabase.DefaultBusyTimeoutMs)
     {
@@ -38,7 +51,7 @@ internal sealed class TempStore : IAsyncDisposable
     /// <summary>Appends through the store and moves the rows on to the log, as the gateway's mover soon does.</summary>
     public async Task AppendAsync(IEnumerable<LogRecord> rows)
     {
-        await Task.WhenAll(rows.Select(r => Logs.AppendAsync(r)));
+        await Task.WhenAll(rows.Select(r => Ledger.AppendAsync(r)));
         await Inbox.MoveAllAsync();
     }
 

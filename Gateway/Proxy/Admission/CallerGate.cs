@@ -5,7 +5,7 @@ using Metering.Storage;
 namespace Gateway.Proxy.Admission;
 
 /// <summary>Stages 1–2, before a byte of the body is read: who is calling, and may they call now.</summary>
-internal sealed class CallerGate(ApiKeyAuthenticator authenticator, ClientAddress clientAddress, AccountStore accounts,
+internal sealed class CallerGate(ApiKeyAuthenticator authenticator, ClientAddress clientAddress, IAccountStore accounts,
     StoreHealth storeHealth, KeyRateLimiter rateLimiter, PriceCatalog catalog)
 {
     /// <returns>False when no valid key came: such a request leaves no row.</returns>

@@ -1,8 +1,8 @@
 using Gateway.Proxy.Admission;
 using Gateway.Proxy.Forwarding;
 using Metering.Ledger;
+using Metering.Logs;
 using Metering.Pricing;
-using Metering.Storage;
 using Metering.Usage;
 
 namespace Gateway.Proxy.Finishing;
@@ -11,7 +11,7 @@ namespace Gateway.Proxy.Finishing;
 /// Stages 5–7: the feature's observations become usage, usage becomes spend, and spend one row that
 /// is committed (with the balance debit) before the response is allowed to complete.
 /// </summary>
-internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Observability.GatewayMetrics metrics, TimeProvider clock)
+internal sealed class UsageMeter(LedgerAppender ledger, KeyRateLimiter rateLimiter, Observability.GatewayMetrics metrics, TimeProvider clock)
 {
     public const string UsageFromUpstream = "upstream";
     public const string UsageCounted = "counted";
@@ -23,7 +23,7 @@ internal sealed class UsageMeter(LogStore logs, KeyRateLimiter rateLimiter, Obse
         var row = BuildRow(context, feature);
         rateLimiter.RecordTokens(feature.Admitted.Caller!.KeyId, row.InputTokens + row.OutputTokens);
         metrics.Record(row, feature.Forwarded.Attempts.Count, inCatalog: feature.Admitted.Price is not null);
-        return logs.AppendAsync(row);
+        return ledger.AppendAsync(row);
     }
 
     private LogRecord BuildRow(HttpContext context, MeteringFeature feature)

@@ -1,0 +1,85 @@
+using System.Data.Common;
+using Dapper;
+using Metering.Storage.Sqlite.Rollups;
+using Microsoft.Data.Sqlite;
+
+namespace Metering.Storage.Sqlite.Logs;
+
+/// <summary>Runs aggregate reads: counts, sums and grouped latencies, from rollups where they apply.</summary>
+internal static class LogAggregates
+{
+    public static async Task<long> CountAsync(SqliteConnection connection, SqliteTransaction? transaction, LogQuery query)
+    {
+        // Rollups remember rows that retention has since deleted; a page total counts only rows that
+        // still exist, so rollups are used only from the oldest row on.
+        var oldest = await connection.ExecuteScalarAsync<long?>("SELECT MIN(time_ms) FROM logs", transaction: transaction);
+        if (oldest is null)
+            return 0;
+        var clamped = query with { StartMs = Math.Max(query.StartMs ?? LogSpanPlan.Beginning, oldest.Value) };
+        var rows = await ReadAsync(connection, transaction, clamped, LogGrouping.None, LogMeasures.Count);
+        return rows[0].Totals.Requests;
+    }
+
+    public static async Task<LogTotals> TotalsAsync(SqliteConnection connection, LogQuery query) =>
+        (await ReadAsync(connection, null, query, LogGrouping.None, LogMeasures.Totals))[0].Totals;
+
+    public static async Task<IReadOnlyList<LogGroupStats>> GroupAsync(SqliteConnection connection, LogQuery query, LogGrouping grouping) =>
+        await ReadAsync(connection, null, query, grouping, LogMeasures.Latency);
+
+    private static async Task<IReadOnlyList<LogGroupStats>> ReadAsync(SqliteConnection connection, SqliteTransaction? transaction,
+        LogQuery query, LogGrouping grouping, LogMeasures measures)
+    {
+        var start = query.StartMs ?? LogSpanPlan.Beginning;
+        var end = query.EndMs ?? LogSpanPlan.Forever;
+        var family = RollupFamily.For(LogFilterSql.Columns(query).Concat(GroupColumn(grouping)), needsHours: grouping == LogGrouping.Hour);
+        var sources = end <= start ? []
+            : family is null ? [new LogSource(LogSourceKind.Raw, start, end)]
+            : LogSpanPlan.Plan(start, end, hours: family.HasHours, days: grouping != LogGrouping.Hour);
+        if (sources.Count == 0)
+            return grouping == LogGrouping.None ? [Empty] : [];
+
+        var parameters = new DynamicParameters();
+        var sql = LogAggregateSql.Build(query, grouping, measures, family, sources, parameters);
+        await using var reader = await connection.ExecuteReaderAsync(sql, parameters, transaction);
+        var result = new List<LogGroupStats>();
+        while (await reader.ReadAsync())
+            result.Add(ReadRow(reader, grouping, measures));
+        return result.Count == 0 && grouping == LogGrouping.None ? [Empty] : result;
+    }
+
+    private static readonly LogGroupStats Empty = new(null, null, LogTotals.Zero, new(null, null), new(null, null));
+
+    private static IEnumerable<string> GroupColumn(LogGrouping grouping) => grouping switch
+    {
+        LogGrouping.Model => ["model"],
+        LogGrouping.TokenName => ["token_name"],
+        LogGrouping.Group => ["grp"],
+        _ => [],
+    };
+
+    private static LogGroupStats ReadRow(DbDataReader reader, LogGrouping grouping, LogMeasures measures)
+    {
+        long Long(int i) => reader.IsDBNull(i) ? 0 : reader.GetInt64(i);
+        long? Nullable(int i) => reader.IsDBNull(i) ? null : reader.GetInt64(i);
+        var time = grouping is LogGrouping.Hour or LogGrouping.Day;
+        var totals = measures == LogMeasures.Count
+            ? new LogTotals(Long(1), 0, 0, 0)
+            : new LogTotals(Long(1), Long(2), Long(3), Long(4));
+        if (measures != LogMeasures.Latency)
+            return new LogGroupStats(null, null, totals, Empty.Duration, Empty.FirstToken);
+
+        var buckets = LatencyHistogram.BucketCount;
+        var first = LogAggregateSql.FirstHistogramColumn;
+        var durations = Enumerable.Range(first, buckets).Select(Long).ToArray();
+        var firstTokens = Enumerable.Range(first + buckets, buckets).Select(Long).ToArray();
+        return new LogGroupStats(
+            time || reader.IsDBNull(0) ? null : reader.GetString(0),
+            time ? Nullable(0) : null,
+            totals,
+            Summarize(durations, Nullable(5), Nullable(6)),
+            Summarize(firstTokens, Nullable(7), Nullable(8)));
+    }
+
+    private static LatencySummary Summarize(long[] counts, long? min, long? max) =>
+        new(LatencyHistogram.Percentile(counts, min, max, 0.50), LatencyHistogram.Percentile(counts, min, max, 0.95));
+}

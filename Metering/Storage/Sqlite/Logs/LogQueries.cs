@@ -1,0 +1,48 @@
+using Dapper;
+
+namespace Metering.Storage.Sqlite.Logs;
+
+/// <summary>
+/// SQL for reading rows. Pages and exports are newest first, <c>(time_ms, id)</c> descending, which the
+/// <c>(filter, time_ms)</c> indexes deliver without sorting (every index ends in the rowid).
+/// </summary>
+internal static class LogQueries
+{
+    public const string Columns = """
+        id, request_id AS RequestId, time_ms AS TimeMs, type, account_id AS AccountId, key_id AS KeyId,
+        token_name AS TokenName, grp, model, path, status, stream, duration_ms AS DurationMs,
+        first_token_ms AS FirstTokenMs, input_tokens AS InputTokens, output_tokens AS OutputTokens,
+        cached_tokens AS CachedTokens, cache_write_tokens AS CacheWriteTokens, spend_nano AS SpendNano, ip, message, details
+        """;
+
+    private const string Newest = "ORDER BY time_ms DESC, id DESC";
+
+    public static string Get(long id, long? accountScope, DynamicParameters parameters)
+    {
+        parameters.Add("id", id);
+        return $"SELECT {Columns} FROM logs WHERE id = @id"
+            + LogFilterSql.Conditions(new LogQuery { ScopeAccountId = accountScope }, parameters);
+    }
+
+    /// <summary>
+    /// One page. The offset is walked inside the index alone; only the page's own rows are read from
+    /// the table (a deep page costs index steps, not row reads).
+    /// </summary>
+    public static string Page(LogQuery query, int page, int pageSize, DynamicParameters parameters)
+    {
+        parameters.Add("limit", pageSize);
+        parameters.Add("offset", (long)(page - 1) * pageSize);
+        return $"SELECT {Columns} FROM logs WHERE id IN (SELECT id FROM logs {Where(query, parameters)} {Newest} LIMIT @limit OFFSET @offset) {Newest}";
+    }
+
+    /// <summary>Every matching row, newest first, in the layout of <see cref="LogRecordReader"/>.</summary>
+    public static string Export(LogQuery query, DynamicParameters parameters) =>
+        $"SELECT {LogRecordReader.Columns} FROM logs {Where(query, parameters)} {Newest}";
+
+    private static string Where(LogQuery query, DynamicParameters parameters)
+    {
+        parameters.Add("start", query.StartMs ?? LogSpanPlan.Beginning);
+        parameters.Add("end", query.EndMs ?? LogSpanPlan.Forever);
+        return "WHERE time_ms >= @start AND time_ms < @end" + LogFilterSql.Conditions(query, parameters);
+    }
+}

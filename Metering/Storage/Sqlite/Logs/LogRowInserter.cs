@@ -1,0 +1,41 @@
+using Metering.Ledger;
+using Metering.Logs;
+using Metering.Storage.Sqlite.Engine;
+using Microsoft.Data.Sqlite;
+
+namespace Metering.Storage.Sqlite.Logs;
+
+/// <summary>
+/// Writer thread: a row into the inbox, the inbox told a row is waiting (for the mover and the next
+/// read), and its spend debited from its account (the store's debit), the in-memory balance staged to
+/// follow the commit.
+/// </summary>
+public sealed class LogRowInserter(LogInboxSignal inbox, AccountStates accounts)
+{
+    /// <summary>An appended row: its debit joins the batch's one UPDATE per account.</summary>
+    internal long Insert(SqliteConnection connection, LogRecord row, DeferredDebits debits)
+    {
+        var id = LogInsertCommand.For(connection).Insert(row);
+        inbox.NoteLanded();
+        if (row.SpendNano != 0 && row.AccountId is { } accountId)
+        {
+            debits.Add(accountId, row.SpendNano);
+            accounts.StageDelta(accountId, -row.SpendNano);
+        }
+        return id;
+    }
+
+    /// <summary>A row inside other work (a system row beside an admin change): its debit is written now.</summary>
+    internal long Insert(SqliteConnection connection, LogRecord row)
+    {
+        var command = LogInsertCommand.For(connection);
+        var id = command.Insert(row);
+        inbox.NoteLanded();
+        if (row.SpendNano != 0 && row.AccountId is { } accountId)
+        {
+            command.Debit(accountId, row.SpendNano);
+            accounts.StageDelta(accountId, -row.SpendNano);
+        }
+        return id;
+    }
+}

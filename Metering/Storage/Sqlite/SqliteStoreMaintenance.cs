@@ -1,0 +1,34 @@
+using Metering.Storage.Sqlite.Engine;
+using Metering.Storage.Sqlite.Logs;
+using Metering.Storage.Sqlite.Rollups;
+
+namespace Metering.Storage.Sqlite;
+
+/// <summary>
+/// The SQLite store's start-up, health and background work: migrations, a read that proves the file
+/// answers, the inbox mover, rollups, retention batches and passive WAL checkpoints.
+/// </summary>
+public sealed class SqliteStoreMaintenance(SqliteDatabase database, IWriteQueue writer, LogInbox inbox) : IStoreEngine, IStoreMaintenance
+{
+    public void Migrate() => Migrations.Apply(database);
+
+    public async Task PingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM accounts WHERE id = 0";
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    public Task RunLogMoverAsync(CancellationToken cancellationToken) => inbox.RunMoverAsync(LogInbox.DefaultGatherTime, cancellationToken);
+
+    public Task<long> MoveLogsAsync(CancellationToken cancellationToken = default) => inbox.MoveAllAsync(cancellationToken);
+
+    public Task<long> RollUpAsync(int maxLogRowsPerChunk, CancellationToken cancellationToken = default) =>
+        RollupBuilder.CatchUpAsync(database, writer, maxLogRowsPerChunk, cancellationToken: cancellationToken);
+
+    public Task<long> DeleteLogsBeforeAsync(long cutoffMs, int batchRows, CancellationToken cancellationToken = default) =>
+        writer.ExecuteAsync((connection, transaction) => LogRetention.DeleteBatch(connection, transaction, cutoffMs, batchRows), cancellationToken);
+
+    public Task CheckpointAsync(CancellationToken cancellationToken = default) => database.CheckpointAsync(cancellationToken);
+}
