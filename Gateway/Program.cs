@@ -1,5 +1,10 @@
-using Gateway;
-using Gateway.Api;
+using Gateway.Api.Admin;
+using Gateway.Api.Health;
+using Gateway.Api.Logs;
+using Gateway.Api.Models;
+using Gateway.Api.Page;
+using Gateway.Api.Shared;
+using Gateway.Hosting;
 using Gateway.Observability;
 using Prometheus;
 

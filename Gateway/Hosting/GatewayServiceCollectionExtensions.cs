@@ -1,0 +1,72 @@
+using Gateway.Api.Admin;
+using Gateway.Api.Shared;
+using Gateway.Auth;
+using Gateway.Configuration;
+using Gateway.Hosting.Jobs;
+using Gateway.Proxy;
+using Gateway.Upstream;
+using Metering.Ledger;
+using Metering.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Hosting;
+
+/// <summary>The composition root: the only place that reads raw configuration keys.</summary>
+internal static class GatewayServiceCollectionExtensions
+{
+    public const string ConnectionStringName = "Gateway";
+    public const string DefaultConnectionString = "Data Source=gateway.db";
+
+    public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        services.AddOptions<CatalogOptions>().Bind(configuration).ValidateOnStart();
+        // Read when validated, not now: test hosts add their configuration after this runs.
+        services.AddSingleton<IValidateOptions<CatalogOptions>>(sp => new CatalogOptionsValidator(
+            sp.GetRequiredService<IConfiguration>().GetSection("ReverseProxy:Clusters").GetChildren().Select(c => c.Key)
+                .ToHashSet(StringComparer.OrdinalIgnoreCase)));
+
+        services.AddReverseProxy().LoadFromConfig(configuration.GetSection("ReverseProxy"));
+        services.AddHttpForwarder();
+
+        services.AddSingleton(sp => new SqliteDatabase(
+            sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString,
+            sp.GetRequiredService<IOptions<GatewayOptions>>().Value.StoreBusyTimeoutMs));
+        services.AddSingleton(sp => new LedgerWriter(sp.GetRequiredService<SqliteDatabase>(),
+            fsyncEveryCommit: sp.GetRequiredService<IOptions<GatewayOptions>>().Value.StoreFsyncEveryCommit));
+        services.AddGatewayJobs();
+        services.AddSingleton<LogInbox>();
+        services.AddSingleton<LogStore>();
+        services.AddSingleton<AccountStore>();
+        services.AddSingleton<KeyStore>();
+
+        services.AddSingleton<AdminGuard>();
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<PriceCatalog>();
+        services.AddSingleton<ClusterDirectory>();
+        services.AddSingleton<UpstreamRequestHeaders>();
+        services.AddSingleton<ClientAddress>();
+        services.AddSingleton<UsageMeter>();
+        services.AddSingleton<KeyRateLimiter>();
+        services.AddSingleton<UpstreamResilience>();
+        Observability.PrometheusExport.Configure();
+        services.AddSingleton<Observability.GatewayMetrics>();
+        services.AddSingleton(sp => sp.GetRequiredService<LedgerWriter>().Health);
+        services.AddSingleton<ProxyPipeline>();
+        services.AddSingleton<SystemRowFactory>();
+        services.AddGatewayOpenApi();
+
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        return services;
+    }
+
+    public static void MapProxyRoutes(this IEndpointRouteBuilder app)
+    {
+        var pipeline = app.ServiceProvider.GetRequiredService<ProxyPipeline>();
+        foreach (var route in ProxyRoute.ModelRoutes)
+            app.MapPost(route.Path, context => pipeline.HandleAsync(context, route));
+        app.Map(ProxyRoute.PerCallPattern, context => pipeline.HandleAsync(context, ProxyRoute.PerCall));
+    }
+}
