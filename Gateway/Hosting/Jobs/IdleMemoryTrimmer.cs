@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using Gateway.Configuration;
-using Metering.Usage;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Hosting.Jobs;
@@ -9,8 +8,8 @@ namespace Gateway.Hosting.Jobs;
 /// Gives memory back to the OS once the gateway goes quiet after work (issue 6: RSS back down after
 /// load). The GC runs only when something allocates, so after a burst the gen0 budget it last committed,
 /// gen1's floating garbage and the regions it freed stay resident for as long as the gateway idles
-/// (measured: the GC heap held 30-46 MB committed for ~10 MB live; docs/BENCHMARKS.md, Memory), and a
-/// tokenizer loaded once for a cut-short stream stays for good unless someone lets it go.
+/// (measured: the GC heap held 30-46 MB committed for ~10 MB live; docs/BENCHMARKS.md, Memory). A tokenizer
+/// loaded for a cut-short stream is not among what it gives back: it stays loaded (see TokenCounter).
 /// Activity is read from the process's allocation counter, so nothing is added to the request path.
 /// </summary>
 internal sealed partial class IdleMemoryTrimmer(TimeProvider clock, IOptions<GatewayOptions> options, ILogger<IdleMemoryTrimmer> logger) : BackgroundService
@@ -24,18 +23,11 @@ internal sealed partial class IdleMemoryTrimmer(TimeProvider clock, IOptions<Gat
     /// <summary>Work since the last trim before another is worth a full GC (~1,000 requests at ~66 KB each).</summary>
     internal const long WorkSinceTrimBytes = 64 << 20;
 
-    /// <summary>
-    /// A tokenizer no count used for this long is let go while quiet. Short, because it is only let go when
-    /// the gateway is idle anyway, where the ~2 s of CPU to load it again on the next cut stream is cheap.
-    /// </summary>
-    internal static readonly TimeSpan TokenizerUnusedFor = TimeSpan.FromSeconds(30);
-
     /// <summary>Whether the last period was quiet.</summary>
     internal static bool IsQuiet(long allocated, long allocatedLastCheck) => allocated - allocatedLastCheck < QuietBelowBytes;
 
-    /// <summary>Trim when quiet and either enough was allocated since the last trim or a tokenizer was let go.</summary>
-    internal static bool ShouldTrim(long allocated, long allocatedAtLastTrim, bool tokenizerReleased) =>
-        tokenizerReleased || allocated - allocatedAtLastTrim >= WorkSinceTrimBytes;
+    /// <summary>Trim when quiet and enough was allocated since the last trim.</summary>
+    internal static bool ShouldTrim(long allocated, long allocatedAtLastTrim) => allocated - allocatedAtLastTrim >= WorkSinceTrimBytes;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -49,7 +41,7 @@ internal sealed partial class IdleMemoryTrimmer(TimeProvider clock, IOptions<Gat
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var allocated = GC.GetTotalAllocatedBytes();
-                if (IsQuiet(allocated, lastCheck) && ShouldTrim(allocated, atLastTrim, TokenCounter.ReleaseUnused(TokenizerUnusedFor)))
+                if (IsQuiet(allocated, lastCheck) && ShouldTrim(allocated, atLastTrim))
                 {
                     Trim();
                     atLastTrim = GC.GetTotalAllocatedBytes();

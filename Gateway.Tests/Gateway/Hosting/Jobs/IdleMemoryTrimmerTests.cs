@@ -16,12 +16,12 @@ public class IdleMemoryTrimmerTests
     }
 
     [Theory]
-    [InlineData(500 * Mb, 100 * Mb, false, true)]   // 400 MB of work since the last trim
-    [InlineData(150 * Mb, 100 * Mb, false, false)]  // too little work for another full GC
-    [InlineData(100 * Mb, 100 * Mb, false, false)]  // nothing since the last trim
-    [InlineData(100 * Mb, 100 * Mb, true, true)]    // a tokenizer was let go: collect it
-    public void ShouldTrim_WorkOrReleasedTokenizer(long allocated, long atLastTrim, bool tokenizerReleased, bool expected)
+    [InlineData(500 * Mb, 100 * Mb, true)]   // 400 MB of work since the last trim
+    [InlineData(164 * Mb, 100 * Mb, true)]   // exactly the threshold
+    [InlineData(150 * Mb, 100 * Mb, false)]  // too little work for another full GC
+    [InlineData(100 * Mb, 100 * Mb, false)]  // nothing since the last trim
+    public void ShouldTrim_WorkSinceLastTrim_AtLeast64Megabytes(long allocated, long atLastTrim, bool expected)
     {
-        IdleMemoryTrimmer.ShouldTrim(allocated, atLastTrim, tokenizerReleased).Should().Be(expected);
+        IdleMemoryTrimmer.ShouldTrim(allocated, atLastTrim).Should().Be(expected);
     }
 }
