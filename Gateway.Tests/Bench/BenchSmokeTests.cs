@@ -2,8 +2,12 @@ using System.Diagnostics;
 
 namespace Gateway.Tests.Bench;
 
-/// <summary>Runs alone: the smoke run loads both cores, which would only slow the timing-sensitive tests beside it.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
+/// <summary>
+/// The smoke run's own collection: its two tests run one after the other, beside the rest of the suite.
+/// With <c>DisableParallelization</c> xunit held it back until every other collection had finished and then
+/// ran it alone, adding its ~72 s to the suite's wall time.
+/// </summary>
+[CollectionDefinition(Name)]
 public sealed class BenchCollection
 {
     public const string Name = "bench";
