@@ -2,8 +2,13 @@ using System.Diagnostics;
 
 namespace Gateway.Tests.Bench;
 
-/// <summary>Runs alone: the smoke run loads both cores, which would only slow the timing-sensitive tests beside it.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
+/// <summary>
+/// The smoke run's own collection: its two tests run one after the other, beside the rest of the suite.
+/// With <c>DisableParallelization</c> xunit held it back until every other collection had finished and then
+/// ran it alone, adding its ~72 s to the suite's wall time. Beside the others it runs at the lowest CPU
+/// priority (<see cref="RunAsync"/>), so its build and load do not slow the timing-sensitive tests.
+/// </summary>
+[CollectionDefinition(Name)]
 public sealed class BenchCollection
 {
     public const string Name = "bench";
@@ -17,7 +22,9 @@ public sealed class BenchCollection
 [Collection(BenchCollection.Name)]
 public sealed class BenchSmokeTests
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
+    // A guard against a hang, not a figure: at the lowest priority the run gets only the CPU the rest of the
+    // suite leaves (measured on 2 busy cores: 3 min 52 s for the quick run, 72 s on a quiet box).
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(8);
 
     [Fact]
     public async Task Run_Quick_PrintsTableAndBalancedLedger()
@@ -42,9 +49,11 @@ public sealed class BenchSmokeTests
         floor.Should().MatchRegex(@"FLOOR keys=1 rows=\d+ rows_per_transaction=512 .* process_cpu_us_per_row=[\d.]+");
     }
 
+    /// <summary>Runs a command under <c>nice -n 19</c> (its children inherit it): the suite's other tests come first.</summary>
     private static async Task<string> RunAsync(string file, string[] arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var start = new ProcessStartInfo("nice", ["-n", "19", file, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(Limit);

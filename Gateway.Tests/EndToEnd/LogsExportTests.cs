@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Gateway.Api;
+using Gateway.Api.Logs;
 using Gateway.Tests.Fakes;
 using static Gateway.Tests.Metering.Storage.LogRows;
 

@@ -73,8 +73,9 @@ public sealed partial class GatewayProcess : IAsyncDisposable
                 if ((await client.GetAsync("/healthz")).IsSuccessStatusCode)
                     return;
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or (on a loaded box, e.g. beside the bench smoke run) too slow to answer in 2 s.
             }
             await Task.Delay(100);
         }

@@ -1,4 +1,4 @@
-using Gateway.Api;
+using Gateway.Api.Shared;
 using Gateway.Auth;
 using Gateway.Configuration;
 using Microsoft.Extensions.Options;

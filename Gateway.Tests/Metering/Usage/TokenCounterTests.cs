@@ -68,36 +68,6 @@ public sealed class TokenCounterTests
         counter.IsLoaded.Should().BeTrue();
     }
 
-    [Fact]
-    public void ReleaseIfUnused_RecentlyUsed_KeepsTheEncoding()
-    {
-        var counter = new TokenCounter("o200k_base");
-        counter.CountTokens(Sentence);
-
-        counter.ReleaseIfUnused(TimeSpan.FromHours(1)).Should().BeFalse();
-        counter.IsLoaded.Should().BeTrue();
-    }
-
-    [Fact]
-    public void ReleaseIfUnused_Unused_LetsGoAndTheNextCountLoadsAgain()
-    {
-        var counter = new TokenCounter("o200k_base");
-        counter.ReleaseIfUnused(TimeSpan.Zero).Should().BeFalse();   // nothing loaded yet
-        counter.CountTokens(Sentence);
-
-        counter.ReleaseIfUnused(TimeSpan.Zero).Should().BeTrue();
-        counter.IsLoaded.Should().BeFalse();
-
-        counter.CountTokens(Sentence).Should().Be(10);
-        counter.IsLoaded.Should().BeTrue();
-    }
-
-    [Fact]
-    public void ClearLibraryCache_CurrentPackage_FindsTheCache()
-    {
-        TokenCounter.ClearLibraryCache().Should().BeTrue();
-    }
-
     [Theory]
     [InlineData("sentence", 44)]
     [InlineData("letters", TokenCounter.MaxRunChars)]

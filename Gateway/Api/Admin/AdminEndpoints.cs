@@ -1,0 +1,144 @@
+using Gateway.Api.Shared;
+using Gateway.Auth;
+using Gateway.Proxy;
+using Metering.Ledger;
+using Metering.Pricing;
+using Metering.Storage;
+
+namespace Gateway.Api.Admin;
+
+/// <summary>The operator API of SPEC §3: accounts, top-ups and keys, each change with its system row.</summary>
+internal static class AdminEndpoints
+{
+    internal sealed record CreateAccountBody(string? Name, decimal? Balance, bool? RecordIp);
+    internal sealed record TopUpBody(decimal? Amount);
+    internal sealed record PatchAccountBody(string? Name, bool? RecordIp);
+    internal sealed record CreateKeyBody(long? AccountId, string? Name, string? Group);
+    internal sealed record AccountDto(long Id, string Name, decimal Balance, bool RecordIp);
+    internal sealed record CreatedKeyDto(long Id, string Name, string Group, long AccountId, string Key);
+    internal sealed record KeyDto(long Id, string Name, string Group, long AccountId, string KeyHint, DateTimeOffset CreatedAt, bool Revoked);
+
+    public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/admin").AddEndpointFilter(RequireAdmin);
+        // Bodies are read by JsonBody (to answer bad JSON with a 400 naming it); AcceptsJson/Produces describe them for OpenAPI.
+        admin.MapPost("/accounts", CreateAccount).AcceptsJson<CreateAccountBody>().Produces<AccountDto>(201);
+        admin.MapGet("/accounts/{id:long}", GetAccount).Produces<AccountDto>();
+        admin.MapPost("/accounts/{id:long}/topup", TopUp).AcceptsJson<TopUpBody>().Produces<AccountDto>();
+        admin.MapPatch("/accounts/{id:long}", PatchAccount).AcceptsJson<PatchAccountBody>().Produces<AccountDto>();
+        admin.MapPost("/keys", CreateKey).AcceptsJson<CreateKeyBody>().Produces<CreatedKeyDto>(201);
+        admin.MapGet("/keys", ListKeys).Produces<KeyDto[]>();
+        admin.MapDelete("/keys/{id:long}", RevokeKey).Produces(204);
+        return admin;
+    }
+
+    private static async ValueTask<object?> RequireAdmin(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var guard = context.HttpContext.RequestServices.GetRequiredService<AdminGuard>();
+        if (!guard.IsConfigured)
+            return ApiErrors.Error(403, "admin_disabled", AdminGuard.NotConfiguredMessage);
+        if (!guard.IsAdmin(Credentials.Read(context.HttpContext.Request)))
+            return ApiErrors.Unauthorized();
+        return await next(context);
+    }
+
+    private static async Task<IResult> CreateAccount(HttpContext context, IAccountStore accounts, SystemRowFactory rows)
+    {
+        var (body, error) = await JsonBody.ReadAsync<CreateAccountBody>(context);
+        if (error is not null) return error;
+        if (AdminInput.Name("name", body!.Name, required: true) is { } badName) return badName;
+        if (AdminInput.Usd("balance", body.Balance ?? 0m, allowNegative: false, out var balance) is { } badBalance) return badBalance;
+        var name = body.Name!.Trim();
+        var account = await accounts.CreateAsync(name, NanoUsd.FromUsd(balance).Value, body.RecordIp ?? false,
+            rows.Create(context, 201, $"account '{name}' created with balance {balance} USD"));
+        return Results.Created($"/admin/accounts/{account.Id}", ToDto(account));
+    }
+
+    private static async Task<IResult> GetAccount(long id, IAccountStore accounts) =>
+        await accounts.GetAsync(id) is { } account ? Results.Ok(ToDto(account)) : ApiErrors.NotFound($"account {id}");
+
+    private static async Task<IResult> TopUp(long id, HttpContext context, IAccountStore accounts, SystemRowFactory rows)
+    {
+        var (body, error) = await JsonBody.ReadAsync<TopUpBody>(context);
+        if (error is not null) return error;
+        if (body!.Amount is not { } amount) return ApiErrors.BadRequest("amount", "is required.");
+        if (AdminInput.Usd("amount", amount, allowNegative: true, out var rounded) is { } badAmount) return badAmount;
+        if (rounded == 0) return ApiErrors.BadRequest("amount", "must not be zero (amounts are kept to 9 decimals).");
+        var outcome = await accounts.TopUpAsync(id, NanoUsd.FromUsd(rounded).Value, rows.Create(context, 200, $"top-up of {rounded} USD"));
+        return outcome switch
+        {
+            TopUpOutcome.NotFound => ApiErrors.NotFound($"account {id}"),
+            TopUpOutcome.OutOfRange => ApiErrors.BadRequest("amount",
+                $"would take the balance {(rounded < 0 ? "below 0" : $"above {AdminInput.MaxUsd:0} USD")}; nothing was changed."),
+            _ => await GetAccount(id, accounts),
+        };
+    }
+
+    private static async Task<IResult> PatchAccount(long id, HttpContext context, IAccountStore accounts, SystemRowFactory rows)
+    {
+        var (body, error) = await JsonBody.ReadAsync<PatchAccountBody>(context);
+        if (error is not null) return error;
+        if (AdminInput.Name("name", body!.Name, required: false) is { } badName) return badName;
+        var before = await accounts.GetAsync(id);
+        if (before is null) return ApiErrors.NotFound($"account {id}");
+        var recordIpChanged = body.RecordIp is { } recordIp && recordIp != before.RecordIp;
+        var systemRow = recordIpChanged
+            ? rows.Create(context, 200, $"IP recording turned {(body.RecordIp == true ? "on" : "off")}")
+            : body.Name is not null ? rows.Create(context, 200, $"account renamed to '{body.Name.Trim()}'") : null;
+        try
+        {
+            await accounts.UpdateAsync(id, body.Name?.Trim(), body.RecordIp, systemRow);
+        }
+        catch (LedgerRejectedException)
+        {
+            return ApiErrors.NotFound($"account {id}");
+        }
+        return await GetAccount(id, accounts);
+    }
+
+    private static async Task<IResult> CreateKey(HttpContext context, IKeyStore keys, PriceCatalog catalog, SystemRowFactory rows)
+    {
+        var (body, error) = await JsonBody.ReadAsync<CreateKeyBody>(context);
+        if (error is not null) return error;
+        if (body!.AccountId is not { } accountId) return ApiErrors.BadRequest("account_id", "is required.");
+        if (AdminInput.Name("name", body.Name, required: true) is { } badName) return badName;
+        if (!string.IsNullOrWhiteSpace(body.Group) && AdminInput.Name("group", body.Group, required: false) is { } badGroup) return badGroup;
+        var group = string.IsNullOrWhiteSpace(body.Group) ? PriceCatalog.DefaultGroup : body.Group.Trim();
+        if (!catalog.GroupExists(group)) return ApiErrors.BadRequest("group", "is not a configured group (Groups:<group> in the configuration; default always exists).");
+        var name = body.Name!.Trim();
+        var secret = ApiKeySecret.Generate();
+        try
+        {
+            var id = await keys.CreateAsync(accountId, name, group, ApiKeySecret.Hash(secret), ApiKeySecret.Hint(secret),
+                rows.Create(context, 201, $"key '{name}' created in group '{group}'", name));
+            return Results.Created($"/admin/keys/{id}", new CreatedKeyDto(id, name, group, accountId, secret));
+        }
+        catch (LedgerRejectedException)
+        {
+            return ApiErrors.NotFound($"account {accountId}");
+        }
+    }
+
+    private static async Task<IResult> ListKeys(long? account_id, IKeyStore keys)
+    {
+        var list = await keys.ListAsync(account_id);
+        return Results.Ok(list.Select(k => new KeyDto(k.Id, k.Name, k.Grp, k.AccountId, k.KeyHint,
+            DateTimeOffset.FromUnixTimeMilliseconds(k.CreatedMs), k.RevokedMs is not null)));
+    }
+
+    private static async Task<IResult> RevokeKey(long id, HttpContext context, IKeyStore keys, ApiKeyAuthenticator authenticator, SystemRowFactory rows)
+    {
+        try
+        {
+            await keys.RevokeAsync(id, rows.Create(context, 204, $"key {id} revoked"));
+        }
+        catch (LedgerRejectedException)
+        {
+            return ApiErrors.NotFound($"key {id}");
+        }
+        authenticator.Evict(id);
+        return Results.NoContent();
+    }
+
+    private static AccountDto ToDto(Account a) => new(a.Id, a.Name, NanoUsd.ToUsd(a.BalanceNano), a.RecordIp);
+}
