@@ -207,7 +207,7 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
     private void ReadBody()
     {
         ReadOnlySpan<byte> json;
-        if (feature.Forwarded.UsageReader is null)
+        if (feature.Forwarded.UsageReader is not { } reader)
             return;
         if (_captured is not null)
             json = Decoded(_captured.WrittenSpan, MaxCapturedBody);
@@ -215,10 +215,10 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
             json = usage; // too large to keep whole: the usage its tail holds
         else
             return;
-        feature.Forwarded.BodyShape = UpstreamBodyShape.Of(json);
-        if (feature.Forwarded.BodyShape == BodyShape.Json)
-            feature.Forwarded.UsageReader?.OnBody(json);
-        else if (feature.Forwarded.BodyShape == BodyShape.NotJson)
+        reader.OnBody(json);
+        // A body the reader took a usage from was whole JSON; only one without is checked in a second pass.
+        feature.Forwarded.BodyShape = reader.Usage is not null ? BodyShape.Json : UpstreamBodyShape.Of(json);
+        if (feature.Forwarded.BodyShape == BodyShape.NotJson)
             feature.Forwarded.UpstreamErrorText = UpstreamErrorText.Describe(json[..Math.Min(json.Length, MaxCapturedError)], _body.MediaType, _body.Secret);
     }
 
