@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.Forwarding;
 
 /// <summary>
 /// What a row's message says of an upstream body that is not the answer asked for: the error's own

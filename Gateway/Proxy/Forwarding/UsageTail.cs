@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.Forwarding;
 
 /// <summary>
 /// The usage of a JSON body too large to keep whole (over <see cref="Forwarding.ResponseObserverStream.MaxCapturedBody"/>):

@@ -2,7 +2,7 @@ using Metering.Storage;
 using static Gateway.Tests.Metering.Storage.LogRows;
 using Metering.Storage.Sqlite.Logs;
 
-namespace Gateway.Tests.Metering.Storage;
+namespace Gateway.Tests.Metering.Storage.Sqlite.Logs;
 
 public class LogSpanPlanTests
 {

@@ -2,7 +2,7 @@ using Dapper;
 using Metering.Ledger;
 using static Gateway.Tests.Metering.Storage.LogRows;
 
-namespace Gateway.Tests.Metering.Storage;
+namespace Gateway.Tests.Metering.Storage.Sqlite.Logs;
 
 /// <summary>
 /// The row INSERT binds by position through SQLitePCL's raw API: empty text must stay '' (a zero-length

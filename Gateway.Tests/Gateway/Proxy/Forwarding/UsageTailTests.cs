@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using System.Text;
-using Gateway.Proxy;
+using Gateway.Proxy.Forwarding;
 
-namespace Gateway.Tests.Gateway.Proxy;
+namespace Gateway.Tests.Gateway.Proxy.Forwarding;
 
 public class UsageTailTests
 {

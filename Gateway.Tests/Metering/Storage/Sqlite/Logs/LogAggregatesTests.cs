@@ -4,7 +4,7 @@ using static Gateway.Tests.Metering.Storage.LogRows;
 using Metering.Logs;
 using Metering.Storage.Sqlite.Rollups;
 
-namespace Gateway.Tests.Metering.Storage;
+namespace Gateway.Tests.Metering.Storage.Sqlite.Logs;
 
 /// <summary>
 /// Totals, stats and groups read through rollups (none, some, all rows rolled up, rows added after)

@@ -5,7 +5,7 @@ using static Gateway.Tests.Metering.Storage.LogRows;
 using Metering.Storage.Sqlite.Logs;
 using Metering.Storage.Sqlite.Engine;
 
-namespace Gateway.Tests.Metering.Storage;
+namespace Gateway.Tests.Metering.Storage.Sqlite.Logs;
 
 /// <summary>
 /// Rows land in the inbox and move to the log in id order, in one transaction per chunk: a read sees

@@ -1,7 +1,7 @@
 using System.Text;
-using Gateway.Proxy;
+using Gateway.Proxy.Forwarding;
 
-namespace Gateway.Tests.Gateway.Proxy;
+namespace Gateway.Tests.Gateway.Proxy.Forwarding;
 
 public class UpstreamErrorTextTests
 {

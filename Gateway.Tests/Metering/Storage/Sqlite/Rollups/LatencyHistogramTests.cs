@@ -1,7 +1,7 @@
 using Metering.Storage;
 using Metering.Storage.Sqlite.Rollups;
 
-namespace Gateway.Tests.Metering.Storage;
+namespace Gateway.Tests.Metering.Storage.Sqlite.Rollups;
 
 public class LatencyHistogramTests
 {

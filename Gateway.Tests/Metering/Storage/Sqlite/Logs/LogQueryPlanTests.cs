@@ -3,7 +3,7 @@ using Metering.Storage;
 using Metering.Storage.Sqlite.Rollups;
 using Metering.Storage.Sqlite.Logs;
 
-namespace Gateway.Tests.Metering.Storage;
+namespace Gateway.Tests.Metering.Storage.Sqlite.Logs;
 
 /// <summary>
 /// EXPLAIN QUERY PLAN of the reads: each filter walks its (filter, time) index newest first with no

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Gateway.Tests.Metering.Storage;
+namespace Gateway.Tests.Metering.Storage.Sqlite;
 
 /// <summary>The writer's commits leave the WAL to the checkpoint pass beside it until 10,000 pages; the pass copies it all.</summary>
 public class WalCheckpointTests

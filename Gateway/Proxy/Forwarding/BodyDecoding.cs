@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.Forwarding;
 
 /// <summary>
 /// A body an upstream compressed though we asked for none (<c>Content-Encoding: gzip</c>, <c>br</c>,

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.Forwarding;
 
 /// <summary>
 /// SPEC §9: replaces every occurrence of the upstream credential in a body passing through by

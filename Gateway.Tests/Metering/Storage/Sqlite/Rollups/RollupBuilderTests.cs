@@ -5,7 +5,7 @@ using Metering.Logs;
 using Metering.Storage.Sqlite.Rollups;
 using Metering.Storage.Sqlite.Engine;
 
-namespace Gateway.Tests.Metering.Storage;
+namespace Gateway.Tests.Metering.Storage.Sqlite.Rollups;
 
 /// <summary>
 /// Rollups summed off the writer and written a family chunk per unit: each read uses one family and

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.Forwarding;
 
 /// <summary>What the upstream's headers say of the body about to pass, and the credential it must not repeat.</summary>
 internal sealed record UpstreamBody(bool IsEventStream, bool Success, long? ContentLength, string? MediaType, string? ContentEncoding, string? Secret);

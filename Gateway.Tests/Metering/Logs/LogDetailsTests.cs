@@ -1,7 +1,7 @@
 using Metering.Ledger;
 using Metering.Logs;
 
-namespace Gateway.Tests.Metering.Ledger;
+namespace Gateway.Tests.Metering.Logs;
 
 /// <summary>The details text is built once per distinct value and reused; a different value never gets another's text.</summary>
 public class LogDetailsTests
