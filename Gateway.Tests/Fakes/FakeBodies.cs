@@ -24,7 +24,12 @@ internal static class FakeBodies
         ["output_tokens"] = b.CompletionTokens,
     };
 
-    public static JsonObject ChatCompletion(string model, FakeBehavior b) => WithUsage(new JsonObject
+    /// <summary>The function a request with <c>tools</c> is answered with, and its long arguments (~6 KB of JSON).</summary>
+    public const string ToolName = "write_report";
+
+    public static string ToolArguments(FakeBehavior b) => new JsonObject { ["title"] = "Plan", ["body"] = Text(b), ["sections"] = 60 }.ToJsonString();
+
+    public static JsonObject ChatCompletion(string model, FakeBehavior b, bool tools = false) => WithUsage(new JsonObject
     {
         ["id"] = "chatcmpl-fake",
         ["object"] = "chat.completion",
@@ -33,8 +38,18 @@ internal static class FakeBodies
         ["choices"] = new JsonArray(new JsonObject
         {
             ["index"] = 0,
-            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = Text(b) },
-            ["finish_reason"] = "stop",
+            ["message"] = tools
+                ? new JsonObject
+                {
+                    ["role"] = "assistant", ["content"] = null,
+                    ["tool_calls"] = new JsonArray(new JsonObject
+                    {
+                        ["id"] = "call_fake", ["type"] = "function",
+                        ["function"] = new JsonObject { ["name"] = ToolName, ["arguments"] = ToolArguments(b) },
+                    }),
+                }
+                : new JsonObject { ["role"] = "assistant", ["content"] = Text(b) },
+            ["finish_reason"] = tools ? "tool_calls" : "stop",
         }),
     }, b, OpenAIUsage(b));
 

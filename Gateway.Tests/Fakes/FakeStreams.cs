@@ -13,16 +13,38 @@ internal static class FakeStreams
                 yield return word + " ";
     }
 
-    public static IEnumerable<string> ChatCompletion(string model, FakeBehavior b, bool includeUsage)
+    public static IEnumerable<string> ChatCompletion(string model, FakeBehavior b, bool includeUsage, bool tools = false)
     {
         JsonObject Chunk(JsonArray choices) => new()
         {
             ["id"] = "chatcmpl-fake", ["object"] = "chat.completion.chunk", ["created"] = 1_700_000_000, ["model"] = model, ["choices"] = choices,
         };
-        yield return Data(Chunk(new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = new JsonObject { ["role"] = "assistant", ["content"] = "" } })));
-        foreach (var piece in Pieces(b))
-            yield return Data(Chunk(new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = new JsonObject { ["content"] = piece } })));
-        yield return Data(Chunk(new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = new JsonObject(), ["finish_reason"] = "stop" })));
+        if (tools)
+        {
+            // A tool call streams as OpenAI's does: its id and name first, then its arguments in small pieces.
+            JsonObject Call(JsonObject function, bool first) => new()
+            {
+                ["index"] = 0, ["delta"] = new JsonObject
+                {
+                    ["role"] = first ? "assistant" : null,
+                    ["tool_calls"] = new JsonArray(first
+                        ? new JsonObject { ["index"] = 0, ["id"] = "call_fake", ["type"] = "function", ["function"] = function }
+                        : new JsonObject { ["index"] = 0, ["function"] = function }),
+                },
+            };
+            yield return Data(Chunk(new JsonArray(Call(new JsonObject { ["name"] = FakeBodies.ToolName, ["arguments"] = "" }, first: true))));
+            var arguments = FakeBodies.ToolArguments(b);
+            for (var i = 0; i < arguments.Length; i += 40)
+                yield return Data(Chunk(new JsonArray(Call(new JsonObject { ["arguments"] = arguments.Substring(i, Math.Min(40, arguments.Length - i)) }, first: false))));
+            yield return Data(Chunk(new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = new JsonObject(), ["finish_reason"] = "tool_calls" })));
+        }
+        else
+        {
+            yield return Data(Chunk(new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = new JsonObject { ["role"] = "assistant", ["content"] = "" } })));
+            foreach (var piece in Pieces(b))
+                yield return Data(Chunk(new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = new JsonObject { ["content"] = piece } })));
+            yield return Data(Chunk(new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = new JsonObject(), ["finish_reason"] = "stop" })));
+        }
         if (includeUsage && !b.OmitUsage)
         {
             var usageChunk = Chunk(new JsonArray());

@@ -114,6 +114,8 @@ public sealed class FakeUpstream : IAsyncDisposable
         }
         var model = request?["model"]?.GetValue<string>() ?? "unknown";
         var stream = request?["stream"]?.GetValue<bool>() == true;
+        // A request that offers tools is answered with a call to one, with long arguments, as models do.
+        var tools = request?["tools"] is JsonArray { Count: > 0 };
         if (!stream)
         {
             var json = path switch
@@ -122,7 +124,7 @@ public sealed class FakeUpstream : IAsyncDisposable
                 _ when path.EndsWith("/embeddings", StringComparison.Ordinal) => FakeBodies.Embeddings(model, behavior),
                 _ when path.EndsWith("/responses", StringComparison.Ordinal) => FakeBodies.Response(model, behavior),
                 _ when path.EndsWith("/completions", StringComparison.Ordinal) && !path.EndsWith("/chat/completions", StringComparison.Ordinal) => FakeBodies.Completion(model, behavior),
-                _ when path.EndsWith("/chat/completions", StringComparison.Ordinal) => FakeBodies.ChatCompletion(model, behavior),
+                _ when path.EndsWith("/chat/completions", StringComparison.Ordinal) => FakeBodies.ChatCompletion(model, behavior, tools),
                 _ => new JsonObject { ["results"] = new JsonArray("one", "two"), ["path"] = path },
             };
             await WriteJsonAsync(context, json);
@@ -134,7 +136,7 @@ public sealed class FakeUpstream : IAsyncDisposable
             ? FakeStreams.AnthropicMessage(model, behavior)
             : path.EndsWith("/responses", StringComparison.Ordinal)
                 ? FakeStreams.Response(model, behavior)
-                : FakeStreams.ChatCompletion(model, behavior, includeUsage);
+                : FakeStreams.ChatCompletion(model, behavior, includeUsage, tools);
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
         var sent = 0;
