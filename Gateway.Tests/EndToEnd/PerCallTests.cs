@@ -52,6 +52,26 @@ public class PerCallTests
         (await host.BalanceAsync(account)).Should().Be(0.995m);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task PerCallApi_UpstreamErrorWithEmptyBody_PassedOnWithItsStatus_ErrorRow(bool declareLength)
+    {
+        await using var host = await GatewayHost.StartAsync();
+        host.Upstream.Behavior = new FakeBehavior
+        {
+            Respond = c => ResponseShapesTests.WriteAsync(c, 404, "", null, [], declareLength, piece: 1),
+        };
+        var account = await host.CreateAccountAsync(1m);
+
+        var response = await host.NewClient(await host.CreateKeyAsync(account)).GetAsync("/apis/search/missing");
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var row = (await host.RowsOfTypeAsync("error")).Single();
+        row.GetProperty("status").GetInt32().Should().Be(404);
+        (await host.BalanceAsync(account)).Should().Be(1m);
+    }
+
     [Fact]
     public async Task PerCallApi_UpstreamFailure_ErrorRowNoChargeAndBodyPassedThrough()
     {

@@ -201,7 +201,8 @@ public class ResponseShapesTests
     internal static async Task WriteAsync(HttpContext context, int status, string contentType, string? encoding, byte[] body, bool declareLength, int piece)
     {
         context.Response.StatusCode = status;
-        context.Response.ContentType = contentType;
+        if (contentType.Length > 0)
+            context.Response.ContentType = contentType;
         if (encoding is not null)
             context.Response.Headers.ContentEncoding = encoding;
         if (declareLength)
