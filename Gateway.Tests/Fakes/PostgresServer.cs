@@ -59,6 +59,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public static async Task<PostgresServer> StartAsync()
     {
+        RemoveStoppedClusters();
         var directory = Path.Combine(Path.GetTempPath(), "gateway-pg-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         var data = Path.Combine(directory, "data");
@@ -83,6 +84,20 @@ public sealed class PostgresServer : IAsyncDisposable
             // already gone
         }
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>
+    /// Folders of earlier runs whose server has stopped (no <c>postmaster.pid</c>): a test process may be ended
+    /// before its exit handler has deleted its own.
+    /// </summary>
+    private static void RemoveStoppedClusters()
+    {
+        foreach (var stale in Directory.GetDirectories(Path.GetTempPath(), "gateway-pg-*"))
+        {
+            if (File.Exists(Path.Combine(stale, "data", "postmaster.pid")))
+                continue;
+            try { Directory.Delete(stale, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
     }
 
     /// <summary>Debian keeps the server tools under /usr/lib/postgresql/&lt;version&gt;/bin, off the PATH.</summary>
