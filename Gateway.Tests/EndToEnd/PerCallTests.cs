@@ -73,6 +73,27 @@ public class PerCallTests
     }
 
     [Fact]
+    public async Task PerCallApi_UpstreamEchoingItsCredential_ClientSeesItMasked()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        // An API that echoes the request's headers (many do) would hand the operator's key to the caller.
+        host.Upstream.Behavior = new FakeBehavior
+        {
+            Respond = c => ResponseShapesTests.WriteAsync(c, 200, "application/json", null,
+                System.Text.Encoding.UTF8.GetBytes($$"""{"headers":{"authorization":"{{c.Request.Headers.Authorization}}"},"padding":"{{new string('p', 6000)}}"}"""),
+                declareLength: true, piece: 7),
+        };
+        var account = await host.CreateAccountAsync(1m);
+
+        var response = await host.NewClient(await host.CreateKeyAsync(account)).GetAsync("/apis/search/echo");
+        var body = await response.Content.ReadAsStringAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        body.Should().NotContain(GatewayHost.UpstreamKey).And.Contain("\"authorization\":\"Bearer ***\"").And.EndWith("\"}");
+        (await host.RowsOfTypeAsync("consume")).Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task PerCallApi_UpstreamFailure_ErrorRowNoChargeAndBodyPassedThrough()
     {
         await using var host = await GatewayHost.StartAsync();

@@ -47,17 +47,22 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
     private long? _bodyBytesLeft;
 
     /// <summary>Called once the upstream's status and headers are known, before any body byte.</summary>
-    public void Begin(UpstreamBody body)
+    /// <returns>
+    /// Whether the body's bytes are masked on their way (an error body, or any body of a per-call API, which
+    /// may echo the request's headers): its length then changes, so it must not be declared to the client.
+    /// </returns>
+    public bool Begin(UpstreamBody body)
     {
         _body = body;
         _bodyBytesLeft = body.IsEventStream ? null : body.ContentLength;
+        var perCall = feature.Forwarded.UsageReader is null;
+        // An encoded body cannot be masked on the wire: it passes as it came (an error's decoded text is masked in the row).
+        if ((!body.Success || (perCall && !body.IsEventStream)) && !BodyDecoding.IsEncoded(body.ContentEncoding) && SecretMask.For(body.Secret) is { } mask)
+            (_mask, _masked) = (mask, new ArrayBufferWriter<byte>(4096));
         if (!body.Success)
         {
             _mode = Mode.Error;
             _captured = new ArrayBufferWriter<byte>(MaxCapturedError);
-            // An encoded error body cannot be masked on the wire: it passes as it came (its decoded text is masked in the row).
-            if (!BodyDecoding.IsEncoded(body.ContentEncoding) && SecretMask.For(body.Secret) is { } mask)
-                (_mask, _masked) = (mask, new ArrayBufferWriter<byte>(4096));
         }
         else if (body.IsEventStream)
         {
@@ -68,11 +73,11 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
         {
             _mode = Mode.Body;
             // A per-call API's answer is any bytes, priced per call: nothing to read in it.
-            if (feature.Forwarded.UsageReader is null)
-                return;
-            // Sized by the declared length: one buffer instead of a doubling series.
-            _captured = new ArrayBufferWriter<byte>(body.ContentLength is > 0 and <= MaxCapturedBody ? (int)body.ContentLength : 4096);
+            if (!perCall)
+                // Sized by the declared length: one buffer instead of a doubling series.
+                _captured = new ArrayBufferWriter<byte>(body.ContentLength is > 0 and <= MaxCapturedBody ? (int)body.ContentLength : 4096);
         }
+        return _mask is not null;
     }
 
     /// <summary>When the upstream's last body bytes came (0 before any): how long it then fell silent.</summary>
@@ -130,6 +135,7 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
     /// <summary>The upstream body has ended (normally or not): take in what is left and read the body's usage.</summary>
     public void Complete(bool upstreamEndedCleanly)
     {
+        _mask?.Complete(_held);
         switch (_mode)
         {
             case Mode.Events:
@@ -144,7 +150,6 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
                 ReadBody();
                 break;
             case Mode.Error:
-                _mask?.Complete(_held);
                 feature.Forwarded.UpstreamErrorText = UpstreamErrorText.Describe(Decoded(_captured!.WrittenSpan, MaxCapturedError), _body.MediaType, _body.Secret);
                 break;
         }

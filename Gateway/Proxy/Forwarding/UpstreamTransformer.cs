@@ -73,9 +73,8 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
             var content = proxyResponse.Content.Headers;
             var body = new UpstreamBody(feature.Forwarded.IsEventStream, proxyResponse.IsSuccessStatusCode, content.ContentLength,
                 content.ContentType?.MediaType, content.ContentEncoding.LastOrDefault()?.ToLowerInvariant(), target.ApiKey);
-            observer.Begin(body);
-            // The credential is masked in an error body's bytes, which changes its length.
-            if (!body.Success && !string.IsNullOrEmpty(target.ApiKey) && !BodyDecoding.IsEncoded(body.ContentEncoding))
+            // A body whose bytes are masked for the credential changes length on the way.
+            if (observer.Begin(body))
                 httpContext.Response.ContentLength = null;
             if (feature.Forwarded.IsEventStream)
             {
