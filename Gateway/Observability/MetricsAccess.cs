@@ -2,7 +2,6 @@ using Gateway.Api.Shared;
 using Gateway.Auth;
 using Gateway.Configuration;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace Gateway.Observability;
 
@@ -19,7 +18,7 @@ internal static class MetricsAccess
         app.UseWhen(context => context.Request.Path.StartsWithSegments(Path), branch => branch.Use(async (context, next) =>
         {
             var options = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            if (options.PublicMetrics || IsAllowed(Bearer(context.Request), options, context.RequestServices.GetRequiredService<AdminGuard>()))
+            if (options.PublicMetrics || IsAllowed(Credentials.Bearer(context.Request), options, context.RequestServices.GetRequiredService<AdminGuard>()))
             {
                 await next(context);
                 return;
@@ -32,12 +31,4 @@ internal static class MetricsAccess
     private static bool IsAllowed(string? secret, GatewayOptions options, AdminGuard guard) =>
         secret is not null && (guard.IsAdmin(secret)
             || (!string.IsNullOrEmpty(options.MetricsKey) && ApiKeySecret.FixedTimeEquals(secret, options.MetricsKey)));
-
-    private static string? Bearer(HttpRequest request)
-    {
-        var authorization = request.Headers[HeaderNames.Authorization].ToString();
-        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization["Bearer ".Length..].Trim() is { Length: > 0 } bearer
-            ? bearer
-            : null;
-    }
 }
