@@ -16,6 +16,7 @@ app.UseDefaultFiles();   // GET / serves wwwroot/index.html, the Usage Logs page
 app.UseStaticFiles(PageSecurityHeaders.StaticFileOptions());   // CSP, nosniff, no referrer (SPEC §9)
 app.UseJsonErrorBodies(); // an error status left without a body gets a JSON one in the route's format
 app.UseMetricsAccess();  // /metrics answers the admin key or Gateway:MetricsKey only (SPEC §9)
+app.UseCors();           // Gateway:CorsOrigins on the client routes, preflight included (SPEC §12)
 app.MapReverseProxy();   // loads the clusters; no routes: the metered endpoints below pick a cluster per model
 app.MapHealth();
 app.MapProxyRoutes();

@@ -51,6 +51,12 @@ internal sealed class GatewayOptions
     /// <summary><c>true</c>: <c>GET /metrics</c> answers anyone, without a key. Default <c>false</c>.</summary>
     public bool PublicMetrics { get; set; }
 
+    /// <summary>
+    /// Browser origins (<c>https://app.example.com</c>, or <c>*</c> for any) answered with CORS headers, preflight
+    /// included, on the client routes (<c>/v1</c>, <c>/apis</c>). Default none: browsers get no CORS answer.
+    /// </summary>
+    public string[] CorsOrigins { get; set; } = [];
+
     /// <summary>Give memory back to the OS when the gateway goes quiet after work (see <c>IdleMemoryTrimmer</c>). Default <c>true</c>.</summary>
     public bool TrimMemoryWhenIdle { get; set; } = true;
 }

@@ -25,6 +25,10 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         for (var i = 0; i < options.TrustedProxies.Length; i++)
             if (!IPAddress.TryParse(options.TrustedProxies[i], out _))
                 failures.Add($"{s}:TrustedProxies:{i} is not an IP address.");
+        for (var i = 0; i < options.CorsOrigins.Length; i++)
+            if (options.CorsOrigins[i] != "*" && !(Uri.TryCreate(options.CorsOrigins[i], UriKind.Absolute, out var origin)
+                    && origin.Scheme is "http" or "https" && origin.AbsolutePath == "/" && !options.CorsOrigins[i].EndsWith('/')))
+                failures.Add($"{s}:CorsOrigins:{i} is not an origin (scheme://host[:port], no path) or '*'.");
         if (options.MetricsKey is { Length: > 0 } metricsKey && string.IsNullOrWhiteSpace(metricsKey))
             failures.Add($"{s}:MetricsKey is only white space.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -61,6 +61,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<ProxyPipeline>();
         services.AddSingleton<SystemRowFactory>();
         services.AddGatewayOpenApi();
+        services.AddClientCors();
 
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         return services;
@@ -103,7 +104,7 @@ internal static class GatewayServiceCollectionExtensions
     {
         var pipeline = app.ServiceProvider.GetRequiredService<ProxyPipeline>();
         foreach (var route in ProxyRoute.ModelRoutes)
-            app.MapPost(route.Path, context => pipeline.HandleAsync(context, route));
-        app.Map(ProxyRoute.PerCallPattern, context => pipeline.HandleAsync(context, ProxyRoute.PerCall));
+            app.MapPost(route.Path, context => pipeline.HandleAsync(context, route)).RequireCors(ClientCors.Policy);
+        app.Map(ProxyRoute.PerCallPattern, context => pipeline.HandleAsync(context, ProxyRoute.PerCall)).RequireCors(ClientCors.Policy);
     }
 }

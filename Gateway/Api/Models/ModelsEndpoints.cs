@@ -1,3 +1,4 @@
+using Gateway.Api.Shared;
 using Gateway.Auth;
 using Gateway.Proxy;
 
@@ -16,5 +17,5 @@ internal static class ModelsEndpoints
         var data = catalog.Models.OrderBy(m => m.Name, StringComparer.Ordinal)
             .Select(m => new { id = m.Name, @object = "model", created = 0, owned_by = m.Cluster });
         await context.Response.WriteAsJsonAsync(new { @object = "list", data });
-    });
+    }).RequireCors(ClientCors.Policy);
 }

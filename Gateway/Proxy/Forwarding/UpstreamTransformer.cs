@@ -59,6 +59,7 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
         var upstreamAnswered = clock.GetTimestamp();
         var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         var headers = httpContext.Response.Headers;
+        RemoveUpstreamCors(headers);
         if (headers.TryGetValue(RequestIdHeader, out var upstreamId))
             headers[UpstreamRequestIdHeader] = upstreamId;
         headers[RequestIdHeader] = feature.RequestId;
@@ -87,5 +88,19 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
             }
         }
         return copyBody;
+    }
+
+    /// <summary>
+    /// Who may read a response from a browser is the gateway's decision (<c>Gateway:CorsOrigins</c>), not the
+    /// upstream's: a provider's <c>Access-Control-Allow-Origin: *</c> would open every route to every site.
+    /// </summary>
+    private static void RemoveUpstreamCors(IHeaderDictionary headers)
+    {
+        List<string>? cors = null;
+        foreach (var name in headers.Keys)
+            if (name.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase))
+                (cors ??= []).Add(name);
+        foreach (var name in cors ?? [])
+            headers.Remove(name);
     }
 }
