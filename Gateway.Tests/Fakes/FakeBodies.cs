@@ -106,6 +106,9 @@ internal static class FakeBodies
         ["stop_sequence"] = null,
     }, b, AnthropicUsage(b));
 
+    /// <summary>Anthropic's <c>POST /v1/messages/count_tokens</c> answer: the prompt's tokens, nothing else.</summary>
+    public static JsonObject AnthropicTokenCount(FakeBehavior b) => new() { ["input_tokens"] = b.PromptTokens };
+
     private static JsonObject WithUsage(JsonObject body, FakeBehavior b, JsonObject usage)
     {
         if (!b.OmitUsage)

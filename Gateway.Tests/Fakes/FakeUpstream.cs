@@ -121,6 +121,7 @@ public sealed class FakeUpstream : IAsyncDisposable
             var json = path switch
             {
                 _ when anthropic => FakeBodies.AnthropicMessage(model, behavior),
+                _ when path.EndsWith("/messages/count_tokens", StringComparison.Ordinal) => FakeBodies.AnthropicTokenCount(behavior),
                 _ when path.EndsWith("/embeddings", StringComparison.Ordinal) => FakeBodies.Embeddings(model, behavior),
                 _ when path.EndsWith("/responses", StringComparison.Ordinal) => FakeBodies.Response(model, behavior),
                 _ when path.EndsWith("/completions", StringComparison.Ordinal) && !path.EndsWith("/chat/completions", StringComparison.Ordinal) => FakeBodies.Completion(model, behavior),

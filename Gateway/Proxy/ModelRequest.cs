@@ -201,7 +201,7 @@ internal sealed class ModelRequest
     private static Refusal Duplicate(string property) => Refusal.Malformed($"'{property}' appears more than once.");
 
     /// <summary>The body to send upstream: renamed model, and usage requested on OpenAI streams.</summary>
-    public byte[] RewriteForUpstream(string upstreamModel, WireFormat format, byte[] original)
+    public byte[] RewriteForUpstream(string upstreamModel, WireFormat? format, byte[] original)
     {
         // At most two splices, in body order: model first, then the usage request (or the reverse).
         Span<(int Start, int End, byte[] Text)> edits = new (int, int, byte[])[2];

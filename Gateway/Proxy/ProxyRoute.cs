@@ -10,18 +10,18 @@ internal enum ClientDialect
 }
 
 /// <summary>
-/// A metered client route: where it listens, what it speaks, where it goes upstream. A route without
-/// a wire format is a per-call API: priced per successful call, its body never read for usage.
+/// A metered client route: where it listens, what it speaks, where it goes upstream, and what kind of
+/// endpoint it is. <see cref="Format"/> picks the usage reader of a token-priced route; null when the
+/// route's answer is not read for tokens (a per-call API, token counting).
 /// </summary>
-internal sealed record ProxyRoute(string Path, WireFormat? Format, string? UpstreamPath)
+internal sealed record ProxyRoute(string Path, WireFormat? Format, string? UpstreamPath, EndpointKind Kind = EndpointKind.Tokens,
+    ClientDialect Dialect = ClientDialect.OpenAI)
 {
     public const string PerCallPattern = "/apis/{api}/{**rest}";
 
-    public static readonly ProxyRoute PerCall = new(PerCallPattern, null, null);
+    public static readonly ProxyRoute PerCall = new(PerCallPattern, null, null, EndpointKind.PerCallApi);
 
-    public bool IsPerCall => Format is null;
-
-    public ClientDialect Dialect => Format == WireFormat.AnthropicMessages ? ClientDialect.Anthropic : ClientDialect.OpenAI;
+    public bool IsPerCall => Kind == EndpointKind.PerCallApi;
 
     public static readonly ProxyRoute[] ModelRoutes =
     [
@@ -29,7 +29,8 @@ internal sealed record ProxyRoute(string Path, WireFormat? Format, string? Upstr
         new("/v1/completions", WireFormat.OpenAICompletions, "/v1/completions"),
         new("/v1/responses", WireFormat.OpenAIResponses, "/v1/responses"),
         new("/v1/embeddings", WireFormat.OpenAIEmbeddings, "/v1/embeddings"),
-        new("/v1/messages", WireFormat.AnthropicMessages, "/v1/messages"),
+        new("/v1/messages", WireFormat.AnthropicMessages, "/v1/messages", Dialect: ClientDialect.Anthropic),
+        new("/v1/messages/count_tokens", null, "/v1/messages/count_tokens", EndpointKind.CountTokens, ClientDialect.Anthropic),
         // The Usage Logs page's playground: metered exactly like chat completions, logged under its own path.
         new("/pg/chat/completions", WireFormat.OpenAIChat, "/v1/chat/completions"),
     ];

@@ -61,13 +61,14 @@ internal sealed class RequestAdmission(PriceCatalog catalog, ClusterDirectory cl
         if (target is null || target.Dialect != feature.Route.Dialect)
             return Refuse(feature, Refusal.ModelNotFound(request.Model));
         admitted.CatalogModel = model;
-        admitted.Price = model.PriceFor(admitted.Group!.Ratio);
+        // Counting tokens is free at every provider that offers it: the row shows a price of 0.
+        admitted.Price = feature.Route.Kind == EndpointKind.CountTokens ? PriceSheet.PerCall(0m, admitted.Group!.Ratio) : model.PriceFor(admitted.Group!.Ratio);
 
         if (!CanPay(admitted))
             return Refuse(feature, Refusal.InsufficientBalance());
 
         admitted.UpstreamPath = feature.Route.UpstreamPath!;
-        admitted.UpstreamBody = request.RewriteForUpstream(model.UpstreamName, feature.Route.Format!.Value, body);
+        admitted.UpstreamBody = request.RewriteForUpstream(model.UpstreamName, feature.Route.Format, body);
         admitted.ClientAskedForUsage = request.ClientAskedForUsage;
         admitted.Tokenizer = TokenCounter.ForModel(admitted.Model);
         return target;

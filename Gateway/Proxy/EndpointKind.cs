@@ -1,0 +1,14 @@
+namespace Gateway.Proxy;
+
+/// <summary>What a client route does: decides how its request is read and how its row is priced (SPEC §12).</summary>
+internal enum EndpointKind
+{
+    /// <summary>A model call priced by its tokens (or per call): chat, completions, responses, embeddings, messages, moderations.</summary>
+    Tokens,
+
+    /// <summary>A per-call API under <c>/apis/</c>: priced per successful call, its body never read.</summary>
+    PerCallApi,
+
+    /// <summary>Anthropic's token counting: forwarded to the model's cluster, never charged.</summary>
+    CountTokens,
+}
