@@ -24,6 +24,9 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     public IReadOnlyCollection<ReceivedRequest> Received => _received.ToArray();
 
+    /// <summary>The responses created through <c>POST /v1/responses</c> (not streamed), retrievable by id.</summary>
+    public FakeStoredResponses StoredResponses { get; } = new();
+
     /// <summary>Bytes of streamed events the fake managed to write (its writes wait when nobody reads).</summary>
     public long StreamedBytes => Interlocked.Read(ref _streamedBytes);
 
@@ -112,6 +115,12 @@ public sealed class FakeUpstream : IAsyncDisposable
                 : new JsonObject { ["error"] = new JsonObject { ["message"] = "fake upstream failure", ["type"] = "server_error" } });
             return;
         }
+        if (StoredResponses.Answer(context.Request.Method, path) is { } stored)
+        {
+            context.Response.StatusCode = stored.Status;
+            await WriteJsonAsync(context, stored.Body);
+            return;
+        }
         var model = request?["model"]?.GetValue<string>() ?? "unknown";
         var stream = request?["stream"]?.GetValue<bool>() == true;
         // A request that offers tools is answered with a call to one, with long arguments, as models do.
@@ -123,7 +132,7 @@ public sealed class FakeUpstream : IAsyncDisposable
                 _ when anthropic => FakeBodies.AnthropicMessage(model, behavior),
                 _ when path.EndsWith("/messages/count_tokens", StringComparison.Ordinal) => FakeBodies.AnthropicTokenCount(behavior),
                 _ when path.EndsWith("/embeddings", StringComparison.Ordinal) => FakeBodies.Embeddings(model, behavior),
-                _ when path.EndsWith("/responses", StringComparison.Ordinal) => FakeBodies.Response(model, behavior),
+                _ when path.EndsWith("/responses", StringComparison.Ordinal) => StoredResponses.Create(FakeBodies.Response(model, behavior), request),
                 _ when path.EndsWith("/completions", StringComparison.Ordinal) && !path.EndsWith("/chat/completions", StringComparison.Ordinal) => FakeBodies.Completion(model, behavior),
                 _ when path.EndsWith("/chat/completions", StringComparison.Ordinal) => FakeBodies.ChatCompletion(model, behavior, tools),
                 _ => new JsonObject { ["results"] = new JsonArray("one", "two"), ["path"] = path },

@@ -55,6 +55,9 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<LedgerWriter>().Health);
         services.AddSingleton<Proxy.Admission.CallerGate>();
         services.AddSingleton<Proxy.Admission.RequestAdmission>();
+        services.AddSingleton<Proxy.StoredResponses.ResponseOwners>();
+        services.AddSingleton<Proxy.StoredResponses.StoredResponseAdmission>();
+        services.AddSingleton<Proxy.StoredResponses.ResponseOwnership>();
         services.AddSingleton<Proxy.Forwarding.UpstreamForwarder>();
         services.AddSingleton<Proxy.Finishing.UsageMeter>();
         services.AddSingleton<Proxy.Finishing.RequestFinisher>();
@@ -103,8 +106,8 @@ internal static class GatewayServiceCollectionExtensions
     public static void MapProxyRoutes(this IEndpointRouteBuilder app)
     {
         var pipeline = app.ServiceProvider.GetRequiredService<ProxyPipeline>();
-        foreach (var route in ProxyRoute.ModelRoutes)
-            app.MapPost(route.Path, context => pipeline.HandleAsync(context, route)).RequireCors(ClientCors.Policy);
+        foreach (var route in ProxyRoute.ModelRoutes.Concat(ProxyRoute.StoredResponseRoutes))
+            app.MapMethods(route.Path, [route.Method], context => pipeline.HandleAsync(context, route)).RequireCors(ClientCors.Policy);
         app.Map(ProxyRoute.PerCallPattern, context => pipeline.HandleAsync(context, ProxyRoute.PerCall)).RequireCors(ClientCors.Policy);
     }
 }

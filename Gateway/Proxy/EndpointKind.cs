@@ -11,4 +11,7 @@ internal enum EndpointKind
 
     /// <summary>Anthropic's token counting: forwarded to the model's cluster, never charged.</summary>
     CountTokens,
+
+    /// <summary>A stored response (retrieve, delete, cancel, input items): to its creator's cluster, for its creator only, never charged.</summary>
+    StoredResponse,
 }

@@ -17,6 +17,9 @@ internal enum ClientDialect
 internal sealed record ProxyRoute(string Path, WireFormat? Format, string? UpstreamPath, EndpointKind Kind = EndpointKind.Tokens,
     ClientDialect Dialect = ClientDialect.OpenAI)
 {
+    /// <summary>The HTTP method the route answers; model calls are all POSTs.</summary>
+    public string Method { get; init; } = HttpMethods.Post;
+
     public const string PerCallPattern = "/apis/{api}/{**rest}";
 
     public static readonly ProxyRoute PerCall = new(PerCallPattern, null, null, EndpointKind.PerCallApi);
@@ -34,4 +37,18 @@ internal sealed record ProxyRoute(string Path, WireFormat? Format, string? Upstr
         // The Usage Logs page's playground: metered exactly like chat completions, logged under its own path.
         new("/pg/chat/completions", WireFormat.OpenAIChat, "/v1/chat/completions"),
     ];
+
+    /// <summary>
+    /// A stored response's own calls (OpenAI Responses API). <see cref="UpstreamPath"/> is the same template,
+    /// filled with the checked id.
+    /// </summary>
+    public static readonly ProxyRoute[] StoredResponseRoutes =
+    [
+        StoredResponse("/v1/responses/{id}", HttpMethods.Get),
+        StoredResponse("/v1/responses/{id}", HttpMethods.Delete),
+        StoredResponse("/v1/responses/{id}/cancel", HttpMethods.Post),
+        StoredResponse("/v1/responses/{id}/input_items", HttpMethods.Get),
+    ];
+
+    private static ProxyRoute StoredResponse(string path, string method) => new(path, null, path, EndpointKind.StoredResponse) { Method = method };
 }

@@ -7,6 +7,8 @@ internal sealed record Refusal(int Status, string Code, string Message)
     public static Refusal Malformed(string message) => new(400, "invalid_request_error", message);
     public static Refusal TooLarge(long limit) => new(413, "request_too_large", $"Request body exceeds the limit of {limit} bytes.");
     public static Refusal ModelNotFound(string model) => new(404, "model_not_found", $"The model '{model}' does not exist or you do not have access to it.");
+    /// <param name="id">Echoed only when it is a well-formed id (client text, it could hold anything).</param>
+    public static Refusal ResponseNotFound(string? id) => new(404, "not_found", id is null ? "No response with that id was found." : $"No response with id '{id}' was found.");
     public static Refusal ApiNotFound(string api) => new(404, "api_not_found", $"The per-call API '{api}' is not configured.");
     public static Refusal InsufficientBalance() => new(402, "insufficient_balance", "Insufficient balance: the account's balance is not above zero. Top up to continue.");
     public static Refusal RateLimited(RateLimitDecision decision) => new(429, "rate_limit_exceeded",

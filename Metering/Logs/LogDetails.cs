@@ -24,6 +24,9 @@ public sealed record LogDetails
     public string? UsageSource { get; init; }
     public bool? Completed { get; init; }
     public string? UpstreamModel { get; init; }
+
+    /// <summary>The id of the response a <c>/v1/responses</c> call created (its later retrievals are routed by it).</summary>
+    public string? ResponseId { get; init; }
     /// <summary>The tries at the upstream, when there was more than one; only the last served and was charged.</summary>
     public AttemptDetail[]? Attempts { get; init; }
 
@@ -41,7 +44,8 @@ public sealed record LogDetails
     public string ToJson()
     {
         // A record compares arrays by reference: details with attempts are rare and never equal.
-        if (Attempts is not null)
+        // A response id is unique to its row: caching it would only evict the texts that repeat.
+        if (Attempts is not null || ResponseId is not null)
             return JsonSerializer.Serialize(this, Json);
         if (Texts.TryGetValue(this, out var text))
             return text;

@@ -6,9 +6,10 @@ namespace Metering.Usage;
 /// <c>/v1/responses</c>. Streamed: every event names its <c>type</c>; the <c>*.delta</c> events carry the
 /// generated content, and usage arrives as <c>response.usage</c> on <c>response.completed</c> (or
 /// <c>response.incomplete</c>/<c>response.failed</c>); earlier lifecycle events carry <c>"usage":null</c>.
-/// Body: the response object, <c>usage</c> at top level, text in <c>output[]</c>.
+/// Body: the response object, <c>usage</c> at top level, text in <c>output[]</c>. Either way the response
+/// object's <c>id</c> is kept: later calls for that response must reach the cluster that created it.
 /// </summary>
-internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsageReader
+internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsageReader, IResponseIdSource
 {
     private static ReadOnlySpan<byte> DeltaSuffix => ".delta"u8;
 
@@ -25,6 +26,8 @@ internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsage
     public bool SawTerminal { get; private set; }
 
     public string? StreamError { get; private set; }
+
+    public string? ResponseId { get; private set; }
 
     public SseEventKind OnEvent(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data)
     {
@@ -123,6 +126,10 @@ internal sealed class OpenAIResponsesUsageReader(ITextSink? outputText) : IUsage
             if (reader.ValueTextEquals("usage"u8))
             {
                 usage = OpenAIJson.ReadUsage(ref reader) ?? usage;
+            }
+            else if (ResponseId is null && reader.ValueTextEquals("id"u8))
+            {
+                ResponseId = reader.ReadString() is { Length: > 0 and <= IResponseIdSource.MaxIdChars } id ? id : null;
             }
             else if (streamed && reader.ValueTextEquals("error"u8))
             {

@@ -11,7 +11,8 @@ namespace Gateway.Proxy.Finishing;
 /// Stages 5–7: the feature's observations become usage, usage becomes spend, and spend one row that
 /// is committed (with the balance debit) before the response is allowed to complete.
 /// </summary>
-internal sealed class UsageMeter(LedgerAppender ledger, KeyRateLimiter rateLimiter, Observability.GatewayMetrics metrics, TimeProvider clock)
+internal sealed class UsageMeter(LedgerAppender ledger, KeyRateLimiter rateLimiter, Observability.GatewayMetrics metrics,
+    StoredResponses.ResponseOwnership responses, TimeProvider clock)
 {
     public const string UsageFromUpstream = "upstream";
     public const string UsageCounted = "counted";
@@ -31,6 +32,7 @@ internal sealed class UsageMeter(LedgerAppender ledger, KeyRateLimiter rateLimit
         var (admitted, forwarded) = (feature.Admitted, feature.Forwarded);
         // A 2xx that is not the route's JSON at all (a proxy's HTML page) served nothing: an error row, spend 0.
         var served = feature.Refusal is null && forwarded.UpstreamStatus is >= 200 and < 400 && forwarded.BodyShape != BodyShape.NotJson;
+        responses.Note(feature, context, served);
         var (usage, source) = served ? MeasureUsage(feature) : (TokenUsage.Zero, null);
         var price = admitted.Price;
         var spend = served && price is not null ? SpendCalculator.Calculate(usage, price) : NanoUsd.Zero;
@@ -105,6 +107,7 @@ internal sealed class UsageMeter(LedgerAppender ledger, KeyRateLimiter rateLimit
             UsageSource = source,
             Completed = served ? !forwarded.CutShort : null,
             UpstreamModel = admitted.CatalogModel is { } m && m.UpstreamName != m.Name ? m.UpstreamName : null,
+            ResponseId = served ? (forwarded.UsageReader as IResponseIdSource)?.ResponseId : null,
             Attempts = forwarded.Attempts.Count > 1
                 ? forwarded.Attempts.Select(a => new AttemptDetail(a.Destination, a.Status, a.Error == Yarp.ReverseProxy.Forwarder.ForwarderError.None ? null : a.Error.ToString())).ToArray()
                 : null,

@@ -1,0 +1,51 @@
+using System.Buffers;
+using Gateway.Configuration;
+using Gateway.Upstream;
+using Metering.Pricing;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Proxy.StoredResponses;
+
+/// <summary>
+/// Stage 3 for a stored response's own calls: only the account that created the response reaches it, on
+/// the destination that holds it. An unknown id and another account's id get the same 404 (a 403 would
+/// tell that the id exists). These calls cost nothing upstream and are never charged; a balance at zero
+/// does not refuse them, so an account that ran dry can still cancel a background response.
+/// </summary>
+internal sealed class StoredResponseAdmission(ResponseOwners owners, ClusterDirectory clusters, IOptions<GatewayOptions> options)
+{
+    /// <summary>OpenAI's ids are <c>resp_</c> and hex; any letters, digits, <c>_</c> and <c>-</c> pass, nothing that could change the path.</summary>
+    private static readonly SearchValues<char> IdCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+
+    public async ValueTask<UpstreamTarget?> AdmitAsync(HttpContext context, MeteringFeature feature)
+    {
+        var admitted = feature.Admitted;
+        var id = context.Request.RouteValues["id"] as string ?? "";
+        var wellFormed = id.Length is > 0 and <= Metering.Usage.IResponseIdSource.MaxIdChars && !id.AsSpan().ContainsAnyExcept(IdCharacters);
+        if (!wellFormed || owners.Find(id, admitted.Caller!.AccountId) is not { } owner || clusters.Resolve(owner.Cluster) is not { } cluster)
+            return Refuse(feature, Refusal.ResponseNotFound(wellFormed ? id : null));
+        admitted.Model = owner.Model;
+        var (body, unreadable) = await RequestBody.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted);
+        if (unreadable is not null)
+            return Refuse(feature, unreadable);
+        admitted.RequestBody = admitted.UpstreamBody = body!;
+        admitted.UpstreamPath = feature.Route.UpstreamPath!.Replace("{id}", id, StringComparison.Ordinal);
+        admitted.Price = PriceSheet.PerCall(0m, admitted.Group!.Ratio);
+        return OnItsDestination(cluster, owner.Destination);
+    }
+
+    /// <summary>
+    /// A cluster's destinations may hold different provider accounts: the response is only where it was
+    /// created. Should that destination have left the configuration, the cluster's others are tried.
+    /// </summary>
+    private static UpstreamTarget OnItsDestination(UpstreamTarget cluster, string destination) =>
+        cluster.Destinations.Count > 1 && cluster.Destinations.FirstOrDefault(d => d.Id == destination) is { } holder
+            ? cluster with { Destinations = [holder] }
+            : cluster;
+
+    private static UpstreamTarget? Refuse(MeteringFeature feature, Refusal refusal)
+    {
+        feature.Refusal = refusal;
+        return null;
+    }
+}
