@@ -122,6 +122,11 @@ public sealed class FakeUpstream : IAsyncDisposable
             return;
         }
         var model = request?["model"]?.GetValue<string>() ?? "unknown";
+        if (path.EndsWith("/audio/speech", StringComparison.Ordinal))
+        {
+            await FakeMediaBodies.WriteSpeechAsync(context);
+            return;
+        }
         var stream = request?["stream"]?.GetValue<bool>() == true;
         // A request that offers tools is answered with a call to one, with long arguments, as models do.
         var tools = request?["tools"] is JsonArray { Count: > 0 };
@@ -131,6 +136,9 @@ public sealed class FakeUpstream : IAsyncDisposable
             {
                 _ when anthropic => FakeBodies.AnthropicMessage(model, behavior),
                 _ when path.EndsWith("/messages/count_tokens", StringComparison.Ordinal) => FakeBodies.AnthropicTokenCount(behavior),
+                _ when path.EndsWith("/images/generations", StringComparison.Ordinal) => FakeMediaBodies.Images(request, model, behavior),
+                _ when path.EndsWith("/moderations", StringComparison.Ordinal) => FakeMediaBodies.Moderation(model, request?["input"] is JsonArray inputs ? inputs.Count : 1),
+                _ when path.EndsWith("/rerank", StringComparison.Ordinal) => FakeMediaBodies.Rerank(request, model, behavior),
                 _ when path.EndsWith("/embeddings", StringComparison.Ordinal) => FakeBodies.Embeddings(model, behavior),
                 _ when path.EndsWith("/responses", StringComparison.Ordinal) => StoredResponses.Create(FakeBodies.Response(model, behavior), request),
                 _ when path.EndsWith("/completions", StringComparison.Ordinal) && !path.EndsWith("/chat/completions", StringComparison.Ordinal) => FakeBodies.Completion(model, behavior),

@@ -31,6 +31,25 @@ internal sealed class ModelOptions
     /// <summary>USD per call; token counts are then ignored. Excludes the ratios.</summary>
     public decimal? Price { get; set; }
 
+    /// <summary>USD per image made (<c>/v1/images/*</c>), whatever its size and quality unless <see cref="ImagePrices"/> says otherwise.</summary>
+    public decimal? PricePerImage { get; set; }
+
+    /// <summary>
+    /// USD per image by size or quality and size, as the provider prices them: keys <c>1024x1024</c> (any quality)
+    /// or <c>hd-1024x1792</c> (that quality). The most specific key wins, then <see cref="PricePerImage"/>;
+    /// a size and quality priced by neither is refused (400).
+    /// </summary>
+    public Dictionary<string, decimal> ImagePrices { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>USD per second of input audio (<c>/v1/audio/transcriptions</c>, <c>/translations</c>), as the upstream reports it.</summary>
+    public decimal? PricePerSecond { get; set; }
+
+    /// <summary>USD per character of input text (<c>/v1/audio/speech</c>).</summary>
+    public decimal? PricePerCharacter { get; set; }
+
+    /// <summary>USD per search unit (<c>/v1/rerank</c>, Cohere: one query over at most 100 documents).</summary>
+    public decimal? PricePerSearchUnit { get; set; }
+
     /// <summary>The name sent upstream, when it differs from the one clients use.</summary>
     public string? UpstreamModel { get; set; }
 }

@@ -17,8 +17,18 @@ internal sealed class CatalogOptionsValidator(IReadOnlySet<string> clusterIds) :
             CheckNotNegative(failures, $"{key}:CacheRatio", m.CacheRatio);
             CheckNotNegative(failures, $"{key}:CacheWriteRatio", m.CacheWriteRatio);
             CheckNotNegative(failures, $"{key}:Price", m.Price);
-            if (m.Price is not null && (m.ModelRatio ?? m.CompletionRatio ?? m.CacheRatio ?? m.CacheWriteRatio) is not null)
-                failures.Add($"{key} sets both Price and ratios; a model is priced per call or per token, not both.");
+            CheckNotNegative(failures, $"{key}:PricePerImage", m.PricePerImage);
+            CheckNotNegative(failures, $"{key}:PricePerSecond", m.PricePerSecond);
+            CheckNotNegative(failures, $"{key}:PricePerCharacter", m.PricePerCharacter);
+            CheckNotNegative(failures, $"{key}:PricePerSearchUnit", m.PricePerSearchUnit);
+            foreach (var (size, price) in m.ImagePrices)
+                CheckNotNegative(failures, $"{key}:ImagePrices:{size}", price);
+            var ratios = (m.ModelRatio ?? m.CompletionRatio ?? m.CacheRatio ?? m.CacheWriteRatio) is not null;
+            var images = m.PricePerImage is not null || m.ImagePrices.Count > 0;
+            (bool Set, string Name)[] ways = [(m.Price is not null, "Price"), (ratios, "ratios"), (images, "PricePerImage/ImagePrices"),
+                (m.PricePerSecond is not null, "PricePerSecond"), (m.PricePerCharacter is not null, "PricePerCharacter"), (m.PricePerSearchUnit is not null, "PricePerSearchUnit")];
+            if (ways.Where(w => w.Set).Select(w => w.Name).ToArray() is { Length: > 1 } set)
+                failures.Add($"{key} sets both {set[0]} and {set[1]}; a model is priced one way (per call, per token, per image, per second, per character or per search unit).");
         }
         foreach (var (group, g) in options.Groups)
         {

@@ -1,12 +1,14 @@
 using System.Collections.Frozen;
 using Gateway.Configuration;
 using Metering.Pricing;
+using Metering.Usage;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Proxy;
 
 /// <summary>A model the gateway may call: where it goes, under which name, at what price.</summary>
-internal sealed record CatalogModel(string Name, string Cluster, string UpstreamName, PriceSheet BasePrice)
+internal sealed record CatalogModel(string Name, string Cluster, string UpstreamName, PriceSheet BasePrice,
+    ImagePriceList? ImagePrices = null)
 {
     // Groups are few: the sheets are kept, so a request allocates none (they are immutable records).
     // Keyed by value and scale: a ratio configured as 1.50 is shown as 1.50 in the row's details, not 1.5.
@@ -31,7 +33,7 @@ internal sealed class PriceCatalog
         var catalog = options.Value;
         _models = catalog.Models.ToFrozenDictionary(
             pair => pair.Key,
-            pair => new CatalogModel(pair.Key, pair.Value.Cluster, pair.Value.UpstreamModel ?? pair.Key, ToPrice(pair.Value)),
+            pair => new CatalogModel(pair.Key, pair.Value.Cluster, pair.Value.UpstreamModel ?? pair.Key, ToPrice(pair.Value), ImagePriceList.Of(pair.Value)),
             StringComparer.Ordinal);
         var groups = new Dictionary<string, GroupOptions>(catalog.Groups, StringComparer.Ordinal);
         groups.TryAdd(DefaultGroup, new GroupOptions());
@@ -49,8 +51,13 @@ internal sealed class PriceCatalog
 
     public bool TryGetPerCallApi(string name, out PerCallApiOptions api) => _perCallApis.TryGetValue(name, out api!);
 
-    private static PriceSheet ToPrice(ModelOptions m) => m.Price is { } price
-        ? new PriceSheet(PricePerCall: price)
+    /// <summary>A model's one way of pricing (the validator allows no second): per call, per unit, or by token ratios.</summary>
+    private static PriceSheet ToPrice(ModelOptions m) =>
+        m.Price is { } price ? new PriceSheet(PricePerCall: price)
+        : m.PricePerSecond is { } second ? PriceSheet.PerUnit(second, BilledUnits.Second, 1m)
+        : m.PricePerCharacter is { } character ? PriceSheet.PerUnit(character, BilledUnits.Character, 1m)
+        : m.PricePerSearchUnit is { } search ? PriceSheet.PerUnit(search, BilledUnits.SearchUnit, 1m)
+        : m.PricePerImage is not null || m.ImagePrices.Count > 0 ? new PriceSheet(Unit: BilledUnits.Image) // the price depends on size and quality
         : new PriceSheet(
             ModelRatio: m.ModelRatio ?? 1m,
             CompletionRatio: m.CompletionRatio ?? 1m,

@@ -34,6 +34,11 @@ internal sealed record ProxyRoute(string Path, WireFormat? Format, string? Upstr
         new("/v1/embeddings", WireFormat.OpenAIEmbeddings, "/v1/embeddings"),
         new("/v1/messages", WireFormat.AnthropicMessages, "/v1/messages", Dialect: ClientDialect.Anthropic),
         new("/v1/messages/count_tokens", null, "/v1/messages/count_tokens", EndpointKind.CountTokens, ClientDialect.Anthropic),
+        // Moderations answer no usage: the input is counted as embeddings input is (a string or strings).
+        new("/v1/moderations", WireFormat.OpenAIEmbeddings, "/v1/moderations"),
+        new("/v1/images/generations", WireFormat.OpenAIImages, "/v1/images/generations", EndpointKind.Images),
+        new("/v1/audio/speech", null, "/v1/audio/speech", EndpointKind.Speech),
+        new("/v1/rerank", WireFormat.Rerank, "/v1/rerank", EndpointKind.Rerank),
         // The Usage Logs page's playground: metered exactly like chat completions, logged under its own path.
         new("/pg/chat/completions", WireFormat.OpenAIChat, "/v1/chat/completions"),
     ];

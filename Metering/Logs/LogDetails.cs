@@ -22,6 +22,15 @@ public sealed record LogDetails
     [JsonPropertyName("output_price_per_1m")]
     public decimal? OutputPricePer1M { get; init; }
     public string? UsageSource { get; init; }
+
+    /// <summary>For a call priced by another unit than tokens: the unit (<c>image</c>, <c>second</c>, <c>character</c>, <c>search_unit</c>).</summary>
+    public string? Unit { get; init; }
+
+    /// <summary>How many <see cref="Unit"/>s were billed.</summary>
+    public decimal? Units { get; init; }
+
+    /// <summary>USD per <see cref="Unit"/>, before the group ratio.</summary>
+    public decimal? UnitPrice { get; init; }
     public bool? Completed { get; init; }
     public string? UpstreamModel { get; init; }
 

@@ -18,4 +18,8 @@ public static class SpendCalculator
                        + usage.OutputTokens * price.CompletionRatio;
         return NanoUsd.FromUsd(weighted * price.ModelRatio * price.GroupRatio * PriceSheet.UsdPerMillionAtRatioOne / 1_000_000m);
     }
+
+    /// <summary>A unit-priced call: <c>quantity × unit price × group ratio</c>.</summary>
+    public static NanoUsd Calculate(BilledUnits units, PriceSheet price) =>
+        NanoUsd.FromUsd(units.Quantity * (price.UnitPrice ?? 0m) * price.GroupRatio);
 }

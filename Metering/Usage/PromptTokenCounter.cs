@@ -44,6 +44,9 @@ public static class PromptTokenCounter
                 WireFormat.OpenAIResponses => count.ResponsesInput(request) + count.Tools(request),
                 WireFormat.AnthropicMessages => count.System(Property(request, "system"))
                     + count.Messages(request, "messages") + count.Tools(request),
+                WireFormat.OpenAIImages => count.Prompt(Property(request, "prompt")),
+                // The query is weighed against each document: both are read.
+                WireFormat.Rerank => count.Prompt(Property(request, "query")) + count.Documents(Property(request, "documents")),
                 _ => 0,
             };
         }
@@ -105,6 +108,11 @@ public static class PromptTokenCounter
 
             return tokens;
         }
+
+        // Rerank documents: strings, or objects whose string fields are the text (Cohere's {"text": …}).
+        public long Documents(JsonElement documents) => documents.ValueKind == JsonValueKind.Array
+            ? documents.EnumerateArray().Sum(d => d.ValueKind == JsonValueKind.Object ? d.EnumerateObject().Sum(f => Prompt(f.Value)) : Prompt(d))
+            : 0;
 
         // A prompt or embeddings input: a string, an array of strings, or token ids (flat or per input).
         public long Prompt(JsonElement prompt) => prompt.ValueKind switch

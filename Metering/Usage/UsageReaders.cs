@@ -12,6 +12,9 @@ public static class UsageReaders
         WireFormat.OpenAIResponses => new OpenAIResponsesUsageReader(outputText),
         WireFormat.OpenAIEmbeddings => new OpenAIEmbeddingsUsageReader(),
         WireFormat.AnthropicMessages => new AnthropicMessagesUsageReader(outputText),
+        WireFormat.OpenAIImages => new OpenAIImagesUsageReader(),
+        WireFormat.OpenAIAudioInput => new OpenAIAudioUsageReader(),
+        WireFormat.Rerank => new RerankUsageReader(),
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown wire format."),
     };
 }

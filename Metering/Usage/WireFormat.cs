@@ -8,4 +8,13 @@ public enum WireFormat
     OpenAIResponses,
     OpenAIEmbeddings,
     AnthropicMessages,
+
+    /// <summary>Image generations and edits (OpenAI).</summary>
+    OpenAIImages,
+
+    /// <summary>Audio transcriptions and translations (OpenAI): a JSON or text answer about uploaded audio.</summary>
+    OpenAIAudioInput,
+
+    /// <summary>Rerank, in Cohere's or Jina's shape.</summary>
+    Rerank,
 }

@@ -21,6 +21,9 @@ internal sealed class AdmittedRequest
     public CatalogModel? CatalogModel { get; set; }
     public PriceSheet? Price { get; set; }
 
+    /// <summary>What a unit-priced call asks for (images, characters, an estimate of search units); the upstream's report wins where it gives one.</summary>
+    public BilledUnits? Units { get; set; }
+
     /// <summary>The model's tokenizer, looked up once when a model call is admitted (null for a per-call API).</summary>
     public TokenCounter? Tokenizer { get; set; }
     public byte[] RequestBody { get; set; } = [];

@@ -64,8 +64,8 @@ internal sealed class RequestAdmission(PriceCatalog catalog, ClusterDirectory cl
         if (target is null || target.Dialect != feature.Route.Dialect)
             return Refuse(feature, Refusal.ModelNotFound(request.Model));
         admitted.CatalogModel = model;
-        // Counting tokens is free at every provider that offers it: the row shows a price of 0.
-        admitted.Price = feature.Route.Kind == EndpointKind.CountTokens ? PriceSheet.PerCall(0m, admitted.Group!.Ratio) : model.PriceFor(admitted.Group!.Ratio);
+        if (EndpointPricing.Price(feature.Route.Kind, model, admitted, body) is { } unpriced)
+            return Refuse(feature, unpriced);
 
         if (!CanPay(admitted))
             return Refuse(feature, Refusal.InsufficientBalance());

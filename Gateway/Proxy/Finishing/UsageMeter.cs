@@ -17,6 +17,9 @@ internal sealed class UsageMeter(LedgerAppender ledger, KeyRateLimiter rateLimit
     public const string UsageFromUpstream = "upstream";
     public const string UsageCounted = "counted";
 
+    /// <summary>Units taken from the request (images asked for, characters sent), where the upstream reports none.</summary>
+    public const string UsageFromRequest = "request";
+
     /// <summary>Builds the row and hands it to the writer.</summary>
     /// <returns>Completes once the row and its debit are committed; faults when they could not be.</returns>
     public Task<long> RecordAsync(HttpContext context, MeteringFeature feature)
@@ -35,7 +38,11 @@ internal sealed class UsageMeter(LedgerAppender ledger, KeyRateLimiter rateLimit
         responses.Note(feature, context, served);
         var (usage, source) = served ? MeasureUsage(feature) : (TokenUsage.Zero, null);
         var price = admitted.Price;
-        var spend = served && price is not null ? SpendCalculator.Calculate(usage, price) : NanoUsd.Zero;
+        var units = served && price?.Unit is not null ? BilledUnitsOf(feature, ref source) : null;
+        var spend = !served || price is null ? NanoUsd.Zero
+            : price.Unit is null ? SpendCalculator.Calculate(usage, price)
+            : units is null ? NanoUsd.Zero
+            : SpendCalculator.Calculate(units, price);
         var caller = admitted.Caller!;
         return new LogRecord
         {
@@ -60,8 +67,10 @@ internal sealed class UsageMeter(LedgerAppender ledger, KeyRateLimiter rateLimit
             CacheWriteTokens = usage.CacheWriteTokens,
             SpendNano = spend.Value,
             Ip = admitted.Account is { RecordIp: true } ? admitted.ClientIp : null,
-            Message = Message(feature.Refusal, forwarded) is { } message ? ClientText.CutChars(message, ClientText.MaxMessageChars) : null,
-            Details = Details(admitted, forwarded, price, source, served).ToJson(),
+            Message = (Message(feature.Refusal, forwarded) ?? (served && price?.Unit is { } unit && units is null ? NoUnitsReported(unit) : null)) is { } message
+                ? ClientText.CutChars(message, ClientText.MaxMessageChars)
+                : null,
+            Details = Details(admitted, forwarded, price, units, source, served).ToJson(),
         };
     }
 
@@ -84,16 +93,37 @@ internal sealed class UsageMeter(LedgerAppender ledger, KeyRateLimiter rateLimit
         return (new TokenUsage(prompt, output), UsageCounted);
     }
 
+    /// <summary>
+    /// The units a unit-priced call is billed for: the upstream's own report when it gives one in the price's
+    /// unit (seconds of audio, Cohere's search units), else what the request asked for (images, characters,
+    /// Cohere's rule for search units).
+    /// </summary>
+    private static BilledUnits? BilledUnitsOf(MeteringFeature feature, ref string? source)
+    {
+        var unit = feature.Admitted.Price!.Unit;
+        if (feature.Forwarded.UsageReader is IBilledUnitsSource { Units: { } reported } && reported.Unit == unit)
+        {
+            source = UsageFromUpstream;
+            return reported;
+        }
+        source = feature.Admitted.Units is null ? null : UsageFromRequest;
+        return feature.Admitted.Units;
+    }
+
+    // Billing a guess would be worse: the operator sees every such row by its message.
+    private static string NoUnitsReported(string unit) =>
+        $"served, but the upstream reported no {unit} count to bill (a text, SRT or VTT answer carries none); nothing was charged";
+
     private static string? Message(Refusal? refusal, ForwardedResponse forwarded) =>
         refusal?.Message
         ?? (forwarded.UpstreamStatus is >= 400 ? $"upstream answered {forwarded.UpstreamStatus}: {forwarded.UpstreamErrorText}" : null)
         ?? (forwarded.BodyShape == BodyShape.NotJson ? $"upstream answered {forwarded.UpstreamStatus} with a body that is not JSON: {forwarded.UpstreamErrorText}" : null)
         ?? forwarded.CutShortReason;
 
-    private static LogDetails Details(AdmittedRequest admitted, ForwardedResponse forwarded, PriceSheet? price, string? source, bool served)
+    private static LogDetails Details(AdmittedRequest admitted, ForwardedResponse forwarded, PriceSheet? price, BilledUnits? units, string? source, bool served)
     {
-        // Ratios and per-1M prices describe token pricing; a per-call price has none of them.
-        var tokens = price?.PricePerCall is null ? price : null;
+        // Ratios and per-1M prices describe token pricing; a per-call or per-unit price has none of them.
+        var tokens = price?.PricePerCall is null && price?.Unit is null ? price : null;
         return new LogDetails
         {
             ModelRatio = tokens?.ModelRatio,
@@ -105,6 +135,9 @@ internal sealed class UsageMeter(LedgerAppender ledger, KeyRateLimiter rateLimit
             InputPricePer1M = tokens?.InputPricePer1M,
             OutputPricePer1M = tokens?.OutputPricePer1M,
             UsageSource = source,
+            Unit = price?.Unit,
+            Units = units?.Quantity,
+            UnitPrice = price?.UnitPrice,
             Completed = served ? !forwarded.CutShort : null,
             UpstreamModel = admitted.CatalogModel is { } m && m.UpstreamName != m.Name ? m.UpstreamName : null,
             ResponseId = served ? (forwarded.UsageReader as IResponseIdSource)?.ResponseId : null,

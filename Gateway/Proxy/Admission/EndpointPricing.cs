@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Metering.Pricing;
+using Metering.Usage;
+
+namespace Gateway.Proxy.Admission;
+
+/// <summary>
+/// Stage 3, for each kind of endpoint: the price of this call under the model's one way of pricing, and
+/// the units it asks for. A model whose pricing does not fit the endpoint (a chat model's token ratios on
+/// speech, a per-second model on chat) is refused as not found: it is never forwarded to be billed wrongly.
+/// </summary>
+internal static class EndpointPricing
+{
+    /// <summary>OpenAI's defaults when a client leaves them out.</summary>
+    public const string DefaultImageSize = "1024x1024";
+    public const string DefaultImageQuality = "standard";
+
+    /// <summary>OpenAI accepts 1 to 10 images per call.</summary>
+    public const int MaxImages = 10;
+
+    /// <returns>The refusal, or null with the price (and any requested units) set on <paramref name="admitted"/>.</returns>
+    public static Refusal? Price(EndpointKind kind, CatalogModel model, AdmittedRequest admitted, ReadOnlySpan<byte> body)
+    {
+        var groupRatio = admitted.Group!.Ratio;
+        var basePrice = model.BasePrice;
+        var perCall = basePrice.PricePerCall is not null;
+        var unit = basePrice.Unit;
+        if (kind == EndpointKind.CountTokens)
+        {
+            // Counting tokens is free at every provider that offers it: the row shows a price of 0.
+            admitted.Price = PriceSheet.PerCall(0m, groupRatio);
+            return null;
+        }
+        EndpointFields fields;
+        try
+        {
+            fields = EndpointFields.Read(body);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return Refusal.Malformed("The request body holds text that is not valid UTF-8 or UTF-16.");
+        }
+        admitted.Price = model.PriceFor(groupRatio);
+        switch (kind)
+        {
+            case EndpointKind.Images when model.ImagePrices is { } images:
+                if (fields.N is < 1 or > MaxImages)
+                    return Refusal.Malformed($"'n' must be between 1 and {MaxImages}.");
+                var (size, quality) = (fields.Size ?? DefaultImageSize, fields.Quality ?? DefaultImageQuality);
+                if (images.For(size, quality) is not { } perImage)
+                    return Refusal.Malformed($"The model '{model.Name}' has no price for {quality} images of size '{size}'.");
+                admitted.Price = PriceSheet.PerUnit(perImage, BilledUnits.Image, groupRatio);
+                admitted.Units = new BilledUnits(BilledUnits.Image, fields.N ?? 1);
+                return null;
+            case EndpointKind.Speech when unit == BilledUnits.Character:
+                admitted.Units = new BilledUnits(BilledUnits.Character, fields.InputCharacters);
+                return null;
+            case EndpointKind.Rerank when unit == BilledUnits.SearchUnit:
+                // Cohere's rule, used when the upstream reports no units: one unit per query and 100 documents.
+                admitted.Units = new BilledUnits(BilledUnits.SearchUnit, Math.Max(1, (fields.Documents + 99) / 100));
+                return null;
+            case EndpointKind.AudioInput when unit == BilledUnits.Second:
+                return null;
+            case EndpointKind.Speech:
+                return perCall ? null : NotPricedHere(model, "PricePerCharacter or Price");
+            case EndpointKind.Tokens or EndpointKind.Images or EndpointKind.Rerank or EndpointKind.AudioInput:
+                // Token ratios or a per-call price fit these; another unit does not.
+                return unit is null ? null : NotPricedHere(model, "token ratios or Price");
+            default:
+                return NotPricedHere(model, "a price");
+        }
+    }
+
+    private static Refusal NotPricedHere(CatalogModel model, string needs) =>
+        new(404, "model_not_found", $"The model '{model.Name}' is not available on this endpoint (its price needs {needs}).");
+}
