@@ -1,7 +1,7 @@
 // The expanded view of one row: the ratios, the prices per 1M tokens, SPEC §5's formula with this
 // row's numbers in it and the final spend; then where the request went and how it was measured.
 import { Dec } from './decimal.js';
-import { el, formatUsd } from './format.js';
+import { el, formatUnits, formatUsd } from './format.js';
 
 const MILLION = '1 000 000';
 
@@ -12,6 +12,14 @@ export function formulaFor(row) {
     const price = Dec.of(d.price), group = Dec.of(d.group_ratio ?? 1);
     const spend = price.mul(group).round(9);
     return { spend, lines: ['spend = price × group_ratio', `      = ${price} × ${group}`, `      = ${formatUsd(spend)}`] };
+  }
+  if (d.unit) {
+    const units = Dec.of(d.units ?? 0), price = Dec.of(d.unit_price ?? 0), group = Dec.of(d.group_ratio ?? 1);
+    const spend = units.mul(price).mul(group).round(9);
+    return {
+      spend,
+      lines: [`spend = ${d.unit}s × price per ${d.unit} × group_ratio`, `      = ${units} × ${price} × ${group}`, `      = ${formatUsd(spend)}`],
+    };
   }
   const n = (name) => Dec.of(row[name] ?? 0);
   const r = (name, fallback) => Dec.of(d[name] ?? fallback);
@@ -63,21 +71,25 @@ function pricing(row) {
   const ratio = (value) => (value === null || value === undefined ? '–' : Dec.of(value).toString());
   const price = (value) => (value === null || value === undefined ? '–' : formatUsd(value));
   const perCall = d.price !== null && d.price !== undefined;
+  const perUnit = Boolean(d.unit);
   const { spend, lines } = formulaFor(row);
   const charged = Dec.of(row.spend ?? 0);
   const billed = row.type === 'consume';
   return [
     el('section', { class: 'ratios', 'aria-label': 'Ratios and prices' },
-      el('h3', {}, perCall ? 'Per-call price' : 'Ratios'),
+      el('h3', {}, perCall ? 'Per-call price' : perUnit ? 'Unit price' : 'Ratios'),
       el('dl', {},
-        perCall ? item('Price per call', price(d.price)) : [
+        perCall ? item('Price per call', price(d.price)) : perUnit ? [
+          item(`Price per ${d.unit.replace('_', ' ')}`, price(d.unit_price)),
+          item('Billed', formatUnits(d.unit, d.units)),
+        ] : [
           item('Model ratio', ratio(d.model_ratio)),
           item('Completion ratio', ratio(d.completion_ratio)),
           item('Cache ratio', ratio(d.cache_ratio)),
           item('Cache write ratio', ratio(d.cache_write_ratio)),
         ],
         item('Group ratio', ratio(d.group_ratio)),
-        perCall ? [] : [
+        perCall || perUnit ? [] : [
           item('Input price / 1M tokens', price(d.input_price_per_1m)),
           item('Output price / 1M tokens', price(d.output_price_per_1m)),
         ])),

@@ -1,10 +1,16 @@
 // The table's columns (SPEC §6) and which of them the viewer shows, kept in localStorage.
-import { el, formatCount, formatMs, formatTime, formatUsd, viewerZone } from './format.js';
+import { el, formatCount, formatMs, formatTime, formatUnits, formatUsd, viewerZone } from './format.js';
 
 const STORAGE_KEY = 'gateway.columns.hidden';
 
 // System rows carry no usage: a dash reads better than a column of zeros.
 const tokens = (row, n) => (row.type === 'system' ? '–' : formatCount(n));
+
+// A row billed per image, second, character or search unit: its input is that quantity; tokens, when the
+// upstream reported some, stay in the other columns.
+const unitBilled = (row) => Boolean(row.details?.unit);
+const input = (row) => (unitBilled(row) ? el('span', { class: 'units' }, formatUnits(row.details.unit, row.details.units)) : tokens(row, row.input_tokens));
+const output = (row) => (unitBilled(row) && !row.output_tokens ? '–' : tokens(row, row.output_tokens));
 
 const typeBadge = (type) => el('span', { class: `badge type-${type}` }, type);
 
@@ -22,6 +28,7 @@ function details(row) {
   if (row.type !== 'consume') return el('span', { class: 'message' }, row.message ?? '');
   const d = row.details ?? {};
   if (d.price !== null && d.price !== undefined) return `per call ${formatUsd(d.price)} · group ×${d.group_ratio ?? 1}`;
+  if (d.unit) return `${formatUsd(d.unit_price)} per ${formatUnits(d.unit, 1).replace(/^1 /, '')} · group ×${d.group_ratio ?? 1}`;
   return `model ×${d.model_ratio ?? '–'} · completion ×${d.completion_ratio ?? '–'} · group ×${d.group_ratio ?? '–'}`;
 }
 
@@ -35,8 +42,8 @@ export const COLUMNS = [
   { id: 'type', label: 'Type', cell: (row) => typeBadge(row.type) },
   { id: 'model', label: 'Model', cell: (row) => row.model || '–' },
   { id: 'timing', label: 'Time / first token', cell: timing },
-  { id: 'input', label: 'Input', numeric: true, cell: (row) => tokens(row, row.input_tokens) },
-  { id: 'output', label: 'Output', numeric: true, cell: (row) => tokens(row, row.output_tokens) },
+  { id: 'input', label: 'Input', numeric: true, cell: input },
+  { id: 'output', label: 'Output', numeric: true, cell: output },
   { id: 'cached', label: 'Cached', numeric: true, cell: (row) => tokens(row, row.cached_tokens) },
   { id: 'spend', label: 'Spend', numeric: true, cell: (row) => (row.type === 'system' ? '–' : formatUsd(row.spend)) },
   { id: 'ip', label: 'IP', cell: (row) => row.ip ?? '–' },

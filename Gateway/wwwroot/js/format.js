@@ -29,6 +29,21 @@ export function formatUsd(value) {
   return `${sign}$${grouped}${fraction.length ? '.' + fraction.padEnd(2, '0') : '.00'}`;
 }
 
+// What a unit-priced row billed, the way a reader says it: "2 images", "14.2 s audio", "57 characters".
+const UNIT_LABELS = {
+  image: ['image', 'images'],
+  character: ['character', 'characters'],
+  search_unit: ['search unit', 'search units'],
+};
+
+export function formatUnits(unit, units) {
+  if (units === null || units === undefined) return '–';
+  const n = Number(units);
+  if (unit === 'second') return `${rateFormat.format(n)} s audio`;
+  const [one, many] = UNIT_LABELS[unit] ?? [unit, unit];
+  return `${countFormat.format(n)} ${n === 1 ? one : many}`;
+}
+
 export function formatMs(ms) {
   if (ms === null || ms === undefined) return '–';
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(2)} s`;
