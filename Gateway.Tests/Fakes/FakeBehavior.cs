@@ -45,6 +45,9 @@ public sealed record FakeBehavior
     /// <summary>Awaited before each streamed event after the first, with the event's index (lets a test pace the fake).</summary>
     public Func<int, Task>? BeforeEvent { get; init; }
 
+    /// <summary>Seconds of audio a transcription reports having heard.</summary>
+    public decimal AudioSeconds { get; init; } = 14.2m;
+
     /// <summary>Repeat the reply this many times (a long stream).</summary>
     public int Repeat { get; init; } = 1;
 }

@@ -84,4 +84,34 @@ internal static class FakeMediaBodies
             },
         };
     }
+
+    /// <summary>
+    /// <c>/v1/audio/transcriptions</c> and <c>/translations</c> in the requested <c>response_format</c>: <c>json</c>
+    /// (a transcription reports <c>usage</c> of type <c>duration</c>, a translation nothing), <c>verbose_json</c>
+    /// (a top-level <c>duration</c> and segments), or <c>text</c> as plain text.
+    /// </summary>
+    public static async Task WriteTranscriptAsync(HttpContext context, JsonObject? request, bool translation, FakeBehavior b)
+    {
+        const string text = "The fake upstream heard a short sentence in the uploaded audio.";
+        var format = request?["response_format"]?.ToString() ?? "json";
+        if (format is "text" or "srt" or "vtt")
+        {
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync(text + "\n");
+            return;
+        }
+        var body = new JsonObject { ["text"] = text };
+        if (format == "verbose_json")
+        {
+            body = new JsonObject
+            {
+                ["task"] = translation ? "translate" : "transcribe", ["language"] = "english", ["duration"] = b.AudioSeconds, ["text"] = text,
+                ["segments"] = new JsonArray(new JsonObject { ["id"] = 0, ["seek"] = 0, ["start"] = 0.0, ["end"] = b.AudioSeconds, ["text"] = text }),
+            };
+        }
+        else if (!translation)
+            body["usage"] = new JsonObject { ["type"] = "duration", ["seconds"] = b.AudioSeconds };
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(body.ToJsonString());
+    }
 }

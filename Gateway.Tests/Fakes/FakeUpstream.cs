@@ -89,16 +89,23 @@ public sealed class FakeUpstream : IAsyncDisposable
         await next(context);
     }
 
+    /// <summary>Set when a request's headers arrive, before its body is read: shows a body is streamed, not held first.</summary>
+    public TaskCompletionSource RequestArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private async Task HandleAsync(HttpContext context)
     {
-        var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+        RequestArrived.TrySetResult();
+        using var raw = new MemoryStream();
+        await context.Request.Body.CopyToAsync(raw);
+        var body = System.Text.Encoding.UTF8.GetString(raw.GetBuffer(), 0, (int)raw.Length);
         var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-        _received.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "", headers, body));
+        _received.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "", headers, body, raw.Length));
         var behavior = Behavior;
         var path = context.Request.Path.Value ?? "";
         var anthropic = path.EndsWith("/messages", StringComparison.Ordinal);
         JsonObject? request = null;
         try { request = JsonNode.Parse(body) as JsonObject; } catch (System.Text.Json.JsonException) { }
+        request ??= FakeMultipart.TextFields(context.Request.ContentType, body);
 
         if (behavior.Respond is { } respond)
         {
@@ -127,6 +134,11 @@ public sealed class FakeUpstream : IAsyncDisposable
             await FakeMediaBodies.WriteSpeechAsync(context);
             return;
         }
+        if (path.EndsWith("/audio/transcriptions", StringComparison.Ordinal) || path.EndsWith("/audio/translations", StringComparison.Ordinal))
+        {
+            await FakeMediaBodies.WriteTranscriptAsync(context, request, path.EndsWith("/translations", StringComparison.Ordinal), behavior);
+            return;
+        }
         var stream = request?["stream"]?.GetValue<bool>() == true;
         // A request that offers tools is answered with a call to one, with long arguments, as models do.
         var tools = request?["tools"] is JsonArray { Count: > 0 };
@@ -136,7 +148,7 @@ public sealed class FakeUpstream : IAsyncDisposable
             {
                 _ when anthropic => FakeBodies.AnthropicMessage(model, behavior),
                 _ when path.EndsWith("/messages/count_tokens", StringComparison.Ordinal) => FakeBodies.AnthropicTokenCount(behavior),
-                _ when path.EndsWith("/images/generations", StringComparison.Ordinal) => FakeMediaBodies.Images(request, model, behavior),
+                _ when path.EndsWith("/images/generations", StringComparison.Ordinal) || path.EndsWith("/images/edits", StringComparison.Ordinal) => FakeMediaBodies.Images(request, model, behavior),
                 _ when path.EndsWith("/moderations", StringComparison.Ordinal) => FakeMediaBodies.Moderation(model, request?["input"] is JsonArray inputs ? inputs.Count : 1),
                 _ when path.EndsWith("/rerank", StringComparison.Ordinal) => FakeMediaBodies.Rerank(request, model, behavior),
                 _ when path.EndsWith("/embeddings", StringComparison.Ordinal) => FakeBodies.Embeddings(model, behavior),

@@ -55,6 +55,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<LedgerWriter>().Health);
         services.AddSingleton<Proxy.Admission.CallerGate>();
         services.AddSingleton<Proxy.Admission.RequestAdmission>();
+        services.AddSingleton<Proxy.Multipart.MultipartAdmission>();
         services.AddSingleton<Proxy.StoredResponses.ResponseOwners>();
         services.AddSingleton<Proxy.StoredResponses.StoredResponseAdmission>();
         services.AddSingleton<Proxy.StoredResponses.ResponseOwnership>();

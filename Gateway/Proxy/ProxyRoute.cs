@@ -20,6 +20,9 @@ internal sealed record ProxyRoute(string Path, WireFormat? Format, string? Upstr
     /// <summary>The HTTP method the route answers; model calls are all POSTs.</summary>
     public string Method { get; init; } = HttpMethods.Post;
 
+    /// <summary>The body is a multipart upload (a file and its fields), forwarded as it arrives.</summary>
+    public bool MultipartBody { get; init; }
+
     public const string PerCallPattern = "/apis/{api}/{**rest}";
 
     public static readonly ProxyRoute PerCall = new(PerCallPattern, null, null, EndpointKind.PerCallApi);
@@ -37,7 +40,10 @@ internal sealed record ProxyRoute(string Path, WireFormat? Format, string? Upstr
         // Moderations answer no usage: the input is counted as embeddings input is (a string or strings).
         new("/v1/moderations", WireFormat.OpenAIEmbeddings, "/v1/moderations"),
         new("/v1/images/generations", WireFormat.OpenAIImages, "/v1/images/generations", EndpointKind.Images),
+        new("/v1/images/edits", WireFormat.OpenAIImages, "/v1/images/edits", EndpointKind.Images) { MultipartBody = true },
         new("/v1/audio/speech", null, "/v1/audio/speech", EndpointKind.Speech),
+        new("/v1/audio/transcriptions", WireFormat.OpenAIAudioInput, "/v1/audio/transcriptions", EndpointKind.AudioInput) { MultipartBody = true },
+        new("/v1/audio/translations", WireFormat.OpenAIAudioInput, "/v1/audio/translations", EndpointKind.AudioInput) { MultipartBody = true },
         new("/v1/rerank", WireFormat.Rerank, "/v1/rerank", EndpointKind.Rerank),
         // The Usage Logs page's playground: metered exactly like chat completions, logged under its own path.
         new("/pg/chat/completions", WireFormat.OpenAIChat, "/v1/chat/completions"),

@@ -31,6 +31,9 @@ internal sealed class AdmittedRequest
     /// <summary>The body as sent upstream (renamed model, usage requested); kept so a retry can resend it.</summary>
     public byte[] UpstreamBody { get; set; } = [];
 
+    /// <summary>A multipart body forwarded as it arrives, instead of <see cref="UpstreamBody"/>: sent once, never retried.</summary>
+    public Multipart.StreamedRequestBody? StreamedBody { get; set; }
+
     /// <summary>The path the upstream is sent, without the query string.</summary>
     public string UpstreamPath { get; set; } = "/";
     public bool ClientAskedForUsage { get; set; }

@@ -11,6 +11,15 @@ internal sealed record EndpointFields(long? N, string? Size, string? Quality, lo
 {
     private const int MaxEchoedChars = 64;
 
+    public static readonly EndpointFields None = new(null, null, null, 0, 0);
+
+    /// <summary>The text fields of a multipart form (image edits): <c>n</c>, <c>size</c>, <c>quality</c>.</summary>
+    public static EndpointFields FromForm(IReadOnlyDictionary<string, string?> form) => new(
+        form.GetValueOrDefault("n") is { } n ? (long.TryParse(n, out var count) ? count : long.MaxValue) : null,
+        form.GetValueOrDefault("size") is { } size ? ClientText.CutChars(size, MaxEchoedChars) : null,
+        form.GetValueOrDefault("quality") is { } quality ? ClientText.CutChars(quality, MaxEchoedChars) : null,
+        0, 0);
+
     public static EndpointFields Read(ReadOnlySpan<byte> body)
     {
         long? n = null;

@@ -21,6 +21,21 @@ internal static class EndpointPricing
     /// <returns>The refusal, or null with the price (and any requested units) set on <paramref name="admitted"/>.</returns>
     public static Refusal? Price(EndpointKind kind, CatalogModel model, AdmittedRequest admitted, ReadOnlySpan<byte> body)
     {
+        if (kind == EndpointKind.CountTokens)
+            return Price(kind, model, admitted, fields: null);
+        try
+        {
+            return Price(kind, model, admitted, EndpointFields.Read(body));
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return Refusal.Malformed("The request body holds text that is not valid UTF-8 or UTF-16.");
+        }
+    }
+
+    /// <param name="fields">The pricing fields of the request (of a JSON body, or a multipart form's text fields).</param>
+    public static Refusal? Price(EndpointKind kind, CatalogModel model, AdmittedRequest admitted, EndpointFields? fields)
+    {
         var groupRatio = admitted.Group!.Ratio;
         var basePrice = model.BasePrice;
         var perCall = basePrice.PricePerCall is not null;
@@ -31,15 +46,7 @@ internal static class EndpointPricing
             admitted.Price = PriceSheet.PerCall(0m, groupRatio);
             return null;
         }
-        EndpointFields fields;
-        try
-        {
-            fields = EndpointFields.Read(body);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return Refusal.Malformed("The request body holds text that is not valid UTF-8 or UTF-16.");
-        }
+        fields ??= EndpointFields.None;
         admitted.Price = model.PriceFor(groupRatio);
         switch (kind)
         {

@@ -8,13 +8,16 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Proxy.Admission;
 
 /// <summary>Stage 3: what the caller asks for, at what price, and whether the account can pay; the upstream to send it to.</summary>
-internal sealed class RequestAdmission(PriceCatalog catalog, ClusterDirectory clusters, StoredResponseAdmission storedResponses, IOptions<GatewayOptions> options)
+internal sealed class RequestAdmission(PriceCatalog catalog, ClusterDirectory clusters, StoredResponseAdmission storedResponses,
+    Multipart.MultipartAdmission multipart, IOptions<GatewayOptions> options)
 {
     /// <returns>The upstream to forward to, or null with <see cref="MeteringFeature.Refusal"/> set.</returns>
     public async ValueTask<UpstreamTarget?> AdmitAsync(HttpContext context, MeteringFeature feature)
     {
         if (feature.Route.Kind == EndpointKind.StoredResponse)
             return await storedResponses.AdmitAsync(context, feature);
+        if (feature.Route.MultipartBody)
+            return await multipart.AdmitAsync(context, feature);
         // A per-call API's name, path and price need no body: refused before a byte of it is read.
         var perCall = feature.Route.IsPerCall ? AdmitPerCall(context, feature) : null;
         if (feature.Refusal is not null)

@@ -37,6 +37,8 @@ internal sealed class UsageMeter(LedgerAppender ledger, KeyRateLimiter rateLimit
         var served = feature.Refusal is null && forwarded.UpstreamStatus is >= 200 and < 400 && forwarded.BodyShape != BodyShape.NotJson;
         responses.Note(feature, context, served);
         var (usage, source) = served ? MeasureUsage(feature) : (TokenUsage.Zero, null);
+        if (served)
+            PriceLateFormFields(feature);
         var price = admitted.Price;
         var units = served && price?.Unit is not null ? BilledUnitsOf(feature, ref source) : null;
         var spend = !served || price is null ? NanoUsd.Zero
@@ -108,6 +110,22 @@ internal sealed class UsageMeter(LedgerAppender ledger, KeyRateLimiter rateLimit
         }
         source = feature.Admitted.Units is null ? null : UsageFromRequest;
         return feature.Admitted.Units;
+    }
+
+    /// <summary>
+    /// An image edit's <c>n</c>, <c>size</c> and <c>quality</c> may follow its files: they were read as the body
+    /// passed, and price the call now. A size that has no price was never admitted before the files and
+    /// keeps the price it was admitted at.
+    /// </summary>
+    private static void PriceLateFormFields(MeteringFeature feature)
+    {
+        var admitted = feature.Admitted;
+        if (feature.Route.Kind == EndpointKind.Images && admitted.StreamedBody?.Form is { Done: true } form && admitted.CatalogModel is { ImagePrices: not null } model)
+        {
+            var (price, units) = (admitted.Price, admitted.Units);
+            if (Admission.EndpointPricing.Price(EndpointKind.Images, model, admitted, Admission.EndpointFields.FromForm(form.Fields)) is not null)
+                (admitted.Price, admitted.Units) = (price, units);
+        }
     }
 
     // Billing a guess would be worse: the operator sees every such row by its message.

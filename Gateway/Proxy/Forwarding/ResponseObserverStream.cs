@@ -223,6 +223,10 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
         reader.OnBody(json);
         // A body the reader took a usage from was whole JSON; only one without is checked in a second pass.
         feature.Forwarded.BodyShape = reader.Usage is not null ? BodyShape.Json : UpstreamBodyShape.Of(json);
+        // A transcript asked for as text, SRT or VTT is the answer, not a proxy's error page.
+        if (feature.Forwarded.BodyShape == BodyShape.NotJson && feature.Route.Kind == EndpointKind.AudioInput
+            && _body.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) == false)
+            feature.Forwarded.BodyShape = BodyShape.Unknown;
         if (feature.Forwarded.BodyShape == BodyShape.NotJson)
             feature.Forwarded.UpstreamErrorText = UpstreamErrorText.Describe(json[..Math.Min(json.Length, MaxCapturedError)], _body.MediaType, _body.Secret);
     }

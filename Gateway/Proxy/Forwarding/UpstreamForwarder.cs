@@ -39,7 +39,8 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamResili
         if (!forwarded.ResponseStarted(context))
         {
             // Written after the row commits, like every refusal.
-            feature.Refusal = final.Error == ForwarderError.RequestTimedOut ? Refusal.UpstreamTimeout(ActivityTimeout(target)) : Refusal.UpstreamUnreachable();
+            // A refusal already set (a streamed body over the limit) is the reason the try failed.
+            feature.Refusal ??= final.Error == ForwarderError.RequestTimedOut ? Refusal.UpstreamTimeout(ActivityTimeout(target)) : Refusal.UpstreamUnreachable();
             return;
         }
         // YARP reports its idle timeout as one of several body errors (and aborts the client): the silence tells.
@@ -57,10 +58,13 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamResili
     {
         var forwarded = feature.Forwarded;
         var upstreamBody = feature.Admitted.UpstreamBody;
-        forwarded.RetriesLeft = remaining;
+        var streamed = feature.Admitted.StreamedBody;
+        // A body forwarded as it arrives can be sent once: no answer is held back for a retry.
+        forwarded.RetriesLeft = streamed is null ? remaining : 0;
         forwarded.HeldBackStatus = null;
-        context.Request.Body = new MemoryStream(upstreamBody, writable: false);
-        context.Request.ContentLength = context.Request.Method == HttpMethods.Get && upstreamBody.Length == 0 ? null : upstreamBody.Length;
+        context.Request.Body = streamed?.Body ?? new MemoryStream(upstreamBody, writable: false);
+        context.Request.ContentLength = streamed is not null ? streamed.Length
+            : context.Request.Method == HttpMethods.Get && upstreamBody.Length == 0 ? null : upstreamBody.Length;
         context.Response.StatusCode = StatusCodes.Status200OK;
         var body = context.Response.Body;
         context.Response.Body = forwarded.Observer!;
@@ -73,7 +77,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamResili
         {
             context.Response.Body = body;
         }
-        var retryable = !forwarded.ResponseStarted(context) && !context.RequestAborted.IsCancellationRequested
+        var retryable = streamed is null && !forwarded.ResponseStarted(context) && !context.RequestAborted.IsCancellationRequested
             && (forwarded.HeldBackStatus is not null || error is ForwarderError.Request);
         var attempt = new UpstreamAttempt(destination.Id, forwarded.HeldBackStatus ?? forwarded.UpstreamStatus, error, retryable);
         forwarded.Attempts.Add(attempt);

@@ -1,0 +1,49 @@
+namespace Gateway.Proxy.Multipart;
+
+/// <summary>
+/// The body YARP sends upstream for a multipart call: the part read ahead to find the model (renamed when the
+/// model has an upstream name), then the rest of the client's body as it arrives, never held whole. The
+/// scanner goes on reading the fields that come after the files; the limit is enforced on every byte.
+/// Read once: a body streamed this way is never retried.
+/// </summary>
+internal sealed class MultipartRequestBody(ReadOnlyMemory<byte> readAhead, Stream client, MultipartFormScanner scanner,
+    long clientBytesSoFar, long limit, Action overLimit) : Stream
+{
+    private ReadOnlyMemory<byte> _readAhead = readAhead;
+    private long _clientBytes = clientBytesSoFar;
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (!_readAhead.IsEmpty)
+        {
+            var count = Math.Min(buffer.Length, _readAhead.Length);
+            _readAhead[..count].CopyTo(buffer);
+            _readAhead = _readAhead[count..];
+            return count;
+        }
+        var read = await client.ReadAsync(buffer, cancellationToken);
+        _clientBytes += read;
+        if (_clientBytes > limit)
+        {
+            // Stops the upload mid-way: the upstream never gets the whole of an oversized body.
+            overLimit();
+            throw new IOException($"The request body exceeds the limit of {limit} bytes.");
+        }
+        scanner.Append(buffer.Span[..read]);
+        return read;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
