@@ -80,10 +80,10 @@ public class MediaEndpointsTests
         var key = await host.CreateKeyAsync(await host.CreateAccountAsync(1m));
 
         using var response = await host.NewClient(key).PostAsync("/v1/images/generations",
-            JsonContent("""{"model":"dall-e-2","prompt":"x","size":"512x512"}"""));
+            JsonContent("""{"model":"dall-e-2","prompt":"x","size":"1536x1024"}"""));
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await response.Content.ReadAsStringAsync()).Should().Contain("512x512");
+        (await response.Content.ReadAsStringAsync()).Should().Contain("1536x1024");
         host.Upstream.Received.Should().BeEmpty();
     }
 
