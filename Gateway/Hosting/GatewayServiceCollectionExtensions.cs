@@ -48,7 +48,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<ClusterDirectory>();
         services.AddSingleton<UpstreamRequestHeaders>();
         services.AddSingleton<ClientAddress>();
-        services.AddSingleton<KeyRateLimiter>();
+        services.AddGatewayCluster();
         services.AddSingleton<UpstreamResilience>();
         Observability.PrometheusExport.Configure();
         services.AddSingleton<Observability.GatewayMetrics>();
@@ -76,7 +76,7 @@ internal static class GatewayServiceCollectionExtensions
     {
         services.AddSingleton(sp =>
         {
-            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString;
+            var connectionString = StoreConnectionString(sp);
             // The one switch point for a second store (SPEC §10).
             if (IsPostgres(connectionString))
                 throw new InvalidOperationException("PostgreSQL store not yet available: ConnectionStrings:Gateway names a Host=; use Data Source=<file> (SQLite).");
@@ -96,7 +96,10 @@ internal static class GatewayServiceCollectionExtensions
         return services;
     }
 
-    private static bool IsPostgres(string connectionString) =>
+    public static string StoreConnectionString(IServiceProvider services) =>
+        services.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString;
+
+    public static bool IsPostgres(string connectionString) =>
         connectionString.Split(';').Any(part => part.TrimStart().StartsWith("Host=", StringComparison.OrdinalIgnoreCase));
 
     public static void MapProxyRoutes(this IEndpointRouteBuilder app)
