@@ -76,6 +76,9 @@ internal static class GatewayServiceCollectionExtensions
     {
         services.AddSingleton(sp =>
         {
+            // SPEC §10's start-up rule (limits on a shared store need Redis) before any store is opened: the
+            // store is first resolved when the routes are mapped, before options are validated on start.
+            _ = sp.GetRequiredService<IOptions<Cluster.ClusterOptions>>().Value;
             var connectionString = StoreConnectionString(sp);
             // The one switch point for a second store (SPEC §10).
             if (IsPostgres(connectionString))
