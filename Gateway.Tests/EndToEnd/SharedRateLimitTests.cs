@@ -146,6 +146,27 @@ public class SharedRateLimitTests
         watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(6), "Redis answers nothing for 8 s; the gateway waits 200 ms for it");
     }
 
+    [Fact]
+    public async Task RedisUnreachableAtStart_GatewayServes_PasswordInNoAnswerOrLog()
+    {
+        const string password = "redis-password-never-shown";
+        await using var host = await GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = $"127.0.0.1:{FreePort.Next()},password={password},connectTimeout=500", ["Groups:limited:Rpm"] = "5",
+        });
+        var client = host.NewClient(await host.CreateKeyAsync(await host.CreateAccountAsync(1m), "limited", "limited"));
+
+        var health = await WaitForHealthAsync(host, "degraded");
+        var served = await client.PostAsync("/v1/chat/completions", JsonContent(Plain));
+        var revoked = await host.Admin.DeleteAsync("/admin/keys/1");   // its publish fails: logged, not an error
+
+        served.StatusCode.Should().Be(HttpStatusCode.OK);
+        revoked.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        health.GetRawText().Should().NotContain(password);
+        (await host.Admin.GetStringAsync("/metrics")).Should().NotContain(password);
+        host.Logs.Lines.Should().Contain(l => l.Contains("Redis unusable")).And.NotContain(l => l.Contains(password));
+    }
+
     /// <summary>Polls /healthz until its status is <paramref name="status"/> (Redis's loss or return is noticed within a few seconds).</summary>
     internal static async Task<JsonElement> WaitForHealthAsync(GatewayHost host, string status)
     {
