@@ -15,10 +15,8 @@ public class RedisKeyRateLimitsTests
     public async Task Acquire_SameRequestsAndTokens_SameDecisionsAndHeadersAsTheLocalLimiter()
     {
         await using var redis = await RedisServer.StartAsync();
-        var options = Options.Create(new ClusterOptions());
-        await using var link = new RedisLink(redis.ConnectionString, options, TimeProvider.System, NullLogger<RedisLink>.Instance);
-        await link.ConnectAsync();
-        var shared = new RedisKeyRateLimits(link, new KeyRateLimiter(TimeProvider.System), options);
+        await using var link = await ConnectAsync(redis);
+        var shared = new RedisKeyRateLimits(link, new KeyRateLimiter(TimeProvider.System), Options.Create(new ClusterOptions()));
         var local = new KeyRateLimiter(TimeProvider.System);
         var limits = new GroupOptions { Rpm = 3, Tpm = 50 };
 
@@ -45,10 +43,8 @@ public class RedisKeyRateLimitsTests
     public async Task Keys_NamespacedAndExpiring()
     {
         await using var redis = await RedisServer.StartAsync();
-        var options = Options.Create(new ClusterOptions());
-        await using var link = new RedisLink(redis.ConnectionString, options, TimeProvider.System, NullLogger<RedisLink>.Instance);
-        await link.ConnectAsync();
-        var shared = new RedisKeyRateLimits(link, new KeyRateLimiter(TimeProvider.System), options);
+        await using var link = await ConnectAsync(redis);
+        var shared = new RedisKeyRateLimits(link, new KeyRateLimiter(TimeProvider.System), Options.Create(new ClusterOptions()));
         var limits = new GroupOptions { Tpm = 100 };
 
         await shared.TryAcquireAsync(42, limits);
@@ -59,5 +55,12 @@ public class RedisKeyRateLimitsTests
         keys.Should().Equal("gateway:rl:{42}:req", "gateway:rl:{42}:tok", "gateway:rl:{42}:toksum");
         foreach (var key in keys)
             (await link.Database.KeyTimeToLiveAsync(key)).Should().BeGreaterThan(TimeSpan.Zero).And.BeLessThanOrEqualTo(TimeSpan.FromMinutes(1));
+    }
+
+    private static async Task<RedisLink> ConnectAsync(RedisServer redis)
+    {
+        var link = new RedisLink(redis.ConnectionString, Options.Create(new ClusterOptions()), TimeProvider.System, NullLogger<RedisLink>.Instance);
+        await link.ConnectAsync();
+        return link;
     }
 }
