@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Tests.Gateway.Cluster.RateLimits;
 
 /// <summary>The Lua windows on a real Redis decide as the in-process limiter does, request by request.</summary>
+[Collection(EndToEnd.RedisCollection.Name)]   // connecting sets the process-wide gateway_redis_up
 public class RedisKeyRateLimitsTests
 {
     [Fact]
