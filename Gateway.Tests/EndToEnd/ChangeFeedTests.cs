@@ -50,6 +50,49 @@ public class ChangeFeedTests
     }
 
     [Fact]
+    public async Task KeyRevokedWhileRedisWasDown_ReadAgainWhenRedisReturns()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var pair = await InstancePair.StartAsync(redis, Settings());
+        (await pair.Client(1).PostAsync("/v1/chat/completions", JsonContent(Plain))).StatusCode.Should().Be(HttpStatusCode.OK);
+        await redis.StopAsync();
+        await SharedRateLimitTests.WaitForHealthAsync(pair.B, "degraded");
+
+        // Revoked in the (shared) store while no message can reach B.
+        await ExecuteAsync(pair.B, "UPDATE api_keys SET revoked_ms = 1 WHERE id = 1");
+        var servedMeanwhile = await pair.Client(1).PostAsync("/v1/chat/completions", JsonContent(Plain));
+        await redis.RestartAsync();
+        await SharedRateLimitTests.WaitForHealthAsync(pair.B, "ok");
+        var refusedAfter = await TimeUntilAsync(pair.Client(1), HttpStatusCode.Unauthorized);
+
+        servedMeanwhile.StatusCode.Should().Be(HttpStatusCode.OK, "B's cache still holds the key, and KeyCacheSeconds is an hour");
+        refusedAfter.Should().BeLessThan(TimeSpan.FromSeconds(10), "every cached key is read again once Redis is back");
+    }
+
+    [Fact]
+    public async Task RedisDownAtStart_FeedAndSharedLimitsWorkOnceItComes()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await redis.StopAsync();
+        var settings = Settings();
+        settings["Groups:limited:Rpm"] = "2";
+        await using var pair = await InstancePair.StartAsync(redis, settings);
+        (await SharedRateLimitTests.WaitForHealthAsync(pair.B, "degraded")).GetProperty("reason").GetString().Should().Contain("Redis");
+
+        await redis.RestartAsync();
+        await SharedRateLimitTests.WaitForHealthAsync(pair.A, "ok");
+        await SharedRateLimitTests.WaitForHealthAsync(pair.B, "ok");
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+            statuses.Add((await pair.Client(i).PostAsync("/v1/chat/completions", JsonContent(Plain))).StatusCode);
+        (await pair.A.Admin.DeleteAsync("/admin/keys/1")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        var refusedAfter = await TimeUntilAsync(pair.Client(1), HttpStatusCode.Unauthorized);
+
+        statuses.Count(s => s == HttpStatusCode.OK).Should().Be(2, "the windows are shared once Redis is reached");
+        refusedAfter.Should().BeLessThan(TimeSpan.FromSeconds(2), "the feed was subscribed once Redis was reached");
+    }
+
+    [Fact]
     public async Task KeyRevokedInTheStoreAlone_RefusedOnceItsCacheEntryIsOlderThanKeyCacheSeconds()
     {
         await using var host = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["Gateway:KeyCacheSeconds"] = "1" });

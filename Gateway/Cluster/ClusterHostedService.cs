@@ -10,6 +10,8 @@ namespace Gateway.Cluster;
 /// </summary>
 internal sealed partial class ClusterHostedService(RedisLink redis, CacheInvalidator caches, ILogger<ClusterHostedService> logger) : IHostedService
 {
+    private volatile bool _subscribed;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!redis.IsConfigured)
@@ -18,8 +20,6 @@ internal sealed partial class ClusterHostedService(RedisLink redis, CacheInvalid
         redis.Restored += OnRestored;
         await SubscribeAsync();
     }
-
-    private volatile bool _subscribed;
 
     private void OnRestored()
     {
