@@ -1,0 +1,31 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Gateway.Translation;
+
+/// <summary>Reading a client's JSON by the shapes its API documents; anything else is the client's mistake.</summary>
+internal static class Json
+{
+    /// <summary>The string at <paramref name="node"/>; a value of another kind throws <see cref="InvalidOperationException"/> (a 400).</summary>
+    public static string? String(JsonNode? node) => node?.GetValue<string>();
+
+    public static string RequiredString(JsonNode? node, string name) =>
+        String(node) ?? throw new InvalidOperationException($"'{name}' is required.");
+
+    public static JsonArray Array(JsonNode? node, string name) =>
+        node as JsonArray ?? throw new InvalidOperationException($"'{name}' must be an array.");
+
+    public static JsonObject Object(JsonNode? node, string name) =>
+        node as JsonObject ?? throw new InvalidOperationException($"'{name}' must be an object.");
+
+    /// <summary>A number or boolean that is absent, null or the API's default changes nothing, so it may pass.</summary>
+    public static bool IsNullOr(JsonNode? node, double neutral) =>
+        node is null || (node.GetValueKind() == JsonValueKind.Number && node.GetValue<double>() == neutral);
+
+    public static bool IsNullOrFalse(JsonNode? node) => node is null || node.GetValueKind() == JsonValueKind.False;
+
+    public static bool IsTrue(JsonNode? node) => node?.GetValueKind() == JsonValueKind.True;
+
+    /// <summary>A copy to place in another tree (a node has one parent).</summary>
+    public static JsonNode? Copy(JsonNode? node) => node?.DeepClone();
+}
