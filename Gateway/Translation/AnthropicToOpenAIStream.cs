@@ -13,8 +13,7 @@ namespace Gateway.Translation;
 /// </summary>
 internal sealed class AnthropicToOpenAIStream(bool clientAskedForUsage, long createdUnixSeconds) : IStreamTranslator
 {
-    private string? _id;
-    private string? _model;
+    private readonly OpenAIChunkWriter _chunks = new(createdUnixSeconds);
     private readonly Dictionary<int, int> _toolIndexByBlock = [];
     private readonly JsonObject _usage = [];
 
@@ -25,10 +24,10 @@ internal sealed class AnthropicToOpenAIStream(bool clientAskedForUsage, long cre
         switch (Json.String(json["type"]))
         {
             case "message_start":
-                _id = Json.String(json["message"]?["id"]);
-                _model = Json.String(json["message"]?["model"]);
+                _chunks.Id = Json.String(json["message"]?["id"]);
+                _chunks.Model = Json.String(json["message"]?["model"]);
                 Merge(json["message"]?["usage"]);
-                Chunk(output, new JsonObject { ["role"] = "assistant", ["content"] = "" });
+                _chunks.Delta(output, new JsonObject { ["role"] = "assistant", ["content"] = "" });
                 return false;
             case "content_block_start":
                 return BlockStart(json, output);
@@ -36,12 +35,12 @@ internal sealed class AnthropicToOpenAIStream(bool clientAskedForUsage, long cre
                 return BlockDelta(json, output);
             case "message_delta":
                 Merge(json["usage"]);
-                Chunk(output, [], StopReasons.AnthropicToOpenAI(Json.String(json["delta"]?["stop_reason"])));
+                _chunks.Delta(output, [], StopReasons.AnthropicToOpenAI(Json.String(json["delta"]?["stop_reason"])));
                 return false;
             case "message_stop":
                 if (clientAskedForUsage)
-                    SseWriter.Write(output, null, Envelope(new JsonArray(), UsageTranslation.ToOpenAI(UsageTranslation.FromAnthropic(_usage))));
-                SseWriter.WriteDone(output);
+                    _chunks.Usage(output, UsageTranslation.ToOpenAI(UsageTranslation.FromAnthropic(_usage)));
+                OpenAIChunkWriter.Done(output);
                 return false;
             case "error":
                 // OpenAI reports a mid-stream failure as a chunk holding an error object.
@@ -61,12 +60,12 @@ internal sealed class AnthropicToOpenAIStream(bool clientAskedForUsage, long cre
         switch (Json.String(block?["type"]))
         {
             case "text" when Json.String(block!["text"]) is { Length: > 0 } text:
-                Chunk(output, new JsonObject { ["content"] = text });
+                _chunks.Delta(output, new JsonObject { ["content"] = text });
                 return true;
             case "tool_use":
                 var index = _toolIndexByBlock.Count;
                 _toolIndexByBlock[(int)json["index"]!] = index;
-                Chunk(output, new JsonObject
+                _chunks.Delta(output, new JsonObject
                 {
                     ["tool_calls"] = new JsonArray(new JsonObject
                     {
@@ -88,11 +87,11 @@ internal sealed class AnthropicToOpenAIStream(bool clientAskedForUsage, long cre
         switch (Json.String(delta?["type"]))
         {
             case "text_delta":
-                Chunk(output, new JsonObject { ["content"] = Json.Copy(delta!["text"]) });
+                _chunks.Delta(output, new JsonObject { ["content"] = Json.Copy(delta!["text"]) });
                 return true;
             case "input_json_delta" when Json.String(delta!["partial_json"]) is { Length: > 0 } piece
                 && _toolIndexByBlock.TryGetValue((int)json["index"]!, out var index):
-                Chunk(output, new JsonObject
+                _chunks.Delta(output, new JsonObject
                 {
                     ["tool_calls"] = new JsonArray(new JsonObject { ["index"] = index, ["function"] = new JsonObject { ["arguments"] = piece } }),
                 });
@@ -112,29 +111,5 @@ internal sealed class AnthropicToOpenAIStream(bool clientAskedForUsage, long cre
             if (value is JsonValue)
                 _usage[name] = value.DeepClone();
         }
-    }
-
-    private void Chunk(IBufferWriter<byte> output, JsonObject delta, string? finishReason = null) =>
-        SseWriter.Write(output, null, Envelope(new JsonArray(new JsonObject
-        {
-            ["index"] = 0,
-            ["delta"] = delta,
-            ["logprobs"] = null,
-            ["finish_reason"] = finishReason,
-        })));
-
-    private JsonObject Envelope(JsonArray choices, JsonObject? usage = null)
-    {
-        var chunk = new JsonObject
-        {
-            ["id"] = _id,
-            ["object"] = "chat.completion.chunk",
-            ["created"] = createdUnixSeconds,
-            ["model"] = _model,
-            ["choices"] = choices,
-        };
-        if (usage is not null)
-            chunk["usage"] = usage;
-        return chunk;
     }
 }

@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Metering.Usage;
 
 namespace Gateway.Translation;
@@ -36,69 +33,23 @@ internal sealed class ChatTranslation
         _ => null,
     };
 
+    private bool ClientIsOpenAI => Client == WireFormat.OpenAIChat;
+
     /// <summary>The client's request in the upstream's format, naming the model as the upstream knows it.</summary>
     /// <returns>The body, or a refusal (a 400 in the client's format): a feature the upstream cannot express, or a shape the client's API does not allow.</returns>
-    public TranslatedRequest TranslateRequest(ReadOnlySpan<byte> body, string upstreamModel)
-    {
-        try
-        {
-            if (JsonNode.Parse(body) is not JsonObject request)
-                return new TranslatedRequest(null, "The request body must be a JSON object.");
-            var translated = Client == WireFormat.OpenAIChat
-                ? OpenAIToAnthropicRequest.Translate(request, upstreamModel)
-                : AnthropicToOpenAIRequest.Translate(request, upstreamModel);
-            var askedForUsage = Client == WireFormat.OpenAIChat && Json.IsTrue(request["stream_options"]?["include_usage"]);
-            return new TranslatedRequest(JsonSerializer.SerializeToUtf8Bytes(translated), null, askedForUsage);
-        }
-        catch (UntranslatableException ex)
-        {
-            return new TranslatedRequest(null, ex.Message);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or JsonException or FormatException)
-        {
-            // A member of the wrong kind (a number where a string goes): the client's body breaks its own API's shape.
-            return new TranslatedRequest(null, $"The request does not have the shape the API documents: {ex.Message}");
-        }
-    }
+    public TranslatedRequest TranslateRequest(ReadOnlySpan<byte> body, string upstreamModel) => TranslationBoundary.Request(body, request => ClientIsOpenAI
+        ? OpenAIToAnthropicRequest.Translate(request, upstreamModel)
+        : AnthropicToOpenAIRequest.Translate(request, upstreamModel), clientAskedForUsage: ClientIsOpenAI);
 
     /// <summary>A whole JSON answer in the client's format.</summary>
     /// <param name="createdUnixSeconds">OpenAI's <c>created</c>, which Anthropic does not send.</param>
     /// <returns>Null when the body is not the answer the upstream's format promises (it then cannot be translated).</returns>
-    public byte[]? TranslateResponse(ReadOnlySpan<byte> json, long createdUnixSeconds)
-    {
-        try
-        {
-            if (JsonNode.Parse(json) is not JsonObject response)
-                return null;
-            var translated = Client == WireFormat.OpenAIChat
-                ? AnthropicToOpenAIResponse.Translate(response, createdUnixSeconds)
-                : OpenAIToAnthropicResponse.Translate(response);
-            return JsonSerializer.SerializeToUtf8Bytes(translated);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or JsonException or FormatException)
-        {
-            return null;
-        }
-    }
+    public byte[]? TranslateResponse(ReadOnlySpan<byte> json, long createdUnixSeconds) => TranslationBoundary.Response(json, response => ClientIsOpenAI
+        ? AnthropicToOpenAIResponse.Translate(response, createdUnixSeconds)
+        : OpenAIToAnthropicResponse.Translate(response));
 
     /// <param name="clientAskedForUsage">An OpenAI client's <c>stream_options.include_usage</c>: whether it gets the usage chunk.</param>
-    public IStreamTranslator NewStream(bool clientAskedForUsage, long createdUnixSeconds) => new Guarded(Client == WireFormat.OpenAIChat
+    public IStreamTranslator NewStream(bool clientAskedForUsage, long createdUnixSeconds) => TranslationBoundary.Stream(ClientIsOpenAI
         ? new AnthropicToOpenAIStream(clientAskedForUsage, createdUnixSeconds)
         : new OpenAIToAnthropicStream());
-
-    /// <summary>An event that is not the JSON its format promises (a keep-alive, a broken line) is passed over, as the usage readers do.</summary>
-    private sealed class Guarded(IStreamTranslator inner) : IStreamTranslator
-    {
-        public bool OnEvent(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data, IBufferWriter<byte> output)
-        {
-            try
-            {
-                return inner.OnEvent(eventName, data, output);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or JsonException or FormatException)
-            {
-                return false;
-            }
-        }
-    }
 }

@@ -26,6 +26,25 @@ internal static class Json
 
     public static bool IsTrue(JsonNode? node) => node?.GetValueKind() == JsonValueKind.True;
 
+    /// <summary>
+    /// OpenAI's tool-call arguments (JSON text, empty for none) as the object Anthropic's <c>input</c> and Gemini's
+    /// <c>args</c> are. Text that is not a JSON object throws <see cref="InvalidOperationException"/>: a 400 in a
+    /// request, an untranslatable answer (502) in a response — never a guess.
+    /// </summary>
+    public static JsonObject ArgumentsObject(string? arguments)
+    {
+        if (string.IsNullOrWhiteSpace(arguments))
+            return new JsonObject();
+        try
+        {
+            return JsonNode.Parse(arguments) as JsonObject ?? throw new InvalidOperationException("A tool call's arguments are not a JSON object.");
+        }
+        catch (JsonException)
+        {
+            throw new InvalidOperationException("A tool call's arguments are not valid JSON.");
+        }
+    }
+
     /// <summary>A copy to place in another tree (a node has one parent).</summary>
     public static JsonNode? Copy(JsonNode? node) => node?.DeepClone();
 }

@@ -136,26 +136,11 @@ internal static class OpenAIToAnthropicMessages
                     ["type"] = "tool_use",
                     ["id"] = Json.RequiredString(call!["id"], "tool_calls[].id"),
                     ["name"] = Json.RequiredString(function["name"], "tool_calls[].function.name"),
-                    ["input"] = Arguments(Json.String(function["arguments"])),
+                    ["input"] = Json.ArgumentsObject(Json.String(function["arguments"])),
                 });
             }
         }
         return blocks;
-    }
-
-    /// <summary>OpenAI's arguments are JSON text; Anthropic's input is the object itself.</summary>
-    private static JsonNode Arguments(string? arguments)
-    {
-        if (string.IsNullOrWhiteSpace(arguments))
-            return new JsonObject();
-        try
-        {
-            return JsonNode.Parse(arguments) as JsonObject ?? throw new InvalidOperationException("tool_calls[].function.arguments must be a JSON object.");
-        }
-        catch (JsonException)
-        {
-            throw new InvalidOperationException("tool_calls[].function.arguments is not valid JSON.");
-        }
     }
 
     private static JsonObject ToolResult(JsonObject message)

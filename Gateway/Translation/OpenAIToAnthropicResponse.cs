@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Gateway.Translation;
@@ -41,30 +40,12 @@ internal static class OpenAIToAnthropicResponse
     /// <summary>Anthropic marks a tool call the model made itself (not one made from its code execution) as direct.</summary>
     public static JsonObject DirectCaller() => new() { ["type"] = "direct" };
 
-    /// <summary>
-    /// Arguments are the model's JSON text; a model may emit text that does not parse. Anthropic's
-    /// <c>input</c> must be an object, so such text is an untranslatable answer (502), never a guess.
-    /// </summary>
-    private static JsonObject ToolUse(JsonNode call)
+    private static JsonObject ToolUse(JsonNode call) => new()
     {
-        var arguments = Json.String(call["function"]?["arguments"]);
-        JsonNode input;
-        try
-        {
-            input = string.IsNullOrWhiteSpace(arguments) ? new JsonObject() : JsonNode.Parse(arguments) as JsonObject
-                ?? throw new InvalidOperationException("A tool call's arguments are not a JSON object.");
-        }
-        catch (JsonException)
-        {
-            throw new InvalidOperationException("A tool call's arguments are not valid JSON.");
-        }
-        return new JsonObject
-        {
-            ["type"] = "tool_use",
-            ["id"] = Json.String(call["id"]),
-            ["name"] = Json.String(call["function"]?["name"]),
-            ["input"] = input,
-            ["caller"] = DirectCaller(),
-        };
-    }
+        ["type"] = "tool_use",
+        ["id"] = Json.String(call["id"]),
+        ["name"] = Json.String(call["function"]?["name"]),
+        ["input"] = Json.ArgumentsObject(Json.String(call["function"]?["arguments"])),
+        ["caller"] = DirectCaller(),
+    };
 }

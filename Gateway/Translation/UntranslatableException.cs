@@ -11,4 +11,6 @@ internal sealed class UntranslatableException(string feature, string upstream)
     public static UntranslatableException ToAnthropic(string feature) => new(feature, "Anthropic Messages");
 
     public static UntranslatableException ToOpenAI(string feature) => new(feature, "OpenAI Chat Completions");
+
+    public static UntranslatableException ToGemini(string feature) => new(feature, "Gemini generateContent");
 }

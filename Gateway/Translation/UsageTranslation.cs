@@ -43,5 +43,44 @@ internal static class UsageTranslation
         ["output_tokens"] = c.Output,
     };
 
+    /// <summary>
+    /// Gemini's <c>usageMetadata</c>: <c>promptTokenCount</c> includes <c>cachedContentTokenCount</c>;
+    /// <c>thoughtsTokenCount</c> is output beside <c>candidatesTokenCount</c> (OpenAI counts reasoning inside
+    /// <c>completion_tokens</c>, so it is added in).
+    /// </summary>
+    public static JsonObject GeminiToOpenAI(JsonNode? metadata)
+    {
+        var prompt = Long(metadata?["promptTokenCount"]);
+        var thoughts = Long(metadata?["thoughtsTokenCount"]);
+        var completion = Long(metadata?["candidatesTokenCount"]) + thoughts;
+        return new JsonObject
+        {
+            ["prompt_tokens"] = prompt,
+            ["completion_tokens"] = completion,
+            ["total_tokens"] = prompt + completion,
+            ["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = Long(metadata?["cachedContentTokenCount"]) },
+            ["completion_tokens_details"] = new JsonObject { ["reasoning_tokens"] = thoughts },
+        };
+    }
+
+    /// <summary>OpenAI's usage as Gemini's <c>usageMetadata</c>: reasoning tokens become <c>thoughtsTokenCount</c>.</summary>
+    public static JsonObject OpenAIToGemini(JsonNode? usage)
+    {
+        var prompt = Long(usage?["prompt_tokens"]);
+        var completion = Long(usage?["completion_tokens"]);
+        var reasoning = Long(usage?["completion_tokens_details"]?["reasoning_tokens"]);
+        var metadata = new JsonObject
+        {
+            ["promptTokenCount"] = prompt,
+            ["candidatesTokenCount"] = completion - reasoning,
+            ["totalTokenCount"] = prompt + completion,
+        };
+        if (Long(usage?["prompt_tokens_details"]?["cached_tokens"]) is > 0 and var cached)
+            metadata["cachedContentTokenCount"] = cached;
+        if (reasoning > 0)
+            metadata["thoughtsTokenCount"] = reasoning;
+        return metadata;
+    }
+
     private static long Long(JsonNode? node) => node is JsonValue value && value.TryGetValue<long>(out var n) ? n : 0;
 }
