@@ -145,6 +145,22 @@ public class TranslationTests
     }
 
     [Fact]
+    public async Task OpenAISdk_ClaudeModelStreamWithCommentsAndBrokenEvents_ReadsTheAnswerWhole()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        // A keep-alive comment, a data line that is not JSON and an unknown event, among the real ones.
+        host.Upstream.Behavior = new FakeBehavior { Reply = FakeBehavior.ShortReply, GarbageLines = true };
+        var sdk = OpenAISdk(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), "claude-sonnet-4");
+
+        var text = new StringBuilder();
+        await foreach (var update in sdk.CompleteChatStreamingAsync([new UserChatMessage("hi")]))
+            text.Append(string.Concat(update.ContentUpdate.Select(p => p.Text)));
+
+        text.ToString().Trim().Should().Be(FakeBehavior.ShortReply);
+        (await host.RowsOfTypeAsync("consume")).Single().GetProperty("details").GetProperty("completed").GetBoolean().Should().BeTrue();
+    }
+
+    [Fact]
     public async Task AnthropicSdk_OpenAIModel_AnswersInAnthropicShape()
     {
         await using var host = await GatewayHost.StartAsync();

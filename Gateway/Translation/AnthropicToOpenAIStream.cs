@@ -49,8 +49,12 @@ internal sealed class AnthropicToOpenAIStream(bool clientAskedForUsage, long cre
                     ["error"] = new JsonObject { ["message"] = Json.Copy(json["error"]?["message"]), ["type"] = Json.Copy(json["error"]?["type"]) },
                 });
                 return false;
+            case "ping":
+                // Anthropic pings to keep idle connections open; an SSE comment does that for an OpenAI client.
+                output.Write(": ping\n\n"u8);
+                return false;
             default:
-                return false; // ping, content_block_stop, unknown events
+                return false; // content_block_stop, unknown events
         }
     }
 

@@ -46,8 +46,11 @@ internal static class TranslationTranscript
         splitter.Append(sse);
         while (splitter.TryReadEvent(out var raw))
         {
-            SseEvent.TryParse(raw.Span, out var name, out var data).Should().BeTrue();
-            events.Add(new ClientEvent(Encoding.UTF8.GetString(name), Encoding.UTF8.GetString(data)));
+            // A comment (keep-alive) is dispatched to no listener: kept as an event named ":".
+            if (!SseEvent.TryParse(raw.Span, out var name, out var data))
+                events.Add(new ClientEvent(":", Encoding.UTF8.GetString(raw.Span)));
+            else
+                events.Add(new ClientEvent(Encoding.UTF8.GetString(name), Encoding.UTF8.GetString(data)));
         }
         splitter.TakeRemainder().Length.Should().Be(0, "every event written is whole");
         return events;

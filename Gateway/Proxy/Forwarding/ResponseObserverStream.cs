@@ -209,7 +209,11 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
     {
         terminal = false;
         if (!SseEvent.TryParse(rawEvent, out var eventName, out var data) || feature.Forwarded.UsageReader is not { } reader)
-            return _translation is null; // a keep-alive comment means nothing in the client's format
+        {
+            // A comment (a keep-alive) is SSE in every format: it passes, translated or not.
+            _translation?.PassThrough(rawEvent);
+            return true;
+        }
         var kind = reader.OnEvent(eventName, data);
         terminal = reader.SawTerminal;
         if (_translation is not null)

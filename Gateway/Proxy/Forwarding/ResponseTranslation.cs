@@ -28,6 +28,13 @@ internal sealed class ResponseTranslation(ChatTranslation translation, bool clie
         return _stream.OnEvent(eventName, data, _output);
     }
 
+    /// <summary>An event that needs no translation (an SSE comment) becomes the output as it is.</summary>
+    public void PassThrough(ReadOnlySpan<byte> rawEvent)
+    {
+        _output.Clear();
+        _output.Write(rawEvent);
+    }
+
     /// <returns>The client's JSON body, or null when it cannot be translated.</returns>
     public byte[]? TranslateBody(ReadOnlySpan<byte> json) => translation.TranslateResponse(json, createdUnixSeconds);
 }
