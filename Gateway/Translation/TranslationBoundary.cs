@@ -21,13 +21,24 @@ internal static class TranslationBoundary
         }
         catch (UntranslatableException ex)
         {
-            return new TranslatedRequest(null, ex.Message);
+            return new TranslatedRequest(null, Bounded(ex.Message));
         }
         catch (Exception ex) when (IsShapeError(ex))
         {
             // A member of the wrong kind (a number where a string goes): the client's body breaks its own API's shape.
-            return new TranslatedRequest(null, $"The request does not have the shape the API documents: {ex.Message}");
+            return new TranslatedRequest(null, Bounded($"The request does not have the shape the API documents: {ex.Message}"));
         }
+    }
+
+    /// <summary>Longest refusal text: a message may quote a client's member name or value, which may be megabytes long.</summary>
+    public const int MaxRefusalChars = 400;
+
+    private static string Bounded(string message)
+    {
+        if (message.Length <= MaxRefusalChars)
+            return message;
+        var cut = char.IsHighSurrogate(message[MaxRefusalChars - 1]) ? MaxRefusalChars - 1 : MaxRefusalChars;
+        return string.Concat(message.AsSpan(0, cut), "…");
     }
 
     public static byte[]? Response(ReadOnlySpan<byte> json, Func<JsonObject, JsonObject> translate)

@@ -127,4 +127,16 @@ public class OpenAIToAnthropicRequestTests
         result.ClientAskedForUsage.Should().BeTrue();
         JsonNode.Parse(result.Body)!["stream_options"].Should().BeNull();
     }
+
+    [Fact]
+    public void TranslateRequest_HugeUnknownMemberName_RefusalStaysShort()
+    {
+        var name = new string('x', 100_000);
+        var body = $$"""{"model":"claude","{{name}}":1,"messages":[{"role":"user","content":"hi"}]}""";
+
+        var result = ChatTranslation.OpenAIToAnthropic.TranslateRequest(System.Text.Encoding.UTF8.GetBytes(body), "claude");
+
+        result.Refusal.Should().StartWith("'xxx").And.EndWith("…");
+        result.Refusal!.Length.Should().BeLessThanOrEqualTo(TranslationBoundary.MaxRefusalChars + 1);
+    }
 }
