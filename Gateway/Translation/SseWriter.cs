@@ -7,7 +7,7 @@ namespace Gateway.Translation;
 /// <summary>Writes one SSE event: an optional <c>event:</c> line, one <c>data:</c> line of compact JSON, a blank line.</summary>
 internal static class SseWriter
 {
-    private static readonly JsonWriterOptions Options = new() { SkipValidation = true };
+    private static readonly JsonWriterOptions Options = new() { SkipValidation = true, Encoder = Json.WireEncoder };
 
     public static void Write(IBufferWriter<byte> output, string? eventName, JsonNode data)
     {

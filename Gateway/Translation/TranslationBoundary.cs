@@ -17,7 +17,7 @@ internal static class TranslationBoundary
         {
             if (JsonNode.Parse(body) is not JsonObject request)
                 return new TranslatedRequest(null, "The request body must be a JSON object.");
-            return new TranslatedRequest(JsonSerializer.SerializeToUtf8Bytes(translate(request)), null, clientAskedForUsage && Json.IsTrue(request["stream_options"]?["include_usage"]));
+            return new TranslatedRequest(Json.ToUtf8(translate(request)), null, clientAskedForUsage && Json.IsTrue(request["stream_options"]?["include_usage"]));
         }
         catch (UntranslatableException ex)
         {
@@ -45,7 +45,7 @@ internal static class TranslationBoundary
     {
         try
         {
-            return JsonNode.Parse(json) is JsonObject response ? JsonSerializer.SerializeToUtf8Bytes(translate(response)) : null;
+            return JsonNode.Parse(json) is JsonObject response ? Json.ToUtf8(translate(response)) : null;
         }
         catch (Exception ex) when (IsShapeError(ex))
         {

@@ -49,6 +49,9 @@ public class OpenAIToAnthropicResponseTests
     public void TranslateResponse_Text_IsOneTextBlockEndingTheTurn()
     {
         var (_, json) = Translate("openai-chat.json");
+        var raw = System.Text.Encoding.UTF8.GetString(ChatTranslation.AnthropicToOpenAI.TranslateResponse(TranslationTranscript.Load("openai-chat.json"), 0)!);
+
+        raw.Should().Contain("— population ≈ 2.1", "text stays UTF-8, as providers send it, not \\u escapes");
 
         ((string?)json["content"]![0]!["text"]).Should().Be("The capital of France is \"Paris\" — population ≈ 2.1 million.");
         ((string?)json["stop_reason"]).Should().Be("end_turn");
