@@ -254,6 +254,31 @@ public class TranslationTests
     }
 
     [Fact]
+    public async Task UpstreamError_ReachesTheClientInItsOwnShape_WithTheUpstreamsStatusAndMessage()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        host.Upstream.Behavior = new FakeBehavior { FailWithStatus = 400 };
+        using var client = host.NewClient(await host.CreateKeyAsync(await host.CreateAccountAsync(1m)));
+
+        var openAI = await client.PostAsync("/v1/chat/completions", new StringContent(
+            """{"model":"claude-sonnet-4","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+        var anthropic = await client.PostAsync("/v1/messages", new StringContent(
+            """{"model":"gpt-4o","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+
+        // The Anthropic fake answered {"type":"error",...}; the OpenAI client reads {"error":{...}}, and the reverse.
+        openAI.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var openAIError = JsonNode.Parse(await openAI.Content.ReadAsStringAsync())!;
+        ((string?)openAIError["error"]!["message"]).Should().Contain("fake upstream failure");
+        openAIError["type"].Should().BeNull();
+        anthropic.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var anthropicError = JsonNode.Parse(await anthropic.Content.ReadAsStringAsync())!;
+        ((string?)anthropicError["type"]).Should().Be("error");
+        ((string?)anthropicError["error"]!["type"]).Should().Be("invalid_request_error");
+        ((string?)anthropicError["error"]!["message"]).Should().Contain("fake upstream failure");
+        (await host.RowsOfTypeAsync("error")).Should().HaveCount(2).And.OnlyContain(r => r.GetProperty("message").GetString()!.Contains("fake upstream failure"));
+    }
+
+    [Fact]
     public async Task ResponsesRoute_ClaudeModel_IsStillNotFound()
     {
         await using var host = await GatewayHost.StartAsync();

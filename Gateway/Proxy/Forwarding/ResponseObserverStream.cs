@@ -57,12 +57,13 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
     public bool Begin(UpstreamBody body)
     {
         _body = body;
-        if (body.Success && feature.Admitted.Translation is { } translation)
+        if (feature.Admitted.Translation is { } translation)
             _translation = new ResponseTranslation(translation, feature.Admitted.ClientAskedForUsage, feature.ArrivalUnixMs / 1000);
         _bodyBytesLeft = body.IsEventStream ? null : body.ContentLength;
         var perCall = feature.Forwarded.UsageReader is null;
         // An encoded body cannot be masked on the wire: it passes as it came (an error's decoded text is masked in the row).
-        if ((!body.Success || (perCall && !body.IsEventStream)) && !BodyDecoding.IsEncoded(body.ContentEncoding) && SecretMask.For(body.Secret) is { } mask)
+        // A translated body is written anew from the masked error text, never passed.
+        if (_translation is null && (!body.Success || (perCall && !body.IsEventStream)) && !BodyDecoding.IsEncoded(body.ContentEncoding) && SecretMask.For(body.Secret) is { } mask)
             (_mask, _masked) = (mask, new ArrayBufferWriter<byte>(4096));
         if (!body.Success)
         {
@@ -96,8 +97,8 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
         if (_mode != Mode.Events)
         {
             Capture(buffer.Span);
-            if (_mode == Mode.Body && _translation is not null)
-                return; // the client's body is the translation of the whole answer, written by Complete
+            if (_translation is not null)
+                return; // the client's body is the translation of the whole answer (or error), written by Complete
             var payload = buffer.Span;
             if (_mask is not null)
             {
@@ -160,6 +161,9 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
                 break;
             case Mode.Error:
                 feature.Forwarded.UpstreamErrorText = UpstreamErrorText.Describe(Decoded(_captured!.WrittenSpan, MaxCapturedError), _body.MediaType, _body.Secret);
+                // The upstream's error in the client's shape: its status, and its message (masked, bounded).
+                if (_translation is not null)
+                    _held.Write(_translation.TranslateError(feature.Forwarded.UpstreamStatus ?? 502, feature.Forwarded.UpstreamErrorText));
                 break;
         }
         _captured = null;

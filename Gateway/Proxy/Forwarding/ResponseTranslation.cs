@@ -35,6 +35,11 @@ internal sealed class ResponseTranslation(ChatTranslation translation, bool clie
         _output.Write(rawEvent);
     }
 
+    /// <summary>An upstream error as the client's SDK parses one; the status stays the upstream's.</summary>
+    public byte[] TranslateError(int status, string message) =>
+        WireErrors.Body(translation.Client == Metering.Usage.WireFormat.AnthropicMessages ? ClientDialect.Anthropic : ClientDialect.OpenAI,
+            status, "upstream_error", $"The upstream answered {status}: {message}");
+
     /// <returns>The client's JSON body, or null when it cannot be translated.</returns>
     public byte[]? TranslateBody(ReadOnlySpan<byte> json) => translation.TranslateResponse(json, createdUnixSeconds);
 }
