@@ -46,7 +46,7 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
     /// <summary>Body bytes still to come when the upstream declared a length; null when it did not.</summary>
     private long? _bodyBytesLeft;
 
-    /// <summary>Set when the model's cluster speaks another format: a 2xx answer reaches the client translated.</summary>
+    /// <summary>Set when the model's cluster speaks another format: the answer (or error) reaches the client translated.</summary>
     private ResponseTranslation? _translation;
 
     /// <summary>Called once the upstream's status and headers are known, before any body byte.</summary>
