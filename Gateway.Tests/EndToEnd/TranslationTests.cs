@@ -145,6 +145,56 @@ public class TranslationTests
     }
 
     [Fact]
+    public async Task TranslatedStream_EachEventReachesTheClientBeforeTheUpstreamSendsTheNext()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var received = 0;
+        var receivedSignal = new SemaphoreSlim(0);
+        var stalled = false;
+        // Anthropic's events: 0 message_start, 1 content_block_start, 2 ping, 3–5 the three words,
+        // 6 content_block_stop, 7 message_delta, 8 message_stop. Before sending the second word the fake waits
+        // until the client holds the role chunk and the first word, and so on: a translation that buffered
+        // the answer would stall it.
+        host.Upstream.Behavior = new FakeBehavior
+        {
+            Reply = "one two three",
+            BeforeEvent = async index =>
+            {
+                var needed = index switch { 4 => 2, 5 => 3, 7 => 4, _ => 0 };
+                while (Volatile.Read(ref received) < needed)
+                    if (!await receivedSignal.WaitAsync(TimeSpan.FromSeconds(5)))
+                    {
+                        stalled = true;
+                        return;
+                    }
+            },
+        };
+        var key = await host.CreateKeyAsync(await host.CreateAccountAsync(1m));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"claude-sonnet-4","stream":true,"messages":[{"role":"user","content":"count"}]}""", Encoding.UTF8, "application/json"),
+        };
+
+        using var response = await host.NewClient(key).SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var lines = new List<string>();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (!line.StartsWith("data:", StringComparison.Ordinal))
+                continue;
+            lines.Add(line);
+            Interlocked.Increment(ref received);
+            receivedSignal.Release();
+        }
+
+        stalled.Should().BeFalse("every translated event must reach the client before the upstream sends the next");
+        // role chunk, three words, finish chunk, [DONE]; no usage chunk: this client did not ask for one.
+        lines.Should().HaveCount(6);
+        lines[^1].Should().Be("data: [DONE]");
+        lines.Skip(1).Take(3).Select(l => (string?)JsonNode.Parse(l[5..])!["choices"]![0]!["delta"]!["content"]).Should().Equal("one ", "two ", "three ");
+    }
+
+    [Fact]
     public async Task OpenAISdk_ClaudeModelStreamWithCommentsAndBrokenEvents_ReadsTheAnswerWhole()
     {
         await using var host = await GatewayHost.StartAsync();
