@@ -89,6 +89,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<LogRowInserter>();
         services.AddSingleton<IWriteStore>(sp => new SqliteWriteStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<LogRowInserter>(),
             sp.GetRequiredService<AccountStates>(), sp.GetRequiredService<IOptions<GatewayOptions>>().Value.StoreFsyncEveryCommit));
+        services.AddSingleton<LogFileWriter>();
         services.AddSingleton<LogInbox>();
         services.AddSingleton<SqliteStoreMaintenance>();
         services.AddSingleton<IStoreEngine>(sp => sp.GetRequiredService<SqliteStoreMaintenance>());
