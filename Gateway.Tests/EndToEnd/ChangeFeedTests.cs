@@ -121,9 +121,10 @@ public class ChangeFeedTests
         }
     }
 
+    /// <summary>Changes the instance's store behind its back (accounts and keys live in the ledger file), as another instance would.</summary>
     private static async Task ExecuteAsync(GatewayHost host, string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={host.DatabasePath};Pooling=False");
+        await using var connection = new SqliteConnection($"Data Source={host.LedgerPath};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = $"PRAGMA busy_timeout = 5000; {sql}";
