@@ -21,6 +21,16 @@ public class RateLimitTests
         await client.PostAsync("/v1/chat/completions", JsonContent(Plain));
         var third = await client.PostAsync("/v1/chat/completions", JsonContent(Plain));
 
+        await ShouldBeRpmOfTwoAsync(first, third);
+        host.Upstream.Received.Should().HaveCount(2);
+        var error = (await host.RowsOfTypeAsync("error")).Single();
+        error.GetProperty("status").GetInt32().Should().Be(429);
+        error.GetProperty("spend").GetDecimal().Should().Be(0m);
+    }
+
+    /// <summary>The first and third of three requests under <c>Rpm</c> 2: the headers SDKs read, and the refusal.</summary>
+    internal static async Task ShouldBeRpmOfTwoAsync(HttpResponseMessage first, HttpResponseMessage third)
+    {
         first.Headers.GetValues("x-ratelimit-limit-requests").Single().Should().Be("2");
         first.Headers.GetValues("x-ratelimit-remaining-requests").Single().Should().Be("1");
         third.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
@@ -28,10 +38,6 @@ public class RateLimitTests
         third.Headers.GetValues("x-ratelimit-remaining-requests").Single().Should().Be("0");
         third.Headers.Contains("x-ratelimit-reset-requests").Should().BeTrue();
         (await third.Content.ReadAsStringAsync()).Should().Contain("rate_limit_exceeded");
-        host.Upstream.Received.Should().HaveCount(2);
-        var error = (await host.RowsOfTypeAsync("error")).Single();
-        error.GetProperty("status").GetInt32().Should().Be(429);
-        error.GetProperty("spend").GetDecimal().Should().Be(0m);
     }
 
     [Fact]

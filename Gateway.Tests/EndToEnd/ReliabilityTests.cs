@@ -86,10 +86,10 @@ public class ReliabilityTests
         (await host.BalanceAsync(account)).Should().Be(1m - rows[0].GetProperty("spend").GetDecimal());
     }
 
-    /// <summary>Holds SQLite's write lock from another connection until disposed, as a stuck or failing disk would.</summary>
+    /// <summary>Holds the ledger file's write lock (what a request's commit takes) from another connection until disposed, as a stuck or failing disk would.</summary>
     private static async Task<SqliteConnection> LockDatabaseAsync(GatewayHost host)
     {
-        var connection = new SqliteConnection($"Data Source={host.DatabasePath};Pooling=False");
+        var connection = new SqliteConnection($"Data Source={host.LedgerPath};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "BEGIN EXCLUSIVE;";

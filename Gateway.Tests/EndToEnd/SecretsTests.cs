@@ -22,7 +22,7 @@ public class SecretsTests
         await client.PostAsync("/v1/chat/completions", JsonContent("""{"model":"test-model","messages":[]}"""));
         await host.NewClient("wrong-admin").GetAsync("/admin/accounts/1");
         var rowsJson = string.Join("\n", (await host.LogsAsync()).Select(r => r.ToString()));
-        var files = Directory.GetFiles(Path.GetDirectoryName(host.DatabasePath)!).Where(f => f.Contains("gateway.db"));
+        var files = Directory.GetFiles(Path.GetDirectoryName(host.DatabasePath)!).Where(f => Path.GetFileName(f).StartsWith("gateway.", StringComparison.Ordinal)); // the log's file, the ledger's, their WALs
         var fileText = string.Concat(files.Select(f => Encoding.UTF8.GetString(File.ReadAllBytes(f))));
         fileText.Should().Contain("sk-gw-…", "key hints are stored, so the file was read");
 

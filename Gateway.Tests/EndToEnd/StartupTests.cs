@@ -44,6 +44,9 @@ public class StartupTests
     [InlineData("Gateway:LogMaintenance:RetentionInterval", "00:00:00")]
     [InlineData("Gateway:LogMaintenance:RetentionBatchRows", "0")]
     [InlineData("Gateway:LogMaintenance:RetentionBatchRows", "-3")]
+    [InlineData("Gateway:RedisTimeoutMs", "0")]
+    [InlineData("Gateway:RedisTimeoutMs", "600000")]
+    [InlineData("Gateway:KeyCacheSeconds", "0")]
     public async Task Start_OptionOutOfRange_FailsWithMessageNamingTheKey(string key, string value)
     {
         var start = () => StartExpectingFailureAsync(key, value);
@@ -77,13 +80,16 @@ public class StartupTests
     /// ObjectDisposedException instead of the cause (1 start in ~900 on a loaded box). Such a start is
     /// tried again; any other outcome is the test's.
     /// </summary>
-    private static async Task StartExpectingFailureAsync(string key, string value)
+    private static Task StartExpectingFailureAsync(string key, string value) => StartExpectingFailureAsync(new Dictionary<string, string?> { [key] = value });
+
+    /// <inheritdoc cref="StartExpectingFailureAsync(string, string)"/>
+    internal static async Task StartExpectingFailureAsync(Dictionary<string, string?> settings)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await using var host = await GatewayHost.StartAsync(new Dictionary<string, string?> { [key] = value });
+                await using var host = await GatewayHost.StartAsync(settings);
                 return;
             }
             catch (ObjectDisposedException) when (attempt < 5)

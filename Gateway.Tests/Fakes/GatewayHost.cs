@@ -41,6 +41,9 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(_directory, "gateway.db");
 
+    /// <summary>The ledger's file beside the log's (accounts, keys, the inbox): what a request's commit writes.</summary>
+    public string LedgerPath => global::Metering.Storage.Sqlite.Engine.SqliteDatabase.LedgerPathFor(DatabasePath);
+
     public IServiceProvider Services => _factory.Services;
 
     /// <summary>Every log line the gateway wrote, Trace level and up.</summary>
@@ -167,8 +170,7 @@ public sealed class GatewayHost : IAsyncDisposable
     {
         if (moveInboxFirst)
             await ((global::Metering.Storage.IStoreMaintenance)Services.GetService(typeof(global::Metering.Storage.IStoreMaintenance))!).MoveLogsAsync();
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await SqliteFiles.OpenAsync(DatabasePath);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return (T)Convert.ChangeType((await command.ExecuteScalarAsync())!, typeof(T));

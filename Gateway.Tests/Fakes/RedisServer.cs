@@ -3,16 +3,15 @@ using StackExchange.Redis;
 
 namespace Gateway.Tests.Fakes;
 
-/// <summary>A throwaway <c>redis-server</c> on a free loopback port, nothing saved to disk; killed on dispose.</summary>
+/// <summary>
+/// A throwaway <c>redis-server</c> on a free loopback port, nothing saved to disk; killed on dispose. It can
+/// be stopped and started again on the same port (empty again), as a Redis outage looks to its clients.
+/// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private Process? _process;
 
-    private RedisServer(Process process, int port)
-    {
-        _process = process;
-        Port = port;
-    }
+    private RedisServer(int port) => Port = port;
 
     public int Port { get; }
 
@@ -21,23 +20,29 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var port = FreePort.Next();
-        var start = new ProcessStartInfo("redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no")
+        var server = new RedisServer(FreePort.Next());
+        await server.RestartAsync();
+        return server;
+    }
+
+    /// <summary>Starts the server again on its port (after <see cref="StopAsync"/>) and waits until it answers.</summary>
+    public async Task RestartAsync()
+    {
+        var start = new ProcessStartInfo("redis-server", $"--port {Port} --bind 127.0.0.1 --save \"\" --appendonly no")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        var process = Process.Start(start)!;
+        var process = _process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
-        var server = new RedisServer(process, port);
         for (var tries = 0; ; tries++)
         {
             try
             {
-                await using var connection = await ConnectionMultiplexer.ConnectAsync($"{server.ConnectionString},connectTimeout=500");
+                await using var connection = await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},connectTimeout=500");
                 await connection.GetDatabase().PingAsync();
-                return server;
+                return;
             }
             catch (RedisConnectionException) when (tries < 50 && !process.HasExited)
             {
@@ -46,13 +51,19 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the server, as a crash would: its clients see their connections drop.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
+        await StopAsync();
+        _process?.Dispose();
     }
 }

@@ -48,7 +48,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<ClusterDirectory>();
         services.AddSingleton<UpstreamRequestHeaders>();
         services.AddSingleton<ClientAddress>();
-        services.AddSingleton<KeyRateLimiter>();
+        services.AddGatewayCluster();
         services.AddSingleton<UpstreamResilience>();
         Observability.PrometheusExport.Configure();
         services.AddSingleton<Observability.GatewayMetrics>();
@@ -81,7 +81,10 @@ internal static class GatewayServiceCollectionExtensions
     {
         services.AddSingleton(sp =>
         {
-            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString;
+            // SPEC §10's start-up rule (limits on a shared store need Redis) before any store is opened: the
+            // store is first resolved when the routes are mapped, before options are validated on start.
+            _ = sp.GetRequiredService<IOptions<Cluster.ClusterOptions>>().Value;
+            var connectionString = StoreConnectionString(sp);
             // The one switch point for a second store (SPEC §10).
             if (IsPostgres(connectionString))
                 throw new InvalidOperationException("PostgreSQL store not yet available: ConnectionStrings:Gateway names a Host=; use Data Source=<file> (SQLite).");
@@ -91,6 +94,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<LogRowInserter>();
         services.AddSingleton<IWriteStore>(sp => new SqliteWriteStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<LogRowInserter>(),
             sp.GetRequiredService<AccountStates>(), sp.GetRequiredService<IOptions<GatewayOptions>>().Value.StoreFsyncEveryCommit));
+        services.AddSingleton<LogFileWriter>();
         services.AddSingleton<LogInbox>();
         services.AddSingleton<SqliteStoreMaintenance>();
         services.AddSingleton<IStoreEngine>(sp => sp.GetRequiredService<SqliteStoreMaintenance>());
@@ -101,7 +105,10 @@ internal static class GatewayServiceCollectionExtensions
         return services;
     }
 
-    private static bool IsPostgres(string connectionString) =>
+    public static string StoreConnectionString(IServiceProvider services) =>
+        services.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString;
+
+    public static bool IsPostgres(string connectionString) =>
         connectionString.Split(';').Any(part => part.TrimStart().StartsWith("Host=", StringComparison.OrdinalIgnoreCase));
 
     public static void MapProxyRoutes(this IEndpointRouteBuilder app)

@@ -9,14 +9,20 @@ internal readonly record struct RateLimitDecision(
 {
     public static readonly RateLimitDecision Unlimited = new(true, 0, 0, 0, 0, TimeSpan.Zero, TimeSpan.Zero);
 
+    /// <summary>The shared windows could not be read and the gateway is told to refuse rather than guess (a 503).</summary>
+    public static readonly RateLimitDecision Unavailable = new(false, 0, 0, 0, 0, TimeSpan.Zero, TimeSpan.Zero) { IsUnavailable = true };
+
     public bool HasLimits => LimitRequests > 0 || LimitTokens > 0;
+
+    public bool IsUnavailable { get; private init; }
 }
 
 /// <summary>
-/// Per-key sliding one-minute windows for the group's <c>Rpm</c> and <c>Tpm</c>. Requests count when
-/// admitted; tokens when metered (a request's tokens are known only after it ran).
+/// Per-key sliding one-minute windows for the group's <c>Rpm</c> and <c>Tpm</c>, in this process. Requests
+/// count when admitted; tokens when metered (a request's tokens are known only after it ran). The
+/// windows of a single instance, and the fallback of the shared ones while Redis is unreachable.
 /// </summary>
-internal sealed class KeyRateLimiter(TimeProvider clock)
+internal sealed class KeyRateLimiter(TimeProvider clock) : IKeyRateLimits
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
@@ -48,6 +54,14 @@ internal sealed class KeyRateLimiter(TimeProvider clock)
                 allowed ? window.Requests.Peek() + Window - now : resetRequests,
                 retryAfter);
         }
+    }
+
+    public ValueTask<RateLimitDecision> TryAcquireAsync(long keyId, GroupOptions limits) => ValueTask.FromResult(TryAcquire(keyId, limits));
+
+    public ValueTask RecordTokensAsync(long keyId, GroupOptions limits, long tokens)
+    {
+        RecordTokens(keyId, tokens);
+        return ValueTask.CompletedTask;
     }
 
     public void RecordTokens(long keyId, long tokens)

@@ -13,6 +13,7 @@ internal sealed record Refusal(int Status, string Code, string Message)
     public static Refusal InsufficientBalance() => new(402, "insufficient_balance", "Insufficient balance: the account's balance is not above zero. Top up to continue.");
     public static Refusal RateLimited(RateLimitDecision decision) => new(429, "rate_limit_exceeded",
         $"Rate limit reached for this key ({(decision.RemainingRequests == 0 && decision.LimitRequests > 0 ? $"{decision.LimitRequests} requests" : $"{decision.LimitTokens} tokens")} per minute). Retry after {Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds))} s.");
+    public static Refusal RateLimitsUnavailable() => new(503, "rate_limits_unavailable", "The gateway cannot check this key's rate limits right now (its shared store is unreachable); retry shortly.");
     public static Refusal StoreUnavailable() => new(503, "store_unavailable", "The gateway cannot record usage right now and serves no metered traffic until it can; retry shortly.");
     public static Refusal UpstreamUnreachable() => new(502, "upstream_error", "The upstream provider could not be reached or sent a broken response.");
     public static Refusal GatewayFault() => new(500, "internal_error", "The gateway failed on this request; nothing was charged. Its x-request-id is in the operator's log.");

@@ -14,10 +14,16 @@ internal static class WireErrors
         response.StatusCode = refusal.Status;
         response.ContentType = "application/json";
         response.ContentLength = null;
+        return response.Body.WriteAsync(Body(dialect, refusal.Status, refusal.Code, refusal.Message), context.RequestAborted).AsTask();
+    }
+
+    /// <summary>The error body alone: also what a translated call's upstream error becomes in the client's format.</summary>
+    public static byte[] Body(ClientDialect dialect, int status, string? code, string message)
+    {
         object body = dialect == ClientDialect.Anthropic
-            ? new { type = "error", error = new { type = AnthropicType(refusal.Status), message = refusal.Message, code = refusal.Code } }
-            : new { error = new { message = refusal.Message, type = OpenAIType(refusal.Status), code = refusal.Code } };
-        return response.WriteAsync(JsonSerializer.Serialize(body), context.RequestAborted);
+            ? new { type = "error", error = new { type = AnthropicType(status), message, code } }
+            : new { error = new { message, type = OpenAIType(status), code } };
+        return JsonSerializer.SerializeToUtf8Bytes(body);
     }
 
     private static string OpenAIType(int status) => status switch

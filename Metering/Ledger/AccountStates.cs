@@ -14,7 +14,7 @@ public readonly record struct AccountState(long BalanceNano, bool RecordIp);
 /// </summary>
 public sealed class AccountStates
 {
-    private enum ChangeKind { Delta, Set, RecordIp }
+    private enum ChangeKind { Delta, Set, RecordIp, Forget }
 
     private readonly record struct Change(long AccountId, ChangeKind Kind, long Delta, AccountState State, bool RecordIp);
 
@@ -33,6 +33,13 @@ public sealed class AccountStates
     /// <summary>Writer thread: IP recording switches once this commits.</summary>
     public void StageRecordIp(long accountId, bool recordIp) => _staged.Add(new(accountId, ChangeKind.RecordIp, 0, default, recordIp));
 
+    /// <summary>
+    /// Writer thread: the account is dropped from memory once this commits, so its next read loads it
+    /// again (changed by another instance). Staged, not removed at once: applied in commit order, it
+    /// cannot be undone by an <see cref="Apply"/> that read the old state just before.
+    /// </summary>
+    public void StageForget(long accountId) => _staged.Add(new(accountId, ChangeKind.Forget, 0, default, false));
+
     public void BeginUnit() => _unitStart = _staged.Count;
 
     public void RollbackUnit() => _staged.RemoveRange(_unitStart, _staged.Count - _unitStart);
@@ -46,6 +53,11 @@ public sealed class AccountStates
             if (change.Kind == ChangeKind.Set)
             {
                 _known[change.AccountId] = change.State;
+                continue;
+            }
+            if (change.Kind == ChangeKind.Forget)
+            {
+                _known.TryRemove(change.AccountId, out _);
                 continue;
             }
             // Not loaded yet: its first load will read the committed value, this change included.

@@ -41,7 +41,8 @@ var signal = new LogInboxSignal();
 var writeStore = new SqliteWriteStore(database, new LogRowInserter(signal, accounts), accounts);
 await using var writer = maxBatch is { } max ? new LedgerWriter(writeStore, maxBatch: max) : new LedgerWriter(writeStore);
 writer.Start();
-var inbox = new LogInbox(writer, signal);
+using var logFile = new LogFileWriter(database);
+var inbox = new LogInbox(writer, logFile, signal);
 var store = new LedgerAppender(writer);
 // The gateway's mover beside the producers (rollup mode fills without it and moves once, untimed, before its pass).
 using var stopMover = new CancellationTokenSource();
@@ -67,7 +68,7 @@ if (mode == "rollup")
     await inbox.MoveAllAsync();
     var cpu = CpuClock.Process();
     var watch = Stopwatch.StartNew();
-    var covered = await RollupBuilder.CatchUpAsync(database, writer, 20_000);
+    var covered = await RollupBuilder.CatchUpAsync(database, logFile, 20_000);
     watch.Stop();
     Console.WriteLine(FormattableString.Invariant(
         $"ROLLUP keys={keys} rows={filled} covered={covered} seconds={watch.Elapsed.TotalSeconds:F2} rows_per_s={covered / watch.Elapsed.TotalSeconds:F0} process_cpu_us_per_row={(CpuClock.Process() - cpu).TotalMicroseconds / covered:F2}"));
@@ -121,7 +122,7 @@ async Task RollupLoopAsync(TimeSpan interval, CancellationToken stop)
     while (!stop.IsCancellationRequested)
     {
         try { await Task.Delay(interval, stop); } catch (OperationCanceledException) { return; }
-        await RollupBuilder.CatchUpAsync(database, writer, 20_000);
+        await RollupBuilder.CatchUpAsync(database, logFile, 20_000);
     }
 }
 

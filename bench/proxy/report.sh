@@ -140,7 +140,8 @@ print_ttft() {
 check_ledger() {
   sleep 1
   local db="$WORK/gateway/gateway.db" q rows ok spend balance start total surplus status=0
-  q() { sqlite3 -readonly "$db" "$1"; }
+  # Accounts live in the ledger's file beside the log's (Metering/Storage/Sqlite/Engine/SqliteDatabase.cs).
+  q() { sqlite3 -readonly -cmd "ATTACH '${db%.db}.ledger.db' AS ledger" "$db" "$1"; }
   # First: a read of the query API moves every row still in the inbox to the log.
   total=$(admin GET '/logs?page_size=1' | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
   rows=$(q "SELECT COUNT(*) FROM logs WHERE type <> 'system'")

@@ -23,6 +23,25 @@ public class AccountStatesTests
     }
 
     [Fact]
+    public void StageForget_AppliedInCommitOrder_TheAccountIsLoadedAgainAfterIt()
+    {
+        var states = new AccountStates();
+        states.StageSet(1, new AccountState(100, false));
+        states.StageSet(2, new AccountState(50, false));
+        states.Apply();
+
+        // Changed by another instance: dropped in order; a debit committed after it is in the store the next load reads.
+        states.StageDelta(1, -10);
+        states.StageForget(1);
+        states.StageDelta(1, -5);
+        states.Apply();
+
+        states.TryGet(1, out _).Should().BeFalse();
+        states.TryGet(2, out var other).Should().BeTrue();
+        other.BalanceNano.Should().Be(50);
+    }
+
+    [Fact]
     public void RollbackUnit_DropsOnlyThatUnitsChanges()
     {
         var states = new AccountStates();

@@ -21,7 +21,8 @@ internal sealed class TempStore : IAsyncDisposable
         Writer = new LedgerWriter(new SqliteWriteStore(Database, Rows, Accounts));
         Writer.Start();
         Ledger = new LedgerAppender(Writer);
-        Inbox = new LogInbox(Writer, Signal);
+        LogFile = new LogFileWriter(Database);
+        Inbox = new LogInbox(Writer, LogFile, Signal);
         Logs = new SqliteLogReader(Database, Inbox);
     }
 
@@ -36,6 +37,8 @@ internal sealed class TempStore : IAsyncDisposable
     public SqliteDatabase Database { get; }
 
     public LedgerWriter Writer { get; }
+
+    public LogFileWriter LogFile { get; }
 
     public LogInbox Inbox { get; }
 
@@ -57,12 +60,13 @@ internal sealed class TempStore : IAsyncDisposable
 
     /// <summary>Folds up to <paramref name="maxRows"/> more ids into the rollups (as the background job does); all when not given.</summary>
     public Task<long> RollUpAsync(int? maxRows = null, int maxRollupRowsPerUnit = RollupBuilder.DefaultRollupRowsPerUnit) => maxRows is { } max
-        ? RollupBuilder.StepAsync(Database, Writer, max, maxRollupRowsPerUnit)
-        : RollupBuilder.CatchUpAsync(Database, Writer, 20_000, maxRollupRowsPerUnit);
+        ? RollupBuilder.StepAsync(Database, LogFile, max, maxRollupRowsPerUnit)
+        : RollupBuilder.CatchUpAsync(Database, LogFile, 20_000, maxRollupRowsPerUnit);
 
     public async ValueTask DisposeAsync()
     {
         await Writer.DisposeAsync();
+        LogFile.Dispose();
         SqliteConnection.ClearAllPools();
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
     }

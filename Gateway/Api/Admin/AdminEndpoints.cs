@@ -1,5 +1,6 @@
 using Gateway.Api.Shared;
 using Gateway.Auth;
+using Gateway.Cluster.ChangeFeed;
 using Gateway.Proxy;
 using Metering.Ledger;
 using Metering.Pricing;
@@ -7,7 +8,10 @@ using Metering.Storage;
 
 namespace Gateway.Api.Admin;
 
-/// <summary>The operator API of SPEC §3: accounts, top-ups and keys, each change with its system row.</summary>
+/// <summary>
+/// The operator API of SPEC §3: accounts, top-ups and keys, each change with its system row. Once a
+/// change to a key or an account has committed, the change feed tells every instance (this one included).
+/// </summary>
 internal static class AdminEndpoints
 {
     internal sealed record CreateAccountBody(string? Name, decimal? Balance, bool? RecordIp);
@@ -57,7 +61,7 @@ internal static class AdminEndpoints
     private static async Task<IResult> GetAccount(long id, IAccountStore accounts) =>
         await accounts.GetAsync(id) is { } account ? Results.Ok(ToDto(account)) : ApiErrors.NotFound($"account {id}");
 
-    private static async Task<IResult> TopUp(long id, HttpContext context, IAccountStore accounts, SystemRowFactory rows)
+    private static async Task<IResult> TopUp(long id, HttpContext context, IAccountStore accounts, SystemRowFactory rows, ChangePublisher changes)
     {
         var (body, error) = await JsonBody.ReadAsync<TopUpBody>(context);
         if (error is not null) return error;
@@ -65,6 +69,8 @@ internal static class AdminEndpoints
         if (AdminInput.Usd("amount", amount, allowNegative: true, out var rounded) is { } badAmount) return badAmount;
         if (rounded == 0) return ApiErrors.BadRequest("amount", "must not be zero (amounts are kept to 9 decimals).");
         var outcome = await accounts.TopUpAsync(id, NanoUsd.FromUsd(rounded).Value, rows.Create(context, 200, $"top-up of {rounded} USD"));
+        if (outcome == TopUpOutcome.Done)
+            await changes.PublishAsync(ChangeNotice.AccountChanged(id));
         return outcome switch
         {
             TopUpOutcome.NotFound => ApiErrors.NotFound($"account {id}"),
@@ -74,7 +80,7 @@ internal static class AdminEndpoints
         };
     }
 
-    private static async Task<IResult> PatchAccount(long id, HttpContext context, IAccountStore accounts, SystemRowFactory rows)
+    private static async Task<IResult> PatchAccount(long id, HttpContext context, IAccountStore accounts, SystemRowFactory rows, ChangePublisher changes)
     {
         var (body, error) = await JsonBody.ReadAsync<PatchAccountBody>(context);
         if (error is not null) return error;
@@ -93,6 +99,7 @@ internal static class AdminEndpoints
         {
             return ApiErrors.NotFound($"account {id}");
         }
+        await changes.PublishAsync(ChangeNotice.AccountChanged(id));
         return await GetAccount(id, accounts);
     }
 
@@ -126,7 +133,7 @@ internal static class AdminEndpoints
             DateTimeOffset.FromUnixTimeMilliseconds(k.CreatedMs), k.RevokedMs is not null)));
     }
 
-    private static async Task<IResult> RevokeKey(long id, HttpContext context, IKeyStore keys, ApiKeyAuthenticator authenticator, SystemRowFactory rows)
+    private static async Task<IResult> RevokeKey(long id, HttpContext context, IKeyStore keys, ChangePublisher changes, SystemRowFactory rows)
     {
         try
         {
@@ -136,7 +143,7 @@ internal static class AdminEndpoints
         {
             return ApiErrors.NotFound($"key {id}");
         }
-        authenticator.Evict(id);
+        await changes.PublishAsync(ChangeNotice.KeyRevoked(id));
         return Results.NoContent();
     }
 

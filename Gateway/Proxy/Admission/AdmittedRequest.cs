@@ -37,4 +37,7 @@ internal sealed class AdmittedRequest
     /// <summary>The path the upstream is sent, without the query string.</summary>
     public string UpstreamPath { get; set; } = "/";
     public bool ClientAskedForUsage { get; set; }
+
+    /// <summary>Set when the model's cluster speaks another wire format: the request went up translated, the answer comes back so.</summary>
+    public Gateway.Translation.ChatTranslation? Translation { get; set; }
 }

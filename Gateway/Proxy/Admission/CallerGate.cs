@@ -6,7 +6,7 @@ namespace Gateway.Proxy.Admission;
 
 /// <summary>Stages 1–2, before a byte of the body is read: who is calling, and may they call now.</summary>
 internal sealed class CallerGate(ApiKeyAuthenticator authenticator, ClientAddress clientAddress, IAccountStore accounts,
-    StoreHealth storeHealth, KeyRateLimiter rateLimiter, PriceCatalog catalog)
+    StoreHealth storeHealth, IKeyRateLimits rateLimits, PriceCatalog catalog)
 {
     /// <returns>False when no valid key came: such a request leaves no row.</returns>
     public async ValueTask<bool> IdentifyAsync(HttpContext context, MeteringFeature feature)
@@ -31,10 +31,10 @@ internal sealed class CallerGate(ApiKeyAuthenticator authenticator, ClientAddres
             feature.Refusal = Refusal.StoreUnavailable();
             return false;
         }
-        var decision = rateLimiter.TryAcquire(admitted.Caller.KeyId, admitted.Group!);
+        var decision = await rateLimits.TryAcquireAsync(admitted.Caller.KeyId, admitted.Group!);
         RateLimitHeaders.Apply(context.Response, decision);
         if (!decision.Allowed)
-            feature.Refusal = Refusal.RateLimited(decision);
+            feature.Refusal = decision.IsUnavailable ? Refusal.RateLimitsUnavailable() : Refusal.RateLimited(decision);
         return decision.Allowed;
     }
 }

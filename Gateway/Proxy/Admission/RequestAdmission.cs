@@ -64,7 +64,9 @@ internal sealed class RequestAdmission(PriceCatalog catalog, ClusterDirectory cl
         if (!catalog.TryGetModel(request.Model, out var model))
             return Refuse(feature, Refusal.ModelNotFound(request.Model));
         var target = clusters.Resolve(model.Cluster);
-        if (target is null || target.Dialect != feature.Route.Dialect)
+        // A cluster of another format serves the call only through a translation (chat ⇄ messages).
+        var translation = target is null ? null : RequestTranslation.For(feature.Route, target);
+        if (target is null || (target.Dialect != feature.Route.Dialect && translation is null))
             return Refuse(feature, Refusal.ModelNotFound(request.Model));
         admitted.CatalogModel = model;
         if (EndpointPricing.Price(feature.Route.Kind, model, admitted, body) is { } unpriced)
@@ -77,6 +79,8 @@ internal sealed class RequestAdmission(PriceCatalog catalog, ClusterDirectory cl
         admitted.UpstreamBody = request.RewriteForUpstream(model.UpstreamName, feature.Route.Format, body);
         admitted.ClientAskedForUsage = request.ClientAskedForUsage;
         admitted.Tokenizer = TokenCounter.ForModel(admitted.Model);
+        if (translation is not null && RequestTranslation.Apply(admitted, translation, model.UpstreamName) is { } untranslatable)
+            return Refuse(feature, untranslatable);
         return target;
     }
 

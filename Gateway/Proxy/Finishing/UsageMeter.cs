@@ -11,7 +11,7 @@ namespace Gateway.Proxy.Finishing;
 /// Stages 5–7: the feature's observations become usage, usage becomes spend, and spend one row that
 /// is committed (with the balance debit) before the response is allowed to complete.
 /// </summary>
-internal sealed class UsageMeter(LedgerAppender ledger, KeyRateLimiter rateLimiter, Observability.GatewayMetrics metrics,
+internal sealed class UsageMeter(LedgerAppender ledger, IKeyRateLimits rateLimits, Observability.GatewayMetrics metrics,
     StoredResponses.ResponseOwnership responses, TimeProvider clock)
 {
     public const string UsageFromUpstream = "upstream";
@@ -25,9 +25,17 @@ internal sealed class UsageMeter(LedgerAppender ledger, KeyRateLimiter rateLimit
     public Task<long> RecordAsync(HttpContext context, MeteringFeature feature)
     {
         var row = BuildRow(context, feature);
-        rateLimiter.RecordTokens(feature.Admitted.Caller!.KeyId, row.InputTokens + row.OutputTokens);
+        var tokensRecorded = rateLimits.RecordTokensAsync(feature.Admitted.Caller!.KeyId, feature.Admitted.Group!, row.InputTokens + row.OutputTokens);
         metrics.Record(row, feature.Forwarded.Attempts.Count, inCatalog: feature.Admitted.Price is not null);
-        return ledger.AppendAsync(row);
+        var committed = ledger.AppendAsync(row);
+        // Shared windows (Redis): the response completes only once its tokens count on every instance.
+        return tokensRecorded.IsCompletedSuccessfully ? committed : AfterTokensAsync(tokensRecorded, committed);
+    }
+
+    private static async Task<long> AfterTokensAsync(ValueTask tokensRecorded, Task<long> committed)
+    {
+        await tokensRecorded;
+        return await committed;
     }
 
     private LogRecord BuildRow(HttpContext context, MeteringFeature feature)

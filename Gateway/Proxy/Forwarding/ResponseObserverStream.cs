@@ -46,18 +46,24 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
     /// <summary>Body bytes still to come when the upstream declared a length; null when it did not.</summary>
     private long? _bodyBytesLeft;
 
+    /// <summary>Set when the model's cluster speaks another format: the answer (or error) reaches the client translated.</summary>
+    private ResponseTranslation? _translation;
+
     /// <summary>Called once the upstream's status and headers are known, before any body byte.</summary>
     /// <returns>
     /// Whether the body's bytes are masked on their way (an error body, or any body of a per-call API, which
-    /// may echo the request's headers): its length then changes, so it must not be declared to the client.
+    /// may echo the request's headers) or translated: its length then changes, so it must not be declared to the client.
     /// </returns>
     public bool Begin(UpstreamBody body)
     {
         _body = body;
+        if (feature.Admitted.Translation is { } translation)
+            _translation = new ResponseTranslation(translation, feature.Admitted.ClientAskedForUsage, feature.ArrivalUnixMs / 1000);
         _bodyBytesLeft = body.IsEventStream ? null : body.ContentLength;
         var perCall = feature.Forwarded.UsageReader is null;
         // An encoded body cannot be masked on the wire: it passes as it came (an error's decoded text is masked in the row).
-        if ((!body.Success || (perCall && !body.IsEventStream)) && !BodyDecoding.IsEncoded(body.ContentEncoding) && SecretMask.For(body.Secret) is { } mask)
+        // A translated body is written anew from the masked error text, never passed.
+        if (_translation is null && (!body.Success || (perCall && !body.IsEventStream)) && !BodyDecoding.IsEncoded(body.ContentEncoding) && SecretMask.For(body.Secret) is { } mask)
             (_mask, _masked) = (mask, new ArrayBufferWriter<byte>(4096));
         if (!body.Success)
         {
@@ -77,7 +83,7 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
                 // Sized by the declared length: one buffer instead of a doubling series.
                 _captured = new ArrayBufferWriter<byte>(body.ContentLength is > 0 and <= MaxCapturedBody ? (int)body.ContentLength : 4096);
         }
-        return _mask is not null;
+        return _mask is not null || _translation is not null;
     }
 
     /// <summary>When the upstream's last body bytes came (0 before any): how long it then fell silent.</summary>
@@ -91,6 +97,8 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
         if (_mode != Mode.Events)
         {
             Capture(buffer.Span);
+            if (_translation is not null)
+                return; // the client's body is the translation of the whole answer (or error), written by Complete
             var payload = buffer.Span;
             if (_mask is not null)
             {
@@ -118,10 +126,10 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
                 continue;
             // Once the terminal event is seen, it and anything after it wait for the commit.
             if (terminal || _held.WrittenCount > 0)
-                _held.Write(rawEvent.Span);
+                _held.Write(Outgoing(rawEvent.Span));
             else
             {
-                Send(rawEvent.Span);
+                Send(Outgoing(rawEvent.Span));
                 sent = true;
             }
         }
@@ -143,14 +151,19 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
                 // An unterminated last event is passed on only when the upstream ended on its own;
                 // half an event after a reset would only confuse the client's parser.
                 if (!tail.IsEmpty && upstreamEndedCleanly && Observe(tail.Span, out _))
-                    _held.Write(tail.Span);
+                    _held.Write(Outgoing(tail.Span));
                 _splitter.Dispose(); // returns its pooled buffer
                 break;
             case Mode.Body:
                 ReadBody();
+                if (_translation is not null)
+                    TranslateBody();
                 break;
             case Mode.Error:
                 feature.Forwarded.UpstreamErrorText = UpstreamErrorText.Describe(Decoded(_captured!.WrittenSpan, MaxCapturedError), _body.MediaType, _body.Secret);
+                // The upstream's error in the client's shape: its status, and its message (masked, bounded).
+                if (_translation is not null)
+                    _held.Write(_translation.TranslateError(feature.Forwarded.UpstreamStatus ?? 502, feature.Forwarded.UpstreamErrorText));
                 break;
         }
         _captured = null;
@@ -195,17 +208,42 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
         HasOutput = true;
     }
 
-    /// <returns>Whether the event goes on to the client.</returns>
+    /// <returns>Whether the event goes on to the client (translated, when the call is: see <see cref="Outgoing"/>).</returns>
     private bool Observe(ReadOnlySpan<byte> rawEvent, out bool terminal)
     {
         terminal = false;
         if (!SseEvent.TryParse(rawEvent, out var eventName, out var data) || feature.Forwarded.UsageReader is not { } reader)
+        {
+            // A comment (a keep-alive) is SSE in every format: it passes, translated or not.
+            _translation?.PassThrough(rawEvent);
             return true;
+        }
         var kind = reader.OnEvent(eventName, data);
+        terminal = reader.SawTerminal;
+        if (_translation is not null)
+        {
+            // Every event goes to the translator (usage chunks included: the client's events carry it), and
+            // the first token is when the client's events first carry content.
+            if (_translation.TranslateEvent(eventName, data))
+                feature.Forwarded.MarkContent(clock);
+            return true;
+        }
         if (kind == SseEventKind.Content)
             feature.Forwarded.MarkContent(clock);
-        terminal = reader.SawTerminal;
         return kind != SseEventKind.UsageOnly || feature.Admitted.ClientAskedForUsage;
+    }
+
+    /// <summary>What the client is sent for an observed event: the event itself, or its translation.</summary>
+    private ReadOnlySpan<byte> Outgoing(ReadOnlySpan<byte> rawEvent) => _translation is null ? rawEvent : _translation.Output;
+
+    /// <summary>The whole answer in the client's format, held for the commit like any body's end; or a 502 when it cannot be.</summary>
+    private void TranslateBody()
+    {
+        var json = _captured is null ? default : Decoded(_captured.WrittenSpan, MaxCapturedBody);
+        if (!json.IsEmpty && _translation!.TranslateBody(json) is { } translated)
+            _held.Write(translated);
+        else
+            feature.Refusal ??= ResponseTranslation.Untranslatable;
     }
 
     /// <summary>The body's usage, and whether it was the JSON the route answers with.</summary>

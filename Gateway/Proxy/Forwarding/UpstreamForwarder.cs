@@ -16,7 +16,8 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamResili
         if (feature.Route.Format is { } format)
         {
             forwarded.DeliveredText = new CountingTextSink(feature.Admitted.Tokenizer!);
-            forwarded.UsageReader = UsageReaders.Create(format, forwarded.DeliveredText);
+            // A translated call is metered from the upstream's own report, in the upstream's format.
+            forwarded.UsageReader = UsageReaders.Create(feature.Admitted.Translation?.Upstream ?? format, forwarded.DeliveredText);
         }
         var observer = new ResponseObserverStream(context.Response.BodyWriter, feature, clock);
         forwarded.Observer = observer;

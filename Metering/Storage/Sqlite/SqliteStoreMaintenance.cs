@@ -6,9 +6,9 @@ namespace Metering.Storage.Sqlite;
 
 /// <summary>
 /// The SQLite store's start-up, health and background work: migrations, a read that proves the file
-/// answers, the inbox mover, rollups, retention batches and passive WAL checkpoints.
+/// answers, the inbox mover, and, on the log file's writer, rollups and retention batches; passive WAL checkpoints.
 /// </summary>
-public sealed class SqliteStoreMaintenance(SqliteDatabase database, IWriteQueue writer, LogInbox inbox) : IStoreEngine, IStoreMaintenance
+public sealed class SqliteStoreMaintenance(SqliteDatabase database, LogFileWriter logFile, LogInbox inbox) : IStoreEngine, IStoreMaintenance
 {
     public void Migrate() => Migrations.Apply(database);
 
@@ -25,10 +25,10 @@ public sealed class SqliteStoreMaintenance(SqliteDatabase database, IWriteQueue 
     public Task<long> MoveLogsAsync(CancellationToken cancellationToken = default) => inbox.MoveAllAsync(cancellationToken);
 
     public Task<long> RollUpAsync(int maxLogRowsPerChunk, CancellationToken cancellationToken = default) =>
-        RollupBuilder.CatchUpAsync(database, writer, maxLogRowsPerChunk, cancellationToken: cancellationToken);
+        RollupBuilder.CatchUpAsync(database, logFile, maxLogRowsPerChunk, cancellationToken: cancellationToken);
 
     public Task<long> DeleteLogsBeforeAsync(long cutoffMs, int batchRows, CancellationToken cancellationToken = default) =>
-        writer.ExecuteAsync((connection, transaction) => LogRetention.DeleteBatch(connection, transaction, cutoffMs, batchRows), cancellationToken);
+        logFile.RunAsync((connection, transaction) => LogRetention.DeleteBatch(connection, transaction, cutoffMs, batchRows), cancellationToken);
 
     public Task CheckpointAsync(CancellationToken cancellationToken = default) => database.CheckpointAsync(cancellationToken);
 }

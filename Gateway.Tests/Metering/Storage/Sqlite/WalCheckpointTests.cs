@@ -10,7 +10,7 @@ public class WalCheckpointTests
     {
         await using var store = TempStore.Create();
         var file = store.Database.FilePath;
-        using (var writer = store.Database.Open())
+        using (var writer = store.Database.OpenForLogWrites())
         {
             Execute(writer, "CREATE TABLE filler (x BLOB NOT NULL);");
             using var transaction = writer.BeginTransaction();

@@ -1,12 +1,15 @@
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Metering.Storage.Sqlite.Logs;
 using Metering.Storage.Sqlite.Rollups;
 
 namespace Metering.Storage.Sqlite.Engine;
 
 /// <summary>
-/// Versioned schema changes, applied in order at start; <c>PRAGMA user_version</c> records the last
-/// one applied. Append new steps, never edit shipped ones.
+/// Versioned schema changes of the log file, applied in order at start; <c>PRAGMA user_version</c>
+/// records the last one applied. Append new steps, never edit shipped ones. Steps 1–5 made one file;
+/// the ledger's tables (accounts, keys, the inbox) then moved to a file of their own
+/// (<see cref="LedgerMigration"/>), which has its own versions.
 /// </summary>
 public static class Migrations
 {
@@ -167,20 +170,34 @@ public static class Migrations
         f18 INTEGER NOT NULL, f19 INTEGER NOT NULL, f20 INTEGER NOT NULL, f21 INTEGER NOT NULL, f22 INTEGER NOT NULL, f23 INTEGER NOT NULL
         """;
 
-    public static int LatestVersion => Steps.Length;
+    public static int LatestVersion => Steps.Length + 1;
+
+    /// <summary>The log file's version once the ledger's tables have left it (see <see cref="LedgerMigration"/>).</summary>
+    private static int LedgerMovedVersion => Steps.Length + 1;
 
     public static void Apply(SqliteDatabase database)
     {
         using var connection = database.Open();
-        // WAL lets readers run beside the single writer; it is a property of the file, so set it once here.
-        connection.Execute("PRAGMA journal_mode=WAL;");
-        var version = connection.ExecuteScalar<int>("PRAGMA user_version;");
+        connection.Execute($"PRAGMA {SqliteDatabase.LedgerSchema}.journal_mode=WAL;");
+        var version = ApplyLogFileSteps(connection);
+        LedgerMigration.Apply(connection, movedFromLogFile: version < LedgerMovedVersion);
+        if (version < LedgerMovedVersion)
+            connection.Execute($"PRAGMA main.user_version={LedgerMovedVersion};");
+    }
+
+    /// <summary>The log file's steps alone (what a file from before the split was made of); returns the version it had.</summary>
+    internal static int ApplyLogFileSteps(SqliteConnection connection)
+    {
+        // WAL lets readers run beside the single writer; it is a property of each file, so set it once here.
+        connection.Execute("PRAGMA main.journal_mode=WAL;");
+        var version = connection.ExecuteScalar<int>("PRAGMA main.user_version;");
         for (var step = version; step < Steps.Length; step++)
         {
             using var transaction = connection.BeginTransaction();
             connection.Execute(Steps[step], transaction: transaction);
-            connection.Execute($"PRAGMA user_version={step + 1};", transaction: transaction);
+            connection.Execute($"PRAGMA main.user_version={step + 1};", transaction: transaction);
             transaction.Commit();
         }
+        return version;
     }
 }

@@ -24,7 +24,7 @@ internal sealed class SqliteWriteSession : IWriteSession
         _connection = database.Open();
         using (var pragma = _connection.CreateCommand())
         {
-            pragma.CommandText = fsyncEveryCommit ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
+            pragma.CommandText = $"PRAGMA {SqliteDatabase.LedgerSchema}.synchronous={(fsyncEveryCommit ? "FULL" : "NORMAL")};";
             pragma.ExecuteNonQuery();
         }
         _savepoint = new UnitSavepoint(_connection);
@@ -55,8 +55,14 @@ internal sealed class SqliteWriteSession : IWriteSession
 
     public void Probe()
     {
-        // Taking the write lock is what failed commits could not do.
-        using var transaction = _connection.BeginTransaction(deferred: false);
+        // Taking the ledger's write lock is what failed commits could not do.
+        using var transaction = Begin();
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"PRAGMA {SqliteDatabase.LedgerSchema}.user_version";
+        var version = Convert.ToInt64(command.ExecuteScalar());
+        command.CommandText = $"PRAGMA {SqliteDatabase.LedgerSchema}.user_version={version}";
+        command.ExecuteNonQuery();
         transaction.Commit();
     }
 
@@ -66,7 +72,7 @@ internal sealed class SqliteWriteSession : IWriteSession
     /// </summary>
     private bool RunTogether(List<WriteUnit> batch, long[] results)
     {
-        using var transaction = Transaction = _connection.BeginTransaction();
+        using var transaction = Transaction = Begin();
         for (var i = 0; i < batch.Count; i++)
         {
             try
@@ -91,7 +97,7 @@ internal sealed class SqliteWriteSession : IWriteSession
     /// <summary>The batch again, each unit in a savepoint: a unit that fails is rolled back alone and reported to its caller.</summary>
     private void RunOneByOne(List<WriteUnit> batch, long[] results, Exception?[] failures)
     {
-        using var transaction = Transaction = _connection.BeginTransaction();
+        using var transaction = Transaction = Begin();
         for (var i = 0; i < batch.Count; i++)
         {
             _savepoint.Save();
@@ -114,6 +120,11 @@ internal sealed class SqliteWriteSession : IWriteSession
         }
         transaction.Commit();
     }
+
+    // Deferred: BEGIN IMMEDIATE takes the write lock of every attached file, the log file's too, and would
+    // wait behind an inbox move or a rollup. The first write takes the ledger's lock alone. The ledger has
+    // no other writer, so a read before that write cannot find its snapshot overtaken (SQLITE_BUSY_SNAPSHOT).
+    private SqliteTransaction Begin() => _connection.BeginTransaction(deferred: true);
 
     // Other work reads balances as they are: the debits of the rows before it are written first.
     private long RunWork(StoreWork work)

@@ -5,26 +5,22 @@ using Microsoft.Data.Sqlite;
 namespace Metering.Storage.Sqlite.Logs;
 
 /// <summary>
-/// Where a row lands first: <c>log_inbox</c>, a table with no index but its id, so the commit a
-/// response waits for writes two pages (the inbox leaf, the account) instead of seven (the log's leaf
-/// and its five index leaves). Rows move to <c>logs</c> in id order, in writer units of
-/// <see cref="MoveChunkRows"/> rows that grow while the inbox is behind (request commits interleave
-/// with a long move): in the background soon after they land (<see cref="RunMoverAsync"/>), before any read of the log
-/// (<see cref="SqliteLogReader"/>), and when the store shuts down. A move is one transaction, insert into the
-/// log and delete from the inbox, so a crash leaves each row in exactly one of the two tables; rows a
-/// crash left in the inbox move at the next start. The log always holds an id prefix of the rows (what
-/// the rollup watermarks rely on), because the inbox's ids follow the log's and move oldest first.
+/// Where a row lands first: <c>log_inbox</c>, in the ledger's file, a table with no index but its id,
+/// so the commit a response waits for writes two pages (the inbox leaf, the account) instead of seven
+/// (the log's leaf and its five index leaves). Rows move to <c>logs</c>, in the log's own file, in id
+/// order: in the background soon after they land (<see cref="RunMoverAsync"/>), before any read of the
+/// log (<see cref="SqliteLogReader"/>), and when the store shuts down. A move copies chunks of rows on
+/// the log file's writer (<see cref="LogFileWriter"/>), whose lock no request waits on, then trims what
+/// the log holds from the inbox in one small unit of the ledger's writer. The two files cannot commit
+/// together: a crash between copy and trim leaves rows in both, and the next move copies only rows
+/// above the log's newest id and trims the rest, so each row is in the log exactly once. The log always
+/// holds an id prefix of the rows (what the rollup watermarks rely on), because the inbox's ids follow
+/// the log's and move oldest first.
 /// </summary>
-public sealed class LogInbox(IWriteQueue writer, LogInboxSignal signal) : IAsyncDisposable
+public sealed class LogInbox(IWriteQueue writer, LogFileWriter logFile, LogInboxSignal signal) : IAsyncDisposable
 {
-    /// <summary>Rows the first writer unit of a move takes at most: a couple of milliseconds of the writer's time.</summary>
-    public const int MoveChunkRows = 256;
-
-    /// <summary>
-    /// Rows a unit takes at most while the inbox is behind (each full unit doubles the next): twice a
-    /// writer batch of appends (512 units), so the mover outpaces any load; 10-25 ms of the writer's time.
-    /// </summary>
-    public const int MaxMoveChunkRows = 1024;
+    /// <summary>Rows one copy transaction takes at most (a few milliseconds of the log file's writer).</summary>
+    public const int MoveChunkRows = 1024;
 
     /// <summary>How long the mover lets rows gather after the first lands: fewer, bigger moves under load.</summary>
     public static readonly TimeSpan DefaultGatherTime = TimeSpan.FromMilliseconds(50);
@@ -32,30 +28,34 @@ public sealed class LogInbox(IWriteQueue writer, LogInboxSignal signal) : IAsync
     // Moves begun and not yet finished; raised before a move clears the signal (see MoveBeforeReadAsync).
     private int _movesInFlight;
 
+    // The inbox holds no row at or below this id (every trim up to here committed): 0 at start, so the first
+    // move trims what a crash between copy and trim left behind.
+    private long _trimmedUpTo;
+
     /// <summary>
     /// Moves every row in the inbox to the log. Every row committed before the call is in the log when it
-    /// completes. Returns the rows moved.
+    /// completes, and gone from the inbox. Returns the rows copied to the log.
     /// </summary>
     public async Task<long> MoveAllAsync(CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _movesInFlight);
-        // Cleared before the moves are queued: a row landing from here on signals again.
+        // Cleared before the copies begin: a row landing from here on signals again.
         signal.Clear();
-        long total = 0;
-        int chunk = MoveChunkRows, size;
-        long moved;
+        long total = 0, logHoldsUpTo;
+        int copied;
         try
         {
             do
             {
-                size = chunk;
-                moved = await writer.ExecuteOnWriterThreadAsync((connection, _) => LogInboxMoveCommand.For(connection).Move(size), cancellationToken);
-                total += moved;
-                // A full chunk means rows land faster than one chunk a commit moves them (one move unit runs per
-                // batch, beside up to a batch of appends): double it, so the inbox cannot grow without bound.
-                chunk = Math.Min(size * 2, MaxMoveChunkRows);
+                (copied, logHoldsUpTo) = await logFile.RunAsync((connection, _) => LogInboxMoveCommand.For(connection).Copy(MoveChunkRows), cancellationToken);
+                total += copied;
             }
-            while (moved == size);
+            while (copied == MoveChunkRows);
+            if (logHoldsUpTo > Volatile.Read(ref _trimmedUpTo))
+            {
+                await writer.ExecuteOnWriterThreadAsync((connection, _) => LogInboxMoveCommand.For(connection).Trim(logHoldsUpTo), cancellationToken);
+                InterlockedMax(ref _trimmedUpTo, logHoldsUpTo);
+            }
         }
         catch
         {
@@ -68,6 +68,13 @@ public sealed class LogInbox(IWriteQueue writer, LogInboxSignal signal) : IAsync
             Interlocked.Decrement(ref _movesInFlight);
         }
         return total;
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        for (var seen = Volatile.Read(ref target); seen < value; seen = Volatile.Read(ref target))
+            if (Interlocked.CompareExchange(ref target, value, seen) == seen)
+                return;
     }
 
     /// <summary>

@@ -4,43 +4,51 @@ using Microsoft.Data.Sqlite;
 namespace Metering.Storage.Sqlite.Logs;
 
 /// <summary>
-/// Moves the oldest rows of <c>log_inbox</c> into <c>logs</c>, ids kept, in the caller's transaction
-/// (see <see cref="LogInbox"/>). Prepared once per connection.
+/// The two halves of an inbox move (see <see cref="LogInbox"/>), prepared once per connection: the copy
+/// of the oldest rows not yet in <c>logs</c>, ids kept (on the log file's writer), and the trim of the
+/// rows the log holds from <c>log_inbox</c> (on the ledger's writer).
 /// </summary>
 internal sealed class LogInboxMoveCommand : IDisposable
 {
-    // MAX over no rows is NULL, which reads as 0: nothing to move.
-    private readonly PreparedStatement _lastOfChunk;
+    // MAX over no rows is NULL, which reads as 0.
+    private readonly PreparedStatement _lastInLog;
     private readonly PreparedStatement _copy;
-    private readonly PreparedStatement _delete;
+    private readonly PreparedStatement _trim;
 
     private LogInboxMoveCommand(SqliteConnection connection)
     {
-        _lastOfChunk = new PreparedStatement(connection, "SELECT MAX(id) FROM (SELECT id FROM log_inbox ORDER BY id LIMIT ?1)");
-        _copy = new PreparedStatement(connection, $"INSERT INTO logs ({LogInsertCommand.Columns}) SELECT {LogInsertCommand.Columns} FROM log_inbox WHERE id <= ?1 ORDER BY id");
-        _delete = new PreparedStatement(connection, "DELETE FROM log_inbox WHERE id <= ?1");
+        _lastInLog = new PreparedStatement(connection, "SELECT MAX(id) FROM logs");
+        _copy = new PreparedStatement(connection,
+            $"INSERT INTO logs ({LogInsertCommand.Columns}) SELECT {LogInsertCommand.Columns} FROM log_inbox WHERE id > ?1 ORDER BY id LIMIT ?2");
+        _trim = new PreparedStatement(connection, "DELETE FROM log_inbox WHERE id <= ?1");
     }
 
     public static LogInboxMoveCommand For(SqliteConnection connection) => PerConnection<LogInboxMoveCommand>.Get(connection, static c => new LogInboxMoveCommand(c));
 
-    /// <summary>Moves up to <paramref name="maxRows"/> of the oldest rows; returns how many moved.</summary>
-    public int Move(int maxRows)
+    /// <summary>
+    /// Copies up to <paramref name="maxRows"/> of the oldest inbox rows above the log's newest id; returns
+    /// how many, and the log's newest id after the copy (every inbox row up to it is in the log).
+    /// </summary>
+    public (int Copied, long LogHoldsUpTo) Copy(int maxRows)
     {
-        _lastOfChunk.Bind(1, maxRows);
-        var upTo = _lastOfChunk.QueryInt64();
-        if (upTo == 0)
-            return 0;
-        _copy.Bind(1, upTo);
-        var moved = _copy.Execute();
-        _delete.Bind(1, upTo);
-        _delete.Execute();
-        return moved;
+        var last = _lastInLog.QueryInt64();
+        _copy.Bind(1, last);
+        _copy.Bind(2, maxRows);
+        var copied = _copy.Execute();
+        return (copied, copied == 0 ? last : _lastInLog.QueryInt64());
+    }
+
+    /// <summary>Deletes the inbox rows up to <paramref name="upTo"/>, which the log holds; returns how many.</summary>
+    public long Trim(long upTo)
+    {
+        _trim.Bind(1, upTo);
+        return _trim.Execute();
     }
 
     public void Dispose()
     {
-        _lastOfChunk.Dispose();
+        _lastInLog.Dispose();
         _copy.Dispose();
-        _delete.Dispose();
+        _trim.Dispose();
     }
 }

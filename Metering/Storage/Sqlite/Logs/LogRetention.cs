@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Metering.Storage.Sqlite.Logs;
 
-/// <summary>Deletes log rows older than a cut-off, a small batch at a time, as a unit of the single writer.</summary>
+/// <summary>Deletes log rows older than a cut-off, a small batch at a time, on the log file's writer.</summary>
 public static class LogRetention
 {
     // Only rows already in the rollups go (their sums outlive them), oldest first; never the newest

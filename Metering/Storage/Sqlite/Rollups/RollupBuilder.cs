@@ -8,13 +8,14 @@ namespace Metering.Storage.Sqlite.Rollups;
 /// <summary>
 /// Folds log rows into the rollup tables by id: rows with ids up to their family partition's watermark
 /// (<c>log_rollup_family_state</c>) are counted in its tables exactly once, whatever their time. The
-/// rows are read and summed on a reader connection (<see cref="RollupReader"/>); the writer only runs
-/// the small upserts, one chunk (a family, or an account partition of one) per unit (~1 ms), so requests waiting for their commit never
-/// wait behind an aggregation. Readers add the rows above the watermark themselves.
+/// rows are read and summed on a reader connection (<see cref="RollupReader"/>); the log file's writer
+/// (<see cref="LogFileWriter"/>, never the ledger's, so no request's commit waits on this) only runs the
+/// small upserts, one chunk (a family, or an account partition of one) per transaction (~1 ms), so the
+/// inbox mover never waits long behind an aggregation. Readers add the rows above the watermark themselves.
 /// </summary>
 public static class RollupBuilder
 {
-    /// <summary>Rollup rows one writer unit inserts or updates at most (about a millisecond of the writer's time).</summary>
+    /// <summary>Rollup rows one transaction inserts or updates at most (about a millisecond of the log file's writer).</summary>
     public const int DefaultRollupRowsPerUnit = 256;
 
     private static readonly string[] Additive = ["requests", "spend_nano", "input_tokens", "output_tokens", "cached_tokens", "cache_write_tokens"];
@@ -24,7 +25,7 @@ public static class RollupBuilder
     /// Rolls up to the newest row at the time of the call, chunk after chunk; returns how many ids the
     /// rollups moved past (counted once for all families).
     /// </summary>
-    public static async Task<long> CatchUpAsync(SqliteDatabase database, IWriteQueue writer, int maxLogRowsPerChunk,
+    public static async Task<long> CatchUpAsync(SqliteDatabase database, LogFileWriter logFile, int maxLogRowsPerChunk,
         int maxRollupRowsPerUnit = DefaultRollupRowsPerUnit, CancellationToken cancellationToken = default)
     {
         long newest;
@@ -33,7 +34,7 @@ public static class RollupBuilder
         long covered = 0, step;
         do
         {
-            step = await StepAsync(database, writer, maxLogRowsPerChunk, maxRollupRowsPerUnit, newest, cancellationToken);
+            step = await StepAsync(database, logFile, maxLogRowsPerChunk, maxRollupRowsPerUnit, newest, cancellationToken);
             covered += step;
         }
         while (step > 0);
@@ -44,7 +45,7 @@ public static class RollupBuilder
     /// One chunk per family that is behind, at most <paramref name="maxLogRows"/> log rows and no later
     /// than <paramref name="upToId"/>; returns how far the oldest watermark moved (0: nothing to do).
     /// </summary>
-    public static async Task<long> StepAsync(SqliteDatabase database, IWriteQueue writer, int maxLogRows,
+    public static async Task<long> StepAsync(SqliteDatabase database, LogFileWriter logFile, int maxLogRows,
         int maxRollupRowsPerUnit = DefaultRollupRowsPerUnit, long upToId = long.MaxValue, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<RollupChunk> chunks;
@@ -53,7 +54,7 @@ public static class RollupBuilder
         long oldestBefore = long.MaxValue, oldestAfter = long.MaxValue;
         foreach (var chunk in chunks)
         {
-            var applied = await writer.ExecuteAsync((connection, _) => RollupUpsertCommand.For(connection).Apply(chunk) ? 1 : 0, cancellationToken);
+            var applied = await logFile.RunAsync((connection, _) => RollupUpsertCommand.For(connection).Apply(chunk) ? 1 : 0, cancellationToken);
             oldestBefore = Math.Min(oldestBefore, chunk.FromId);
             oldestAfter = Math.Min(oldestAfter, applied == 1 ? chunk.ToId : chunk.FromId);
         }

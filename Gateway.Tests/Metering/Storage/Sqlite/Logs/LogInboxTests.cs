@@ -56,20 +56,56 @@ public class LogInboxTests
     }
 
     [Fact]
-    public async Task MoveAll_AMoveFails_BothTablesAreAsTheyWereAndTheNextMoveSucceeds()
+    public async Task MoveAll_TheLogFileIsLocked_BothTablesAreAsTheyWereAndTheNextMoveSucceeds()
     {
-        await using var store = TempStore.Create();
-        var ids = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => store.Ledger.AppendAsync(Row(T0 + i))));
-        // A row already in the log under the last inbox id: the chunk's INSERT fails halfway through.
-        await store.Writer.ExecuteAsync((connection, transaction) =>
-            connection.Execute("INSERT INTO logs (id, request_id, time_ms, type) VALUES (@id, 'x', 0, 'consume')", new { id = ids.Max() }, transaction));
+        await using var store = TempStore.Create(busyTimeoutMs: 200);
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(i => store.Ledger.AppendAsync(Row(T0 + i))));
 
-        await store.Invoking(s => s.Inbox.MoveAllAsync()).Should().ThrowAsync<SqliteException>();
+        await using (var locker = new SqliteConnection($"Data Source={store.Database.FilePath};Pooling=False"))
+        {
+            await locker.OpenAsync();
+            await locker.ExecuteAsync("BEGIN EXCLUSIVE;");
+            await store.Invoking(s => s.Inbox.MoveAllAsync()).Should().ThrowAsync<SqliteException>();
+        }
 
-        (await CountsAsync(store)).Should().Be(Counts(log: 1, inbox: 3));
-        await store.Writer.ExecuteAsync((connection, transaction) => connection.Execute("DELETE FROM logs", transaction: transaction));
+        (await CountsAsync(store)).Should().Be(Counts(log: 0, inbox: 3));
         (await store.Inbox.MoveAllAsync()).Should().Be(3);
         (await CountsAsync(store)).Should().Be(Counts(log: 3, inbox: 0));
+    }
+
+    [Fact]
+    public async Task MoveAll_APreviousRunCopiedButDidNotTrim_EachRowIsInTheLogOnceAndTheInboxEmpties()
+    {
+        await using var store = TempStore.Create();
+        var ids = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => store.Ledger.AppendAsync(Row(T0 + i))));
+        // The copy committed in the log's file; the process died before the ledger's trim.
+        await store.LogFile.RunAsync((connection, _) => LogInboxMoveCommand.For(connection).Copy(3));
+        (await CountsAsync(store)).Should().Be(Counts(log: 3, inbox: 5));
+
+        var restarted = new LogInbox(store.Writer, store.LogFile, new LogInboxSignal());
+        (await restarted.MoveAllAsync()).Should().Be(2, "the three rows the log holds are not copied again");
+
+        (await CountsAsync(store)).Should().Be(Counts(log: 5, inbox: 0));
+        await using var connection = await store.Database.OpenAsync();
+        (await connection.QueryAsync<long>("SELECT id FROM logs ORDER BY id")).Should().Equal(ids.Order());
+    }
+
+    [Fact]
+    public async Task Append_TheLogFileIsLockedByBulkWork_TheRowCommitsWithoutWaitingForIt()
+    {
+        // A move, a rollup or a retention batch holds the log file's write lock; a request's commit takes
+        // only the ledger's. With one file for both, this append waited for the lock (up to the busy timeout).
+        await using var store = TempStore.Create(busyTimeoutMs: 30_000);
+        await store.AppendAsync([Row(T0)]);
+        await using var locker = new SqliteConnection($"Data Source={store.Database.FilePath};Pooling=False");
+        await locker.OpenAsync();
+        await locker.ExecuteAsync("BEGIN EXCLUSIVE;");
+
+        var id = await store.Ledger.AppendAsync(Row(T0 + 1)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        id.Should().BeGreaterThan(0);
+        await locker.ExecuteAsync("ROLLBACK;");
+        (await store.Logs.GetAsync(id, accountScope: null)).Should().NotBeNull();
     }
 
     [Fact]
@@ -78,7 +114,7 @@ public class LogInboxTests
         await using var store = TempStore.Create();
         await Task.WhenAll(Enumerable.Range(0, 4).Select(i => store.Ledger.AppendAsync(Row(T0 + i))));
         // A new process: a fresh inbox on the same file, no row appended through it.
-        var restarted = new LogInbox(store.Writer, new LogInboxSignal());
+        var restarted = new LogInbox(store.Writer, store.LogFile, new LogInboxSignal());
         using var stop = new CancellationTokenSource();
 
         var mover = restarted.RunMoverAsync(TimeSpan.Zero, stop.Token);

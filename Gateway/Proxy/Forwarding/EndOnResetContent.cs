@@ -1,7 +1,6 @@
 using System.Net;
-using Gateway.Proxy.Forwarding;
 
-namespace Gateway.Upstream;
+namespace Gateway.Proxy.Forwarding;
 
 /// <summary>An upstream body that reads as a clean end when the upstream connection breaks.</summary>
 internal sealed class EndOnResetContent : HttpContent
