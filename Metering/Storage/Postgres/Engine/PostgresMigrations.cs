@@ -1,5 +1,4 @@
 using Dapper;
-using Npgsql;
 
 namespace Metering.Storage.Postgres.Engine;
 
@@ -109,10 +108,4 @@ public static class PostgresMigrations
             connection.Execute("SELECT pg_advisory_unlock(@MigrationLock)", new { MigrationLock });
         }
     }
-
-    /// <summary>Whether an exception means the server could not be reached or refused us (not a schema fault).</summary>
-    public static bool IsUnreachable(Exception ex) =>
-        ex is NpgsqlException { InnerException: System.Net.Sockets.SocketException or IOException or TimeoutException }
-        || ex is NpgsqlException and not PostgresException
-        || ex is PostgresException { SqlState: "28P01" or "28000" or "3D000" or "57P03" };
 }
