@@ -40,6 +40,7 @@ public class ReliabilityTests
         (await host.RowsOfTypeAsync("consume")).Should().ContainSingle();
     }
 
+    [Trait(StoreTraits.Name, StoreTraits.SqliteOnly)]
     [Fact]
     public async Task JsonBody_LastByteHeldUntilRowCommits()
     {

@@ -14,6 +14,21 @@ internal static class LogColumns
         cached_tokens AS CachedTokens, cache_write_tokens AS CacheWriteTokens, spend_nano AS SpendNano, ip, message, details
         """;
 
+    /// <summary>
+    /// The keyset condition of <see cref="LogQuery.BeforeId"/> (empty when unset): rows that come after that
+    /// row newest first. The cursor row is looked up under the caller's scope, so another account's row id
+    /// tells nothing about its time.
+    /// </summary>
+    public static string Before(LogQuery query, Dapper.DynamicParameters parameters)
+    {
+        if (query.BeforeId is not { } beforeId)
+            return "";
+        parameters.Add("before_id", beforeId);
+        parameters.Add("before_scope", query.ScopeAccountId);
+        return " AND (time_ms, id) < (SELECT c.time_ms, c.id FROM logs AS c WHERE c.id = @before_id"
+            + (query.ScopeAccountId is null ? ")" : " AND c.account_id = @before_scope)");
+    }
+
     public sealed record Filter(string Column, string Parameter, Func<LogQuery, object?> Value);
 
     public static readonly Filter[] Filters =

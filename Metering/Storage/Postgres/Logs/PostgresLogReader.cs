@@ -24,7 +24,7 @@ public sealed class PostgresLogReader(PostgresDatabase database) : ILogReader
         var parameters = new DynamicParameters();
         var items = await connection.QueryAsync<LogRecord>(PostgresLogSql.Page(query, page, pageSize, parameters), parameters, snapshot);
         var counted = new DynamicParameters();
-        var total = await connection.ExecuteScalarAsync<long>(PostgresLogSql.Count(query, counted), counted, snapshot);
+        var total = await connection.ExecuteScalarAsync<long>(PostgresLogSql.Count(query with { BeforeId = null }, counted), counted, snapshot);
         await snapshot.CommitAsync();
         return (items.AsList(), total);
     }

@@ -25,12 +25,12 @@ internal static class PostgresLogSql
         return $"SELECT {LogColumns.Record} FROM logs WHERE id = @id" + Conditions(new LogQuery { ScopeAccountId = accountScope }, parameters);
     }
 
-    /// <summary>One page by offset.</summary>
+    /// <summary>One page: by offset, after the keyset cursor when the query has one.</summary>
     public static string Page(LogQuery query, int page, int pageSize, DynamicParameters parameters)
     {
         parameters.Add("limit", pageSize);
         parameters.Add("offset", (long)(page - 1) * pageSize);
-        return $"SELECT {LogColumns.Record} FROM logs {Where(query, parameters)} {Newest} LIMIT @limit OFFSET @offset";
+        return $"SELECT {LogColumns.Record} FROM logs {Where(query, parameters)}{LogColumns.Before(query, parameters)} {Newest} LIMIT @limit OFFSET @offset";
     }
 
     public static string Count(LogQuery query, DynamicParameters parameters) => $"SELECT COUNT(*) FROM logs {Where(query, parameters)}";

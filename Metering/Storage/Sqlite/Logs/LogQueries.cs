@@ -28,7 +28,7 @@ internal static class LogQueries
     {
         parameters.Add("limit", pageSize);
         parameters.Add("offset", (long)(page - 1) * pageSize);
-        return $"SELECT {Columns} FROM logs WHERE id IN (SELECT id FROM logs {Where(query, parameters)} {Newest} LIMIT @limit OFFSET @offset) {Newest}";
+        return $"SELECT {Columns} FROM logs WHERE id IN (SELECT id FROM logs {Where(query, parameters)}{LogColumns.Before(query, parameters)} {Newest} LIMIT @limit OFFSET @offset) {Newest}";
     }
 
     /// <summary>Every matching row, newest first, in the layout of <see cref="LogRecordReader"/>.</summary>
