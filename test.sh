@@ -28,4 +28,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-dotnet test Gateway.sln --configuration Release --logger "console;verbosity=minimal" "$@"
+status=0
+dotnet test Gateway.sln --configuration Release --logger "console;verbosity=minimal" "$@" || status=$?
+
+# The end-to-end suite again on PostgreSQL (SPEC §10): each gateway gets a database of its own on a throwaway
+# cluster. Tests about SQLite itself carry Store=SqliteOnly; those always on PostgreSQL (Store=Postgres) ran above.
+# Only for a full run: arguments (a filter) mean the caller chose what to run.
+if [ $# -eq 0 ]; then
+  GATEWAY_TEST_STORE=postgres dotnet test Gateway.sln --configuration Release --no-build --logger "console;verbosity=minimal" \
+    --filter "FullyQualifiedName~Gateway.Tests.EndToEnd&Store!=SqliteOnly&Store!=Postgres" || status=$?
+fi
+exit $status

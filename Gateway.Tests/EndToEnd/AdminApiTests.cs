@@ -59,6 +59,7 @@ public class AdminApiTests
         (await host.Admin.PostAsync("/admin/accounts", JsonContent("""{"name":"x","balance":"lots"}"""))).StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
 
+    [Trait(StoreTraits.Name, StoreTraits.SqliteOnly)]
     [Fact]
     public async Task Keys_SecretShownOnceStoredHashedAndSystemRowsWritten()
     {

@@ -12,6 +12,7 @@ namespace Gateway.Tests.EndToEnd;
 /// The gateway as a real process under load, killed or stopped: every response a client saw complete
 /// has its row afterwards, and the balance still equals initial + top-ups − Σ spend.
 /// </summary>
+[Trait(StoreTraits.Name, StoreTraits.SqliteOnly)]
 public class CrashTests : IAsyncLifetime
 {
     private const string Plain = """{"model":"test-model","messages":[{"role":"user","content":"hi"}]}""";

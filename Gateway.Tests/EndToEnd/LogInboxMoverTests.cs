@@ -3,6 +3,7 @@ using Gateway.Tests.Fakes;
 namespace Gateway.Tests.EndToEnd;
 
 /// <summary>The gateway's mover carries rows from the inbox into the log on its own, without a read asking.</summary>
+[Trait(StoreTraits.Name, StoreTraits.SqliteOnly)]
 public class LogInboxMoverTests
 {
     [Fact]

@@ -82,7 +82,48 @@ public class LogsFilterTests
         defaults.GetProperty("page_size").GetInt32().Should().Be(50);
     }
 
+    [Fact]
+    public async Task List_BeforeId_KeysetPagesWalkEveryRowOnceNewestFirst_TotalUnchanged()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        await host.SeedAsync([Row(T0 + 5, message: "a"), Row(T0 + 1, message: "b"), Row(T0 + 5, message: "c"), Row(T0 + 3, message: "d"),
+            Row(T0 + 9, message: "e", account: 2)]);
+
+        var seen = new List<string?>();
+        string cursor = "";
+        for (var page = 0; page < 4; page++)
+        {
+            var (status, body) = await host.GetJsonAsync($"/logs?page_size=2{cursor}");
+            status.Should().Be(HttpStatusCode.OK);
+            body.GetProperty("total").GetInt64().Should().Be(5, "the total counts every matching row, not those after the cursor");
+            var items = body.GetProperty("items").EnumerateArray().ToList();
+            seen.AddRange(items.Select(r => r.GetProperty("message").GetString()));
+            if (items.Count == 0)
+                break;
+            cursor = $"&before_id={items[^1].GetProperty("id").GetInt64()}";
+        }
+
+        seen.Should().Equal("e", "c", "a", "d", "b");
+        var (_, filtered) = await host.GetJsonAsync($"/logs?account_id=1&before_id={await IdOfAsync(host, "e")}");
+        filtered.GetProperty("items").GetArrayLength().Should().Be(4, "the operator's cursor may be any row, of any account");
+        // A key holder's cursor on another account's row finds nothing: it must not reveal that row's time.
+        await host.SeedAsync([Row(DateTimeOffset.Parse("2100-01-01T00:00:00Z").ToUnixTimeMilliseconds(), message: "future", account: 2)]);
+        var account = await host.CreateAccountAsync(1m);
+        account.Should().Be(1, "the first account: the seeded rows a to d are its own");
+        var key = await host.CreateKeyAsync(account);
+        var (_, own) = await host.GetJsonAsync("/logs", key);
+        own.GetProperty("items").GetArrayLength().Should().Be(6, "rows a to d, the account's and the key's system rows: all older than the year 2100");
+        var (_, scoped) = await host.GetJsonAsync($"/logs?before_id={await IdOfAsync(host, "future")}", key);
+        scoped.GetProperty("items").GetArrayLength().Should().Be(0);
+    }
+
+    private static async Task<long> IdOfAsync(GatewayHost host, string message) =>
+        (await host.LogsAsync()).Single(r => r.GetProperty("message").GetString() == message).GetProperty("id").GetInt64();
+
     [Theory]
+    [InlineData("/logs?before_id=0", "before_id")]
+    [InlineData("/logs?before_id=x", "before_id")]
+    [InlineData("/logs/stats?before_id=3", "before_id")]
     [InlineData("/logs?start=yesterday", "start")]
     [InlineData("/logs?end=2025-13-01T00:00:00Z", "end")]
     [InlineData("/logs?start=99999999999999", "start")]

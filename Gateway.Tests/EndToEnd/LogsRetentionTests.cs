@@ -4,6 +4,7 @@ using static Gateway.Tests.Metering.Storage.LogRows;
 namespace Gateway.Tests.EndToEnd;
 
 /// <summary><c>Gateway:RetentionDays</c>: old rows go in small batches; their sums stay answerable from the rollups.</summary>
+[Trait(StoreTraits.Name, StoreTraits.SqliteOnly)]
 public class LogsRetentionTests
 {
     private static Dictionary<string, string?> Settings(int retentionDays) => new()

@@ -13,6 +13,7 @@ public class ReliabilityTests
     private const string Streamed = """{"model":"test-model","stream":true,"messages":[{"role":"user","content":"hi"}]}""";
     private const string Plain = """{"model":"test-model","messages":[{"role":"user","content":"hi"}]}""";
 
+    [Trait(StoreTraits.Name, StoreTraits.SqliteOnly)]
     [Fact]
     public async Task Stream_FinalEventHeldUntilRowCommits()
     {
@@ -39,6 +40,7 @@ public class ReliabilityTests
         (await host.RowsOfTypeAsync("consume")).Should().ContainSingle();
     }
 
+    [Trait(StoreTraits.Name, StoreTraits.SqliteOnly)]
     [Fact]
     public async Task JsonBody_LastByteHeldUntilRowCommits()
     {
@@ -57,6 +59,7 @@ public class ReliabilityTests
         (await host.RowsOfTypeAsync("consume")).Should().ContainSingle();
     }
 
+    [Trait(StoreTraits.Name, StoreTraits.SqliteOnly)]
     [Fact]
     public async Task StoreLocked_ResponseNeverCompletes_ThenTraffic503_ThenRecovers()
     {
@@ -67,19 +70,10 @@ public class ReliabilityTests
         var locker = await LockDatabaseAsync(host);
 
         // The row cannot commit: the client must not see a complete response.
-        var first = async () => await (await client.PostAsync("/v1/chat/completions", JsonContent(Plain))).Content.ReadAsStringAsync();
-        await first.Should().ThrowAsync<HttpRequestException>();
-        var health = await host.NewClient().GetAsync("/healthz");
-        health.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
-        (await health.Content.ReadAsStringAsync()).Should().Contain("usage log cannot be written");
-        var refused = await client.PostAsync("/v1/chat/completions", JsonContent(Plain));
-        refused.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
-        (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("code").GetString().Should().Be("store_unavailable");
-        host.Upstream.Received.Should().HaveCount(1, "the refused request never went upstream");
+        await StoreOutage.ExpectCutThenRefusedAsync(host, client, Plain, upstreamCallsBefore: 0);
 
         await locker.DisposeAsync();
-        for (var i = 0; i < 50 && (await host.NewClient().GetAsync("/healthz")).StatusCode != HttpStatusCode.OK; i++)
-            await Task.Delay(100);
+        await StoreOutage.WaitUntilHealthyAsync(host);
         (await client.PostAsync("/v1/chat/completions", JsonContent(Plain))).StatusCode.Should().Be(HttpStatusCode.OK);
         var rows = await host.RowsOfTypeAsync("consume");
         rows.Should().ContainSingle("only the request served after recovery was charged");

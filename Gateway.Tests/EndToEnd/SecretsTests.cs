@@ -5,6 +5,7 @@ using static Gateway.Tests.EndToEnd.ChatCompletionsTests;
 namespace Gateway.Tests.EndToEnd;
 
 /// <summary>Gateway keys, upstream keys and the admin key appear nowhere: not in logs at any level, rows or the database.</summary>
+[Trait(StoreTraits.Name, StoreTraits.SqliteOnly)]
 public class SecretsTests
 {
     [Fact]

@@ -11,8 +11,10 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Tests.Fakes;
 
 /// <summary>
-/// One test's world: the real gateway on Kestrel (loopback, random port), its own SQLite file, and
-/// a fake upstream. Each end-to-end test starts its own; nothing is shared between tests.
+/// One test's world: the real gateway on Kestrel (loopback, random port), its own database, and a fake
+/// upstream. Each end-to-end test starts its own; nothing is shared between tests. The database is a
+/// SQLite file, or, with <c>GATEWAY_TEST_STORE=postgres</c> (<see cref="TestStore"/>), a database of its
+/// own on the run's throwaway PostgreSQL cluster.
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
@@ -23,8 +25,10 @@ public sealed class GatewayHost : IAsyncDisposable
     private readonly WebApplicationFactory<Program> _factory;
     private readonly string _directory;
 
-    private GatewayHost(WebApplicationFactory<Program> factory, FakeUpstream upstream, string directory, Uri address, CapturingLoggerProvider logs)
+    private GatewayHost(WebApplicationFactory<Program> factory, FakeUpstream upstream, string directory, Uri address, CapturingLoggerProvider logs,
+        string connectionString)
     {
+        ConnectionString = connectionString;
         Logs = logs;
         _factory = factory;
         Upstream = upstream;
@@ -44,21 +48,34 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>The ledger's file beside the log's (accounts, keys, the inbox): what a request's commit writes.</summary>
     public string LedgerPath => global::Metering.Storage.Sqlite.Engine.SqliteDatabase.LedgerPathFor(DatabasePath);
 
+    /// <summary>The gateway's <c>ConnectionStrings:Gateway</c>.</summary>
+    public string ConnectionString { get; }
+
+    public bool OnPostgres => ConnectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+
     public IServiceProvider Services => _factory.Services;
 
     /// <summary>Every log line the gateway wrote, Trace level and up.</summary>
     public CapturingLoggerProvider Logs { get; }
 
+    /// <summary>The store end-to-end tests run on: <c>GATEWAY_TEST_STORE=postgres</c> picks PostgreSQL, anything else SQLite.</summary>
+    public static bool TestStoreIsPostgres =>
+        string.Equals(Environment.GetEnvironmentVariable("GATEWAY_TEST_STORE"), "postgres", StringComparison.OrdinalIgnoreCase);
+
     /// <param name="plainUpstream">Reach the fake over plain HTTP instead of HTTPS by its host name (the default, as providers are reached).</param>
-    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null, bool plainUpstream = false)
+    /// <param name="connectionString">A database to share with other hosts (several instances on one PostgreSQL); by default one of its own.</param>
+    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null, bool plainUpstream = false, string? connectionString = null)
     {
-        var upstream = await FakeUpstream.StartAsync(https: !plainUpstream);
         var directory = Path.Combine(Path.GetTempPath(), "gateway-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
+        connectionString ??= TestStoreIsPostgres
+            ? await (await PostgresServer.SharedAsync()).CreateDatabaseAsync()
+            : $"Data Source={Path.Combine(directory, "gateway.db")}";
+        var upstream = await FakeUpstream.StartAsync(https: !plainUpstream);
         var config = new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
-            ["ConnectionStrings:Gateway"] = $"Data Source={Path.Combine(directory, "gateway.db")}",
+            ["ConnectionStrings:Gateway"] = connectionString,
             ["Gateway:AdminKey"] = AdminKey,
             ["ReverseProxy:Clusters:openai:Destinations:default:Address"] = upstream.BaseAddress,
             ["ReverseProxy:Clusters:openai:Metadata:ApiKey"] = UpstreamKey,
@@ -101,7 +118,7 @@ public sealed class GatewayHost : IAsyncDisposable
             throw;
         }
         var address = new Uri(factory.ClientOptions.BaseAddress.GetLeftPart(UriPartial.Authority));
-        return new GatewayHost(factory, upstream, directory, ServerAddress(factory) ?? address, logs);
+        return new GatewayHost(factory, upstream, directory, ServerAddress(factory) ?? address, logs, config["ConnectionStrings:Gateway"]!);
     }
 
     private static Uri? ServerAddress(WebApplicationFactory<Program> factory)
@@ -162,15 +179,20 @@ public sealed class GatewayHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Reads the database file directly, beside the gateway (WAL allows it), after moving the inbox's rows
+    /// Reads the database directly, beside the gateway (WAL allows it), after moving the inbox's rows
     /// to the log as every read of the query API does (unless <paramref name="moveInboxFirst"/> is false:
-    /// the file as it is, to see where rows are, or without waiting for the writer).
+    /// the file as it is, to see where rows are, or without waiting for the writer). On PostgreSQL, the
+    /// same SQL on a connection of its own.
     /// </summary>
     public async Task<T> QueryScalarAsync<T>(string sql, bool moveInboxFirst = true)
     {
         if (moveInboxFirst)
             await ((global::Metering.Storage.IStoreMaintenance)Services.GetService(typeof(global::Metering.Storage.IStoreMaintenance))!).MoveLogsAsync();
-        await using var connection = await SqliteFiles.OpenAsync(DatabasePath);
+        await using System.Data.Common.DbConnection connection = OnPostgres
+            ? new Npgsql.NpgsqlConnection(ConnectionString + ";Pooling=false")
+            : await SqliteFiles.OpenAsync(DatabasePath);
+        if (OnPostgres)
+            await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return (T)Convert.ChangeType((await command.ExecuteScalarAsync())!, typeof(T));

@@ -7,7 +7,7 @@ namespace Gateway.Tests.Fakes;
 
 /// <summary>
 /// The gateway as its own OS process (the built Gateway.dll), so tests can kill it with SIGKILL or
-/// stop it with SIGTERM and start it again on the same database file.
+/// stop it with SIGTERM and start it again on the same database (a SQLite file, or PostgreSQL).
 /// </summary>
 public sealed partial class GatewayProcess : IAsyncDisposable
 {
@@ -25,7 +25,9 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static async Task<GatewayProcess> StartAsync(string databasePath, string upstreamAddress, int? port = null)
+    /// <param name="databasePath">The SQLite file; its folder is the working directory.</param>
+    /// <param name="connectionString">Another store instead of the file (a PostgreSQL <c>Host=</c> string, shared by several processes).</param>
+    public static async Task<GatewayProcess> StartAsync(string databasePath, string upstreamAddress, int? port = null, string? connectionString = null)
     {
         port ??= FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -39,7 +41,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         {
             Path.Combine(AppContext.BaseDirectory, "Gateway.dll"),
             "--urls", $"http://127.0.0.1:{port}",
-            $"--ConnectionStrings:Gateway=Data Source={databasePath}",
+            $"--ConnectionStrings:Gateway={connectionString ?? $"Data Source={databasePath}"}",
             $"--Gateway:AdminKey={GatewayHost.AdminKey}",
             $"--ReverseProxy:Clusters:openai:Destinations:default:Address={upstreamAddress}",
             $"--ReverseProxy:Clusters:openai:Metadata:ApiKey={GatewayHost.UpstreamKey}",

@@ -24,8 +24,10 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public int Port { get; }
 
+    // A pool of 40 per gateway: a burst of first requests each looks its key up on a reader connection,
+    // and Npgsql's default of 100 from one host alone would use up the cluster's connections.
     public string ConnectionString(string database = "postgres") =>
-        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Include Error Detail=true";
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=40;Include Error Detail=true";
 
     /// <summary>The run's cluster, started on first use and stopped when the test process exits.</summary>
     public static async Task<PostgresServer> SharedAsync()
@@ -68,7 +70,7 @@ public sealed class PostgresServer : IAsyncDisposable
         if (asPostgres)
             await RunAsync("chown", $"postgres {directory}", asPostgres: false);
         await RunAsync(Tool("initdb"), $"--no-sync -A trust -U postgres -E UTF8 --locale=C.UTF-8 -D {data}", asPostgres);
-        var options = $"-c listen_addresses=127.0.0.1 -c port={port} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c unix_socket_directories={directory}";
+        var options = $"-c listen_addresses=127.0.0.1 -c port={port} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c unix_socket_directories={directory}";
         await RunAsync(Tool("pg_ctl"), $"-w -t 60 -D {data} -l {Path.Combine(directory, "server.log")} -o \"{options}\" start", asPostgres);
         return new PostgresServer(directory, port);
     }

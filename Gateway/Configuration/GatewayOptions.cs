@@ -24,6 +24,18 @@ internal sealed class GatewayOptions
     /// </summary>
     public bool StoreFsyncEveryCommit { get; set; }
 
+    /// <summary>
+    /// PostgreSQL store: how long a balance this instance read is trusted before the next admission reads
+    /// it again (other instances debit the same accounts), in milliseconds. Default 1000.
+    /// </summary>
+    public int StoreBalanceMaxAgeMs { get; set; } = 1000;
+
+    /// <summary>
+    /// PostgreSQL store: at or below this balance, in USD, every admission reads the balance from the
+    /// database instead of memory, so an account another instance emptied is refused at once. Default 1.
+    /// </summary>
+    public decimal StoreBalanceReadBelowUsd { get; set; } = 1m;
+
     /// <summary>Tries at the upstream per request, the first included; retries happen only before any byte reached the client. Default 3.</summary>
     public int UpstreamMaxAttempts { get; set; } = 3;
 

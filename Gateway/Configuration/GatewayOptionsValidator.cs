@@ -15,6 +15,9 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         const string s = GatewayOptions.Section;
         OptionRules.AtLeast(failures, $"{s}:MaxRequestBodyBytes", options.MaxRequestBodyBytes, 1);
         OptionRules.Between(failures, $"{s}:StoreBusyTimeoutMs", options.StoreBusyTimeoutMs, 1, 600_000);
+        OptionRules.Between(failures, $"{s}:StoreBalanceMaxAgeMs", options.StoreBalanceMaxAgeMs, 0, 60_000);
+        if (options.StoreBalanceReadBelowUsd is < 0 or > 1_000_000_000)
+            failures.Add($"{s}:StoreBalanceReadBelowUsd must be between 0 and 1000000000.");
         OptionRules.Between(failures, $"{s}:UpstreamMaxAttempts", options.UpstreamMaxAttempts, 1, 10);
         OptionRules.Between(failures, $"{s}:UpstreamRetryBudgetMs", options.UpstreamRetryBudgetMs, 0, 600_000);
         OptionRules.Between(failures, $"{s}:UpstreamRetryDelayMs", options.UpstreamRetryDelayMs, 0, 60_000);

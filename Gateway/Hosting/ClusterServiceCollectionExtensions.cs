@@ -18,7 +18,7 @@ internal static class ClusterServiceCollectionExtensions
         services.AddOptions<ClusterOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
         // Connection strings are read when first resolved, not now: test hosts add their configuration after this runs.
         services.AddSingleton<IValidateOptions<ClusterOptions>>(sp => new ClusterOptionsValidator(RedisConnectionString(sp),
-            GatewayServiceCollectionExtensions.IsPostgres(GatewayServiceCollectionExtensions.StoreConnectionString(sp)),
+            StoreServiceCollectionExtensions.IsPostgresConnectionString(StoreServiceCollectionExtensions.StoreConnectionString(sp)),
             sp.GetRequiredService<IOptions<CatalogOptions>>()));
         services.AddSingleton(sp => new RedisLink(RedisConnectionString(sp), sp.GetRequiredService<IOptions<ClusterOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RedisLink>>()));

@@ -7,10 +7,6 @@ using Gateway.Proxy;
 using Gateway.Upstream;
 using Metering.Ledger;
 using Metering.Storage;
-using Metering.Storage.Sqlite;
-using Metering.Storage.Sqlite.Accounts;
-using Metering.Storage.Sqlite.Engine;
-using Metering.Storage.Sqlite.Logs;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Hosting;
@@ -18,9 +14,6 @@ namespace Gateway.Hosting;
 /// <summary>The composition root: the only place that reads raw configuration keys.</summary>
 internal static class GatewayServiceCollectionExtensions
 {
-    public const string ConnectionStringName = "Gateway";
-    public const string DefaultConnectionString = "Data Source=gateway.db";
-
     public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
@@ -70,46 +63,6 @@ internal static class GatewayServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         return services;
     }
-
-    /// <summary>
-    /// The store behind the seam (<see cref="ILogReader"/>, <see cref="IAccountStore"/>, <see cref="IKeyStore"/>,
-    /// <see cref="IStoreEngine"/>, <see cref="IStoreMaintenance"/>, <see cref="IWriteStore"/>), chosen by the
-    /// connection string (SPEC §10): <c>Data Source=</c> is SQLite, <c>Host=</c> PostgreSQL.
-    /// </summary>
-    /// <remarks>The connection string is read when the store is first resolved: test hosts add their configuration after this runs.</remarks>
-    private static IServiceCollection AddStore(this IServiceCollection services)
-    {
-        services.AddSingleton(sp =>
-        {
-            // SPEC §10's start-up rule (limits on a shared store need Redis) before any store is opened: the
-            // store is first resolved when the routes are mapped, before options are validated on start.
-            _ = sp.GetRequiredService<IOptions<Cluster.ClusterOptions>>().Value;
-            var connectionString = StoreConnectionString(sp);
-            // The one switch point for a second store (SPEC §10).
-            if (IsPostgres(connectionString))
-                throw new InvalidOperationException("PostgreSQL store not yet available: ConnectionStrings:Gateway names a Host=; use Data Source=<file> (SQLite).");
-            return new SqliteDatabase(connectionString, sp.GetRequiredService<IOptions<GatewayOptions>>().Value.StoreBusyTimeoutMs);
-        });
-        services.AddSingleton<LogInboxSignal>();
-        services.AddSingleton<LogRowInserter>();
-        services.AddSingleton<IWriteStore>(sp => new SqliteWriteStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<LogRowInserter>(),
-            sp.GetRequiredService<AccountStates>(), sp.GetRequiredService<IOptions<GatewayOptions>>().Value.StoreFsyncEveryCommit));
-        services.AddSingleton<LogFileWriter>();
-        services.AddSingleton<LogInbox>();
-        services.AddSingleton<SqliteStoreMaintenance>();
-        services.AddSingleton<IStoreEngine>(sp => sp.GetRequiredService<SqliteStoreMaintenance>());
-        services.AddSingleton<IStoreMaintenance>(sp => sp.GetRequiredService<SqliteStoreMaintenance>());
-        services.AddSingleton<ILogReader, SqliteLogReader>();
-        services.AddSingleton<IAccountStore, SqliteAccountStore>();
-        services.AddSingleton<IKeyStore, SqliteKeyStore>();
-        return services;
-    }
-
-    public static string StoreConnectionString(IServiceProvider services) =>
-        services.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString;
-
-    public static bool IsPostgres(string connectionString) =>
-        connectionString.Split(';').Any(part => part.TrimStart().StartsWith("Host=", StringComparison.OrdinalIgnoreCase));
 
     public static void MapProxyRoutes(this IEndpointRouteBuilder app)
     {

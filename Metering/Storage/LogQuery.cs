@@ -15,6 +15,13 @@ public sealed record LogQuery
     public string? Model { get; init; }
     public long? AccountId { get; init; }
     public long? ScopeAccountId { get; init; }
+
+    /// <summary>
+    /// Keyset paging: only rows after this row in newest-first order (older by <c>(time, id)</c>), so a deep
+    /// page costs what the first does. A row outside the caller's scope, or absent, matches nothing. Pages
+    /// only: totals, aggregates and exports ignore it.
+    /// </summary>
+    public long? BeforeId { get; init; }
 }
 
 /// <summary>The dimensions a log read can group by (the <c>group_by</c> values).</summary>

@@ -65,6 +65,18 @@ internal static class LogQueryParser
             || (int.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 1);
     }
 
+    /// <summary>A row id (a whole number of at least 1), or null when not given.</summary>
+    public static bool TryParseRowId(string? text, out long? id)
+    {
+        id = null;
+        if (Text(text) is not { } given)
+            return true;
+        if (!long.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
+            return false;
+        id = value;
+        return true;
+    }
+
     /// <summary>An empty parameter (<c>model=</c>, as forms send) means "not given".</summary>
     public static string? Text(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

@@ -40,11 +40,11 @@ internal static class LogsEndpoints
         endpoint.Produces<ApiErrorDto>(400).Produces<ApiErrorDto>(401).Produces<ApiErrorDto>(404);
 
     private static async Task<IResult> ListLogs(HttpContext context, ILogReader logs, [AsParameters] LogFilterParameters filters,
-        string? page, [FromQuery(Name = "page_size")] string? pageSize)
+        string? page, [FromQuery(Name = "page_size")] string? pageSize, [FromQuery(Name = "before_id")] string? beforeId)
     {
         if (await CallerScope.ResolveAsync(context) is not { } scope)
             return ApiErrors.Unauthorized();
-        if (LogQueryParser.CheckNames(context.Request.Query, "page", "page_size") is { } badName)
+        if (LogQueryParser.CheckNames(context.Request.Query, "page", "page_size", "before_id") is { } badName)
             return badName;
         var (query, error) = LogQueryParser.Parse(filters, scope);
         if (error is not null)
@@ -53,7 +53,9 @@ internal static class LogsEndpoints
             return ApiErrors.BadRequest("page", "must be a whole number of at least 1.");
         if (!LogQueryParser.TryParsePositive(pageSize, DefaultPageSize, out var size) || size > MaxPageSize)
             return ApiErrors.BadRequest("page_size", $"must be a whole number from 1 to {MaxPageSize}.");
-        var (items, total) = await logs.PageAsync(query!, pageNumber, size);
+        if (!LogQueryParser.TryParseRowId(beforeId, out var before))
+            return ApiErrors.BadRequest("before_id", "must be a row id (a whole number of at least 1).");
+        var (items, total) = await logs.PageAsync(query! with { BeforeId = before }, pageNumber, size);
         return Results.Ok(new LogPageDto(items.Select(LogDto.From).ToList(), total, pageNumber, size));
     }
 

@@ -14,7 +14,7 @@ public sealed class SqliteAccountStore(SqliteDatabase database, IWriteQueue writ
         var id = await writer.ExecuteAsync((connection, transaction) =>
         {
             var id = connection.ExecuteScalar<long>(
-                "INSERT INTO accounts (name, balance_nano, record_ip, created_ms) VALUES (@name, @balanceNano, @recordIp, @TimeMs) RETURNING id",
+                AccountSql.Insert,
                 new { name, balanceNano, recordIp, systemRow.TimeMs }, transaction);
             logs.Insert(connection, systemRow with { AccountId = id });
             accounts.StageSet(id, new AccountState(balanceNano, recordIp));
@@ -27,7 +27,7 @@ public sealed class SqliteAccountStore(SqliteDatabase database, IWriteQueue writ
     {
         await using var connection = await database.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<Account>(
-            "SELECT id, name, balance_nano AS BalanceNano, record_ip AS RecordIp FROM accounts WHERE id = @id", new { id });
+            AccountSql.Get, new { id });
     }
 
     /// <summary>
@@ -41,7 +41,7 @@ public sealed class SqliteAccountStore(SqliteDatabase database, IWriteQueue writ
         await writer.ExecuteAsync((connection, transaction) =>
         {
             var account = connection.QuerySingleOrDefault<Account>(
-                "SELECT id, name, balance_nano AS BalanceNano, record_ip AS RecordIp FROM accounts WHERE id = @id", new { id }, transaction);
+                AccountSql.Get, new { id }, transaction);
             if (account is not null)
                 accounts.StageSet(id, new AccountState(account.BalanceNano, account.RecordIp));
             return 0;

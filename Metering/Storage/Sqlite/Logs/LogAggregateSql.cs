@@ -24,7 +24,7 @@ internal enum LogMeasures
 internal static class LogAggregateSql
 {
     // Output columns: g, n, spend, tin, tout, then for Latency dmin, dmax, fmin, fmax and the histogram.
-    public const int FirstHistogramColumn = 9;
+    public const int FirstHistogramColumn = LogGroupRows.FirstHistogramColumn;
 
     public static string Build(LogQuery query, LogGrouping grouping, LogMeasures measures, RollupFamily? family,
         IReadOnlyList<LogSource> sources, DynamicParameters parameters)

@@ -59,27 +59,12 @@ internal static class LogAggregates
 
     private static LogGroupStats ReadRow(DbDataReader reader, LogGrouping grouping, LogMeasures measures)
     {
+        if (measures == LogMeasures.Latency)
+            return LogGroupRows.Read(reader, grouping);
         long Long(int i) => reader.IsDBNull(i) ? 0 : reader.GetInt64(i);
-        long? Nullable(int i) => reader.IsDBNull(i) ? null : reader.GetInt64(i);
-        var time = grouping is LogGrouping.Hour or LogGrouping.Day;
         var totals = measures == LogMeasures.Count
             ? new LogTotals(Long(1), 0, 0, 0)
             : new LogTotals(Long(1), Long(2), Long(3), Long(4));
-        if (measures != LogMeasures.Latency)
-            return new LogGroupStats(null, null, totals, Empty.Duration, Empty.FirstToken);
-
-        var buckets = LatencyHistogram.BucketCount;
-        var first = LogAggregateSql.FirstHistogramColumn;
-        var durations = Enumerable.Range(first, buckets).Select(Long).ToArray();
-        var firstTokens = Enumerable.Range(first + buckets, buckets).Select(Long).ToArray();
-        return new LogGroupStats(
-            time || reader.IsDBNull(0) ? null : reader.GetString(0),
-            time ? Nullable(0) : null,
-            totals,
-            Summarize(durations, Nullable(5), Nullable(6)),
-            Summarize(firstTokens, Nullable(7), Nullable(8)));
+        return new LogGroupStats(null, null, totals, Empty.Duration, Empty.FirstToken);
     }
-
-    private static LatencySummary Summarize(long[] counts, long? min, long? max) =>
-        new(LatencyHistogram.Percentile(counts, min, max, 0.50), LatencyHistogram.Percentile(counts, min, max, 0.95));
 }

@@ -9,17 +9,8 @@ namespace Metering.Storage.Sqlite.Logs;
 /// </summary>
 internal static class LogFilterSql
 {
-    private sealed record Filter(string Column, string Parameter, Func<LogQuery, object?> Value);
+    private static LogColumns.Filter[] Filters => LogColumns.Filters;
 
-    private static readonly Filter[] Filters =
-    [
-        new("type", "f_type", q => q.Type),
-        new("grp", "f_grp", q => q.Group),
-        new("token_name", "f_token", q => q.TokenName),
-        new("model", "f_model", q => q.Model),
-        new("account_id", "f_account", q => q.AccountId),
-        new("account_id", "f_scope", q => q.ScopeAccountId),
-    ];
 
     // SQLite uses a partial index only when the query's WHERE implies the index's own, and it cannot see
     // that from a bound value: the index condition (migration step 3) is spelled out, to the letter.

@@ -8,12 +8,8 @@ namespace Metering.Storage.Sqlite.Logs;
 /// </summary>
 internal static class LogQueries
 {
-    public const string Columns = """
-        id, request_id AS RequestId, time_ms AS TimeMs, type, account_id AS AccountId, key_id AS KeyId,
-        token_name AS TokenName, grp, model, path, status, stream, duration_ms AS DurationMs,
-        first_token_ms AS FirstTokenMs, input_tokens AS InputTokens, output_tokens AS OutputTokens,
-        cached_tokens AS CachedTokens, cache_write_tokens AS CacheWriteTokens, spend_nano AS SpendNano, ip, message, details
-        """;
+    public const string Columns = LogColumns.Record;
+
 
     private const string Newest = "ORDER BY time_ms DESC, id DESC";
 
@@ -32,7 +28,7 @@ internal static class LogQueries
     {
         parameters.Add("limit", pageSize);
         parameters.Add("offset", (long)(page - 1) * pageSize);
-        return $"SELECT {Columns} FROM logs WHERE id IN (SELECT id FROM logs {Where(query, parameters)} {Newest} LIMIT @limit OFFSET @offset) {Newest}";
+        return $"SELECT {Columns} FROM logs WHERE id IN (SELECT id FROM logs {Where(query, parameters)}{LogColumns.Before(query, parameters)} {Newest} LIMIT @limit OFFSET @offset) {Newest}";
     }
 
     /// <summary>Every matching row, newest first, in the layout of <see cref="LogRecordReader"/>.</summary>

@@ -1,6 +1,4 @@
-
-
-namespace Metering.Storage.Sqlite.Rollups;
+namespace Metering.Storage;
 
 /// <summary>
 /// Fixed latency buckets, so p50/p95 can be merged from hourly and daily rollups as well as raw rows.

@@ -1,0 +1,80 @@
+using Dapper;
+using Metering.Storage;
+using Metering.Storage.Postgres;
+using Metering.Storage.Postgres.Engine;
+using Metering.Storage.Postgres.Logs;
+using static Gateway.Tests.Metering.Storage.LogRows;
+
+namespace Gateway.Tests.Metering.Storage.Postgres;
+
+/// <summary>The PostgreSQL store's schema work: migrations by many instances, monthly partitions, retention by month.</summary>
+[Trait(Fakes.StoreTraits.Name, Fakes.StoreTraits.Postgres)]
+public class PostgresStoreTests
+{
+    private static readonly long Jan2020 = DateTimeOffset.Parse("2020-01-15T12:00:00Z").ToUnixTimeMilliseconds();
+    private static readonly long Feb2020 = DateTimeOffset.Parse("2020-02-15T12:00:00Z").ToUnixTimeMilliseconds();
+    private static readonly long Mar2020 = DateTimeOffset.Parse("2020-03-05T12:00:00Z").ToUnixTimeMilliseconds();
+
+    [Fact]
+    public async Task Migrate_FourInstancesAtOnce_EachStepAppliedOnce()
+    {
+        var connectionString = await (await Fakes.PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var databases = Enumerable.Range(0, 4).Select(_ => new PostgresDatabase(connectionString)).ToList();
+
+        await Task.WhenAll(databases.Select(d => Task.Run(() => new PostgresStoreMaintenance(d, new LogPartitions(), TimeProvider.System).Migrate())));
+
+        await using var connection = await databases[0].OpenAsync();
+        (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations")).Should().Be(PostgresMigrations.LatestVersion);
+        var partitions = LogPartitions.List(connection);
+        partitions.Should().HaveCount(1 + LogPartitions.MonthsAhead, "this month's and the next, created once");
+        partitions[0].StartMs.Should().Be(LogPartitions.MonthStart(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        foreach (var database in databases)
+            await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Append_RowsInMonthsWithoutPartition_PartitionsCreatedAndRowsRead()
+    {
+        await using var store = await TempPostgresStore.CreateAsync();
+
+        await store.AppendAsync([Row(Jan2020), Row(Feb2020), Row(Feb2020 + Hour)]);
+
+        await using var connection = await store.Database.OpenAsync();
+        LogPartitions.List(connection).Select(p => p.Name).Should().Contain(["logs_2020_01", "logs_2020_02"]);
+        (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM logs_2020_02")).Should().Be(2);
+        var (items, total) = await store.Logs.PageAsync(new LogQuery { StartMs = Jan2020, EndMs = Feb2020 + Day }, 1, 10);
+        total.Should().Be(3);
+        items.Select(r => r.TimeMs).Should().Equal(Feb2020 + Hour, Feb2020, Jan2020);
+    }
+
+    [Fact]
+    public async Task Retention_DropsWholeMonthsEndingBeforeTheCutoff_KeepsTheMonthItFallsIn()
+    {
+        await using var store = await TempPostgresStore.CreateAsync();
+        await store.AppendAsync([Row(Jan2020), Row(Feb2020), Row(Mar2020), Row(Mar2020 + 10 * Day)]);
+
+        var cutoff = Mar2020 + 5 * Day;
+        while (await store.Maintenance.DeleteLogsBeforeAsync(cutoff, 200) == 200)
+        {
+        }
+
+        await using var connection = await store.Database.OpenAsync();
+        LogPartitions.List(connection).Select(p => p.Name).Should().NotContain(["logs_2020_01", "logs_2020_02"]).And.Contain("logs_2020_03");
+        (await connection.QueryAsync<long>("SELECT time_ms FROM logs ORDER BY time_ms")).Should().Equal(Mar2020, Mar2020 + 10 * Day);
+
+        // A late row for a dropped month finds its partition again.
+        await store.AppendAsync([Row(Jan2020)]);
+        (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM logs_2020_01")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Append_TextHoldingNul_StoredAsReplacementCharacter_AndFoundByTheSameFilter()
+    {
+        await using var store = await TempPostgresStore.CreateAsync();
+
+        await store.AppendAsync([Row(Jan2020, model: "m\0x", message: "a\0b")]);
+
+        var (items, _) = await store.Logs.PageAsync(new LogQuery { Model = "m\0x" }, 1, 10);
+        items.Should().ContainSingle().Which.Message.Should().Be("a\uFFFDb");
+    }
+}

@@ -1,0 +1,61 @@
+using Gateway.Tests.Fakes;
+using Metering.Ledger;
+using Metering.Logs;
+using Metering.Storage.Postgres;
+using Metering.Storage.Postgres.Accounts;
+using Metering.Storage.Postgres.Engine;
+using Metering.Storage.Postgres.Logs;
+using Npgsql;
+
+namespace Gateway.Tests.Metering.Storage.Postgres;
+
+/// <summary>A migrated database of its own on the run's PostgreSQL cluster, with a running writer and the real store.</summary>
+internal sealed class TempPostgresStore : IAsyncDisposable
+{
+    private TempPostgresStore(string connectionString)
+    {
+        ConnectionString = connectionString;
+        Database = new PostgresDatabase(connectionString);
+        Maintenance = new PostgresStoreMaintenance(Database, Partitions, TimeProvider.System);
+        Maintenance.Migrate();
+        var freshness = new BalanceFreshness(TimeProvider.System, TimeSpan.FromSeconds(1), 0);
+        Writer = new LedgerWriter(new PostgresWriteStore(Database, Partitions, Accounts, freshness, TimeProvider.System));
+        Writer.Start();
+        Ledger = new LedgerAppender(Writer);
+        Logs = new PostgresLogReader(Database);
+    }
+
+    public string ConnectionString { get; }
+
+    public PostgresDatabase Database { get; }
+
+    public LogPartitions Partitions { get; } = new();
+
+    public AccountStates Accounts { get; } = new();
+
+    public PostgresStoreMaintenance Maintenance { get; }
+
+    public LedgerWriter Writer { get; }
+
+    public LedgerAppender Ledger { get; }
+
+    public PostgresLogReader Logs { get; }
+
+    public static async Task<TempPostgresStore> CreateAsync() =>
+        new(await (await PostgresServer.SharedAsync()).CreateDatabaseAsync());
+
+    public Task AppendAsync(IEnumerable<LogRecord> rows) => Task.WhenAll(rows.Select(r => Ledger.AppendAsync(r)));
+
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = await Database.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)Convert.ChangeType((await command.ExecuteScalarAsync())!, typeof(T));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Writer.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
