@@ -11,6 +11,7 @@ namespace Gateway.Tests.EndToEnd;
 /// a cached key is read again after Gateway:KeyCacheSeconds, for a message that was lost.
 /// </summary>
 [Collection(RedisCollection.Name)]
+[Trait(StoreTraits.Name, StoreTraits.SqliteOnly)] // two instances on two SQLite files, one edited behind the gateway's back
 public class ChangeFeedTests
 {
     private const string Plain = """{"model":"test-model","messages":[{"role":"user","content":"hi"}]}""";

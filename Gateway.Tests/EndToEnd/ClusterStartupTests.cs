@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Tests.EndToEnd;
 
 /// <summary>SPEC §10 at start: limits that only each instance would count are refused; a Redis string is checked, never echoed.</summary>
+/// <remarks>Each test names its store itself: not part of the PostgreSQL pass.</remarks>
+[Trait(StoreTraits.Name, StoreTraits.SqliteOnly)]
 public class ClusterStartupTests
 {
     private const string Postgres = "Host=127.0.0.1;Port=1;Database=gateway;Username=gw;Password=pg-secret-never-shown";

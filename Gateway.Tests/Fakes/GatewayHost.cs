@@ -95,6 +95,10 @@ public sealed class GatewayHost : IAsyncDisposable
             ["Models:renamed-model:Cluster"] = "openai",
             ["Models:renamed-model:UpstreamModel"] = "upstream-name",
         };
+        // On PostgreSQL without Redis, start-up refuses limits unless the operator accepts per-instance windows
+        // (SPEC §10); the single-instance tests of limits run on either store. A test may set it otherwise.
+        if (connectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+            config["Gateway:PerInstanceRateLimits"] = "true";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             config[key] = value;
 
