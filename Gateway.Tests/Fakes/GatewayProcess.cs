@@ -27,7 +27,9 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     /// <param name="databasePath">The SQLite file; its folder is the working directory.</param>
     /// <param name="connectionString">Another store instead of the file (a PostgreSQL <c>Host=</c> string, shared by several processes).</param>
-    public static async Task<GatewayProcess> StartAsync(string databasePath, string upstreamAddress, int? port = null, string? connectionString = null)
+    /// <param name="settings">More configuration, as <c>--Key=Value</c> arguments (e.g. <c>ConnectionStrings:Redis</c>, groups).</param>
+    public static async Task<GatewayProcess> StartAsync(string databasePath, string upstreamAddress, int? port = null, string? connectionString = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         port ??= FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -48,7 +50,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             "--Models:test-model:Cluster=openai",
             "--Models:test-model:CompletionRatio=2",
             "--Logging:LogLevel:Default=Warning",
-        })
+        }.Concat((settings ?? new Dictionary<string, string>()).Select(s => $"--{s.Key}={s.Value}")))
         {
             start.ArgumentList.Add(argument);
         }
