@@ -115,6 +115,9 @@ public sealed class ClusterTests : IAsyncLifetime
         afterRestart.Should().ContainSingle("the instance restarted after kill -9 serves on the same database");
         var all = completed.Concat(afterRestart).ToArray();
         all.Should().OnlyHaveUniqueItems();
+        // Requests a stopped worker abandoned may still be writing their rows (the client left; the row is
+        // written anyway): read once the ledger has stopped moving.
+        await LedgerQuietAsync(account);
         var rows = await RequestIdCountsAsync(account);
         rows.Keys.Should().Contain(all, "every response a client saw complete has its row");
         rows.Where(r => r.Value > 1).Should().BeEmpty("no request is logged (or debited) twice");
@@ -244,6 +247,20 @@ public sealed class ClusterTests : IAsyncLifetime
         while (await reader.ReadAsync())
             counts[reader.GetString(0)] = reader.GetInt64(1);
         return counts;
+    }
+
+    private async Task LedgerQuietAsync(long account)
+    {
+        var sql = $"SELECT (SELECT COUNT(*) FROM logs WHERE account_id = {account}) * 1000003 + (SELECT balance_nano FROM accounts WHERE id = {account}) % 1000003";
+        var last = await ScalarAsync<long>(sql);
+        for (var i = 0; i < 30; i++)
+        {
+            await Task.Delay(500);
+            var now = await ScalarAsync<long>(sql);
+            if (now == last)
+                return;
+            last = now;
+        }
     }
 
     private async Task<T> ScalarAsync<T>(string sql)
