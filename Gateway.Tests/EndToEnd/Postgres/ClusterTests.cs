@@ -116,18 +116,38 @@ public sealed class ClusterTests : IAsyncLifetime
         var all = completed.Concat(afterRestart).ToArray();
         all.Should().OnlyHaveUniqueItems();
         // Requests a stopped worker abandoned may still be writing their rows (the client left; the row is
-        // written anyway): read once the ledger has stopped moving.
+        // written anyway), and a batch whose connection was cut commits once its writer's store probe
+        // succeeds: read once the ledger has stopped moving.
         await LedgerQuietAsync(account);
         var rows = await RequestIdCountsAsync(account);
         rows.Keys.Should().Contain(all, "every response a client saw complete has its row");
         rows.Where(r => r.Value > 1).Should().BeEmpty("no request is logged (or debited) twice");
-        var balanceNano = await ScalarAsync<long>($"SELECT balance_nano FROM accounts WHERE id = {account}");
-        var spendNano = await ScalarAsync<long>($"SELECT COALESCE(SUM(spend_nano), 0)::bigint FROM logs WHERE account_id = {account}");
+        // Balance and spend from one statement (one snapshot), so a late commit cannot fall between them.
+        var (balanceNano, spendNano) = await LedgerAsync(account);
         spendNano.Should().BeGreaterThan(0);
         balanceNano.Should().Be((long)((InitialBalance + TopUp) * NanoPerUsd) - spendNano, "balance = initial + top-ups − Σ spend, to the nano-dollar");
-        foreach (var gateway in _gateways)
-            (await Client(gateway!.Address, GatewayHost.AdminKey).GetFromJsonAsync<JsonElement>($"/admin/accounts/{account}"))
-                .GetProperty("balance").GetDecimal().Should().Be((decimal)balanceNano / NanoPerUsd, "every instance reads the one ledger");
+        // Every instance answers the database's balance. Polled: a commit still in flight moves it for all alike.
+        decimal[] seen = [];
+        for (var i = 0; i < 30; i++, await Task.Delay(500))
+        {
+            (balanceNano, _) = await LedgerAsync(account);
+            seen = await Task.WhenAll(_gateways.Select(async g => (await Client(g!.Address, GatewayHost.AdminKey)
+                .GetFromJsonAsync<JsonElement>($"/admin/accounts/{account}")).GetProperty("balance").GetDecimal()));
+            if (seen.All(b => b == (decimal)balanceNano / NanoPerUsd) && (await LedgerAsync(account)).Balance == balanceNano)
+                break;
+        }
+        seen.Should().AllBeEquivalentTo((decimal)balanceNano / NanoPerUsd, "every instance reads the one ledger");
+    }
+
+    private async Task<(long Balance, long Spend)> LedgerAsync(long account)
+    {
+        await using var connection = new NpgsqlConnection(_database + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"SELECT (SELECT balance_nano FROM accounts WHERE id = {account}), (SELECT COALESCE(SUM(spend_nano), 0)::bigint FROM logs WHERE account_id = {account})", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     [Fact]
