@@ -48,9 +48,11 @@ internal sealed class SqliteWriteSession : IWriteSession
         {
             _accounts.Discard();
             _debits.Discard();
+            _rows.RolledBack();
             throw;
         }
         _accounts.Apply();
+        _rows.Committed();
     }
 
     public void Probe()
@@ -86,6 +88,7 @@ internal sealed class SqliteWriteSession : IWriteSession
                 transaction.Rollback();
                 _accounts.Discard();
                 _debits.Discard();
+                _rows.RolledBack();
                 return false;
             }
         }

@@ -15,8 +15,9 @@ public sealed class LogInboxSignal
     public bool IsRaised => Volatile.Read(ref _landed) != 0;
 
     /// <summary>
-    /// Writer thread, inside the unit that inserted a row. Signalling before the commit is safe: a move
-    /// queued after this runs after the inserting batch, whether it commits or rolls back.
+    /// Writer thread, once the batch that inserted a row has committed and before its callers hear so. Not
+    /// before the commit: a move that cleared the signal in between would copy on a snapshot without the
+    /// row, and a read after it would skip the move (<see cref="LogInbox"/>).
     /// </summary>
     internal void NoteLanded()
     {

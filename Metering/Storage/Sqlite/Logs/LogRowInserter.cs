@@ -12,11 +12,26 @@ namespace Metering.Storage.Sqlite.Logs;
 /// </summary>
 public sealed class LogRowInserter(LogInboxSignal inbox, AccountStates accounts)
 {
+    // A row was inserted in the open batch. The inbox is told only once the batch has committed: the
+    // mover copies on a connection of its own, whose snapshot must hold every row the signal stands for.
+    private bool _landed;
+
+    /// <summary>Writer thread, after the batch committed (before its callers hear so): tells the inbox rows wait.</summary>
+    internal void Committed()
+    {
+        if (_landed)
+            inbox.NoteLanded();
+        _landed = false;
+    }
+
+    /// <summary>Writer thread, after the batch rolled back: its rows never landed.</summary>
+    internal void RolledBack() => _landed = false;
+
     /// <summary>An appended row: its debit joins the batch's one UPDATE per account.</summary>
     internal long Insert(SqliteConnection connection, LogRecord row, DeferredDebits debits)
     {
         var id = LogInsertCommand.For(connection).Insert(row);
-        inbox.NoteLanded();
+        _landed = true;
         if (row.SpendNano != 0 && row.AccountId is { } accountId)
         {
             debits.Add(accountId, row.SpendNano);
@@ -30,7 +45,7 @@ public sealed class LogRowInserter(LogInboxSignal inbox, AccountStates accounts)
     {
         var command = LogInsertCommand.For(connection);
         var id = command.Insert(row);
-        inbox.NoteLanded();
+        _landed = true;
         if (row.SpendNano != 0 && row.AccountId is { } accountId)
         {
             command.Debit(accountId, row.SpendNano);
