@@ -87,7 +87,7 @@ public class MultipartEndpointsTests
     }
 
     /// <summary>Sends the form's model and half the file, then waits until the upstream has the request before sending the rest.</summary>
-    private sealed class HalfThenWaitContent(byte[] head, byte[] tail, Task proceed, string boundary) : HttpContent
+    private sealed class HalfThenWaitContent(byte[] head, byte[] tail, Task proceed) : HttpContent
     {
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
         {
@@ -110,7 +110,7 @@ public class MultipartEndpointsTests
                 .. Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\n{model}\r\n"),
                 .. Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"clip.wav\"\r\nContent-Type: audio/wav\r\n\r\n"),
                 .. file, .. Encoding.ASCII.GetBytes($"\r\n--{boundary}--\r\n")];
-            var content = new HalfThenWaitContent(body[..(body.Length / 2)], body[(body.Length / 2)..], proceed, boundary);
+            var content = new HalfThenWaitContent(body[..(body.Length / 2)], body[(body.Length / 2)..], proceed);
             content.Headers.ContentType = MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={boundary}");
             return content;
         }

@@ -37,7 +37,7 @@ internal sealed class EndOnResetContent : HttpContent
         base.Dispose(disposing);
     }
 
-    private sealed class EndOnResetStream(Stream inner, ForwardedResponse forwarded) : Stream
+    private sealed class EndOnResetStream(Stream inner, ForwardedResponse forwarded) : ForwardOnlyReadStream
     {
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -52,27 +52,11 @@ internal sealed class EndOnResetContent : HttpContent
             }
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) =>
-            ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
         protected override void Dispose(bool disposing)
         {
             if (disposing)
                 inner.Dispose();
             base.Dispose(disposing);
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -7,7 +7,7 @@ namespace Gateway.Proxy.Multipart;
 /// Read once: a body streamed this way is never retried.
 /// </summary>
 internal sealed class MultipartRequestBody(ReadOnlyMemory<byte> readAhead, Stream client, MultipartFormScanner scanner,
-    long clientBytesSoFar, long limit, Action overLimit) : Stream
+    long clientBytesSoFar, long limit, Action overLimit) : ForwardOnlyReadStream
 {
     private ReadOnlyMemory<byte> _readAhead = readAhead;
     private long _clientBytes = clientBytesSoFar;
@@ -32,18 +32,4 @@ internal sealed class MultipartRequestBody(ReadOnlyMemory<byte> readAhead, Strea
         scanner.Append(buffer.Span[..read]);
         return read;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
