@@ -33,6 +33,7 @@ install_missing() {
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
   command -v sqlite3 >/dev/null || need+=(sqlite3)
   command -v curl >/dev/null || need+=(curl)
+  command -v cc >/dev/null && [ -e /usr/include/stdio.h ] || need+=(gcc libc6-dev)
   [ ${#need[@]} -eq 0 ] && return
   [ "$(id -u)" = 0 ] || { echo "missing ${need[*]}: run as root once, or install them" >&2; exit 1; }
   log "installing ${need[*]}"
@@ -202,8 +203,15 @@ run_wrk() { # round target body conns seconds
   pids=$(pids_of "$target")
   before=$(cpu_ticks $pids)
   # wrk's own CPU too (bash's time: user and system seconds): it shares the two cores with the proxy and nginx.
-  out=$( { TIMEFORMAT='WRKCPU %3U %3S'; time BENCH_BODY_FILE="$WORK/$body.body" BENCH_KEY="$(key_of "$target")" \
-    wrk -t1 -c"$conns" -d"${seconds}s" --timeout 5s -s "$BENCH/proxy/post.lua" "$(url_of "$target" "$body")"; } 2>&1) \
+  # One connection: bench/latency/onecon (wrk's latencies there add up to more than the run's wall time).
+  local url hostpath
+  url=$(url_of "$target" "$body"); hostpath=${url#http://127.0.0.1:}
+  out=$( { TIMEFORMAT='WRKCPU %3U %3S'; if [ "$conns" = 1 ]; then
+      time "$WORK/onecon" "${hostpath%%/*}" "/${hostpath#*/}" "$WORK/$body.body" "$(key_of "$target")" "$seconds"
+    else
+      time BENCH_BODY_FILE="$WORK/$body.body" BENCH_KEY="$(key_of "$target")" \
+        wrk -t1 -c"$conns" -d"${seconds}s" --timeout 5s -s "$BENCH/proxy/post.lua" "$url"
+    fi; } 2>&1) \
     || { echo "$out" >&2; exit 1; }
   after=$(cpu_ticks $pids)
   wrk_cpu=$(awk '/^WRKCPU / { printf "%.0f", ($2 + $3) * 1e6 }' <<<"$out")
