@@ -69,21 +69,68 @@ public class MultipartEndpointsTests
         row.GetProperty("spend").GetDecimal().Should().Be(0.00615m);
     }
 
-    [Fact]
-    public async Task Transcription_TextAnswer_ServedAndRowSaysNoDurationWasReported()
+    [Theory]
+    [InlineData("text")]
+    [InlineData("srt")]
+    [InlineData("vtt")]
+    public async Task OpenAISdk_TranscriptionInAFormatWithoutUsage_PerSecondModel_400NamingTheField_NeverForwarded(string format)
     {
         await using var host = await GatewayHost.StartAsync(MediaEndpointsTests.Pricing);
-        var key = await host.CreateKeyAsync(await host.CreateAccountAsync(1m));
-        using var form = new MultipartFormDataContent { { new StringContent("whisper-1"), "model" }, { new StringContent("text"), "response_format" } };
+        var account = await host.CreateAccountAsync(1m);
+        var audio = Sdk(host, await host.CreateKeyAsync(account)).GetAudioClient("whisper-1");
+
+        var call = () => audio.TranscribeAudioAsync(new MemoryStream(Audio(50_000)), "clip.wav",
+            new AudioTranscriptionOptions { ResponseFormat = new AudioTranscriptionFormat(format) });
+
+        (await call.Should().ThrowAsync<ClientResultException>()).Which.Status.Should().Be(400);
+        host.Upstream.Received.Should().BeEmpty();
+        var row = await OnlyRowAsync(host);
+        row.GetProperty("status").GetInt32().Should().Be(400);
+        row.GetProperty("message").GetString().Should().Contain("'response_format'").And.Contain(format);
+        row.GetProperty("spend").GetDecimal().Should().Be(0m);
+        (await host.BalanceAsync(account)).Should().Be(1m);
+    }
+
+    [Fact]
+    public async Task Transcription_TextFormatAfterTheFile_UploadCut_400_NothingCharged()
+    {
+        await using var host = await GatewayHost.StartAsync(MediaEndpointsTests.Pricing);
+        var account = await host.CreateAccountAsync(1m);
+        using var form = new MultipartFormDataContent { { new StringContent("whisper-1"), "model" } };
+        form.Add(new ByteArrayContent(Audio(300_000)), "file", "clip.wav");
+        form.Add(new StringContent("text"), "response_format");
+
+        using var response = await host.NewClient(await host.CreateKeyAsync(account)).PostAsync("/v1/audio/transcriptions", form);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("message").GetString()
+            .Should().Contain("'response_format' 'text'");
+        host.Upstream.Received.Should().NotContain(r => r.Body.Contains("name=response_format"), "the upload is cut before the upstream has the whole form");
+        var row = await OnlyRowAsync(host);
+        row.GetProperty("status").GetInt32().Should().Be(400);
+        row.GetProperty("spend").GetDecimal().Should().Be(0m);
+        (await host.BalanceAsync(account)).Should().Be(1m);
+    }
+
+    [Theory]
+    [InlineData("gpt-4o-transcribe", "json", HttpStatusCode.OK)]          // token usage in the answer
+    [InlineData("gpt-4o-transcribe", "text", HttpStatusCode.BadRequest)]  // no usage: refused
+    [InlineData("transcribe-flat", "text", HttpStatusCode.OK)]            // a price per call needs no usage
+    public async Task Transcription_FormatWithoutUsage_RefusedOnlyWhereTheBillNeedsUsage(string model, string format, HttpStatusCode expected)
+    {
+        var settings = new Dictionary<string, string?>(MediaEndpointsTests.Pricing)
+        {
+            ["Models:gpt-4o-transcribe:Cluster"] = "openai", ["Models:gpt-4o-transcribe:ModelRatio"] = "1.25",
+            ["Models:transcribe-flat:Cluster"] = "openai", ["Models:transcribe-flat:Price"] = "0.01",
+        };
+        await using var host = await GatewayHost.StartAsync(settings);
+        using var form = new MultipartFormDataContent { { new StringContent(model), "model" }, { new StringContent(format), "response_format" } };
         form.Add(new ByteArrayContent(Audio(50_000)), "file", "clip.wav");
 
-        using var response = await host.NewClient(key).PostAsync("/v1/audio/transcriptions", form);
+        using var response = await host.NewClient(await host.CreateKeyAsync(await host.CreateAccountAsync(1m))).PostAsync("/v1/audio/transcriptions", form);
 
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await response.Content.ReadAsStringAsync()).Should().Contain("short sentence");
-        var row = await OnlyRowAsync(host);
-        row.GetProperty("type").GetString().Should().Be("consume");
-        row.GetProperty("message").GetString().Should().Contain("reported no second count");
+        response.StatusCode.Should().Be(expected);
+        (await OnlyRowAsync(host)).GetProperty("status").GetInt32().Should().Be((int)expected);
     }
 
     /// <summary>Sends the form's model and half the file, then waits until the upstream has the request before sending the rest.</summary>

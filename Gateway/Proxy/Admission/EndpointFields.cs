@@ -7,18 +7,19 @@ namespace Gateway.Proxy.Admission;
 /// <c>input</c> (speech: its characters), <c>documents</c> (rerank: how many). One pass over the top level
 /// of a body <see cref="ModelRequest"/> has already validated.
 /// </summary>
-internal sealed record EndpointFields(long? N, string? Size, string? Quality, long InputCharacters, long Documents)
+internal sealed record EndpointFields(long? N, string? Size, string? Quality, long InputCharacters, long Documents, string? ResponseFormat = null)
 {
     private const int MaxEchoedChars = 64;
 
     public static readonly EndpointFields None = new(null, null, null, 0, 0);
 
-    /// <summary>The text fields of a multipart form (image edits): <c>n</c>, <c>size</c>, <c>quality</c>.</summary>
+    /// <summary>The text fields of a multipart form: <c>n</c>, <c>size</c>, <c>quality</c> (image edits), <c>response_format</c> (audio).</summary>
     public static EndpointFields FromForm(IReadOnlyDictionary<string, string?> form) => new(
         form.GetValueOrDefault("n") is { } n ? (long.TryParse(n, out var count) ? count : long.MaxValue) : null,
         form.GetValueOrDefault("size") is { } size ? ClientText.CutChars(size, MaxEchoedChars) : null,
         form.GetValueOrDefault("quality") is { } quality ? ClientText.CutChars(quality, MaxEchoedChars) : null,
-        0, 0);
+        0, 0,
+        form.GetValueOrDefault(Multipart.MultipartFormScanner.ResponseFormatField) is { } format ? ClientText.CutChars(format, MaxEchoedChars) : null);
 
     public static EndpointFields Read(ReadOnlySpan<byte> body)
     {

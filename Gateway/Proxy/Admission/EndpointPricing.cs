@@ -66,8 +66,10 @@ internal static class EndpointPricing
                 // Cohere's rule, used when the upstream reports no units: one unit per query and 100 documents.
                 admitted.Units = new BilledUnits(BilledUnits.SearchUnit, Math.Max(1, (fields.Documents + 99) / 100));
                 return null;
-            case EndpointKind.AudioInput when unit == BilledUnits.Second:
-                return null;
+            case EndpointKind.AudioInput when BilledOnReportedUsage(basePrice):
+                // Billed on what the upstream reports: seconds, or tokens. A plain-text or subtitle answer
+                // reports neither, and serving it would bill nothing.
+                return UnbillableAudioFormat(model, fields.ResponseFormat);
             case EndpointKind.Speech:
                 return perCall ? null : NotPricedHere(model, "PricePerCharacter or Price");
             case EndpointKind.Tokens or EndpointKind.Images or EndpointKind.Rerank or EndpointKind.AudioInput:
@@ -77,6 +79,26 @@ internal static class EndpointPricing
                 return NotPricedHere(model, "a price");
         }
     }
+
+    /// <summary>Answer formats that carry no usage (OpenAI's audio API: <c>text</c>, <c>srt</c>, <c>vtt</c>).</summary>
+    private static readonly string[] FormatsWithoutUsage = ["text", "srt", "vtt"];
+
+    /// <summary>
+    /// For a multipart form, the check of a field that came after the file, once it passes (the upload is then
+    /// already on its way upstream, and is cut).
+    /// </summary>
+    public static Refusal? AfterTheFiles(EndpointKind kind, CatalogModel model, string? responseFormat) =>
+        kind == EndpointKind.AudioInput && BilledOnReportedUsage(model.BasePrice) ? UnbillableAudioFormat(model, responseFormat) : null;
+
+    private static bool BilledOnReportedUsage(PriceSheet price) =>
+        price.Unit == BilledUnits.Second || (price.Unit is null && price.PricePerCall is null);
+
+    /// <returns>The refusal of an audio answer format that would carry no usage for a model billed on usage, or null.</returns>
+    private static Refusal? UnbillableAudioFormat(CatalogModel model, string? responseFormat) =>
+        responseFormat is not null && FormatsWithoutUsage.Contains(responseFormat)
+            ? Refusal.Malformed($"'response_format' '{responseFormat}' is not available for the model '{model.Name}': its answer carries no "
+                + "usage, and the model is billed on the usage the provider reports. Ask for 'json' or 'verbose_json'.")
+            : null;
 
     private static Refusal NotPricedHere(CatalogModel model, string needs) =>
         new(404, "model_not_found", $"The model '{model.Name}' is not available on this endpoint (its price needs {needs}).");

@@ -138,7 +138,7 @@ internal sealed class UsageMeter(LedgerAppender ledger, IKeyRateLimits rateLimit
 
     // Billing a guess would be worse: the operator sees every such row by its message.
     private static string NoUnitsReported(string unit) =>
-        $"served, but the upstream reported no {unit} count to bill (a text, SRT or VTT answer carries none); nothing was charged";
+        $"served, but the upstream reported no {unit} count to bill; nothing was charged";
 
     private static string? Message(Refusal? refusal, ForwardedResponse forwarded) =>
         refusal?.Message

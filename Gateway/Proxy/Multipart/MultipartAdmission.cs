@@ -12,7 +12,8 @@ namespace Gateway.Proxy.Multipart;
 /// <summary>
 /// Stage 3 for a multipart upload (image edits, transcriptions, translations): the body is read only as far as
 /// its <c>model</c> field (SDKs may send it after the file: then that far, never past <c>Gateway:MaxRequestBodyBytes</c>);
-/// the rest is forwarded as it arrives. Fields after the files (<c>n</c>, <c>size</c>) are read on the way.
+/// the rest is forwarded as it arrives. Fields after the files (<c>n</c>, <c>size</c>, <c>response_format</c>) are
+/// read on the way.
 /// </summary>
 internal sealed class MultipartAdmission(PriceCatalog catalog, ClusterDirectory clusters, IOptions<GatewayOptions> options)
 {
@@ -66,7 +67,9 @@ internal sealed class MultipartAdmission(PriceCatalog catalog, ClusterDirectory 
         var sent = Renamed(readAhead.WrittenMemory, form.ModelValue.Value, model, entry.UpstreamName);
         var length = request.ContentLength + (sent.Length - readAhead.WrittenCount);
         admitted.StreamedBody = new StreamedRequestBody(
-            new MultipartRequestBody(sent, request.Body, form, readAhead.WrittenCount, limit, () => feature.Refusal ??= Refusal.TooLarge(limit)),
+            new MultipartRequestBody(sent, request.Body, form, readAhead.WrittenCount, limit,
+                () => EndpointPricing.AfterTheFiles(feature.Route.Kind, entry, form.Fields.GetValueOrDefault(MultipartFormScanner.ResponseFormatField)),
+                refusal => feature.Refusal ??= refusal),
             length, form);
         admitted.UpstreamPath = feature.Route.UpstreamPath!;
         admitted.Tokenizer = TokenCounter.ForModel(model);

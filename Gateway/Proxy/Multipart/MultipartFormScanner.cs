@@ -6,18 +6,21 @@ namespace Gateway.Proxy.Multipart;
 /// <summary>
 /// Reads a <c>multipart/form-data</c> body as it passes, a piece at a time, never holding more than a part's
 /// headers and one delimiter's worth of bytes: it keeps the values of the small text fields the gateway
-/// prices by (<c>model</c>, <c>n</c>, <c>size</c>, <c>quality</c>) and where <c>model</c>'s value sits, and skips
+/// prices by (<c>model</c>, <c>n</c>, <c>size</c>, <c>quality</c>, <c>response_format</c>) and where <c>model</c>'s value sits, and skips
 /// the files. RFC 7578; the body is scanned as if it began with a CRLF, so every delimiter is <c>CRLF--boundary</c>.
 /// </summary>
 internal sealed class MultipartFormScanner
 {
     public const string ModelField = "model";
 
+    /// <summary>An audio answer's format: <c>text</c>, <c>srt</c> and <c>vtt</c> carry no usage (see <see cref="Admission.EndpointPricing"/>).</summary>
+    public const string ResponseFormatField = "response_format";
+
     /// <summary>A field value longer than this is not kept (SPEC §9: client text is bounded); a model that long is refused.</summary>
     public const int MaxFieldBytes = ClientText.MaxModelBytes;
 
     private const int MaxHeaderBytes = 16 * 1024;
-    private static readonly string[] Wanted = [ModelField, "n", "size", "quality"];
+    private static readonly string[] Wanted = [ModelField, "n", "size", "quality", ResponseFormatField];
 
     private enum State { Body, AfterDelimiter, Headers, Done }
 
