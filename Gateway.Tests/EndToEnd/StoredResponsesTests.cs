@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Gateway.Tests.Fakes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Data.Sqlite;
 using static Gateway.Tests.EndToEnd.ChatCompletionsTests;
 
 namespace Gateway.Tests.EndToEnd;
@@ -107,5 +108,71 @@ public class StoredResponsesTests
         backup.StoredResponses.Ids.Should().Contain(id);
         host.Upstream.Received.Should().NotContain(r => r.Path.StartsWith("/v1/responses/", StringComparison.Ordinal),
             "the default destination does not hold the response and is never asked for it");
+    }
+
+    /// <summary>Both instances reach one fake upstream, as they would one provider.</summary>
+    private static Dictionary<string, string?> OnUpstream(FakeUpstream upstream) => new()
+    {
+        ["ReverseProxy:Clusters:openai:Destinations:default:Address"] = upstream.BaseAddress,
+    };
+
+    [Fact]
+    public async Task AfterARestart_TheCreatorStillReachesItsResponse_AnotherAccountGets404()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var directory = Directory.CreateTempSubdirectory("gateway-tests-").FullName;
+        var store = GatewayHost.TestStoreIsPostgres
+            ? await (await PostgresServer.SharedAsync()).CreateDatabaseAsync()
+            : $"Data Source={Path.Combine(directory, "gateway.db")}";
+        string ownerKey, otherKey, id;
+        await using (var before = await GatewayHost.StartAsync(OnUpstream(upstream), plainUpstream: true, connectionString: store))
+        {
+            ownerKey = await before.CreateKeyAsync(await before.CreateAccountAsync(1m, "owner"));
+            otherKey = await before.CreateKeyAsync(await before.CreateAccountAsync(1m, "other"));
+            using var client = before.NewClient(ownerKey);
+            id = await CreateAsync(client);
+        }
+        await using var after = await GatewayHost.StartAsync(OnUpstream(upstream), plainUpstream: true, connectionString: store);
+        using var owner = after.NewClient(ownerKey);
+        using var other = after.NewClient(otherKey);
+
+        var stolen = await SendAsync(other, HttpMethod.Get, $"/v1/responses/{id}");
+        var retrieved = await SendAsync(owner, HttpMethod.Get, $"/v1/responses/{id}");
+        var deleted = await SendAsync(owner, HttpMethod.Delete, $"/v1/responses/{id}");
+        var afterDelete = await SendAsync(owner, HttpMethod.Get, $"/v1/responses/{id}");
+
+        stolen.Status.Should().Be(HttpStatusCode.NotFound);
+        retrieved.Status.Should().Be(HttpStatusCode.OK);
+        retrieved.Body.GetProperty("id").GetString().Should().Be(id);
+        deleted.Body.GetProperty("deleted").GetBoolean().Should().BeTrue();
+        afterDelete.Status.Should().Be(HttpStatusCode.NotFound);
+        upstream.Received.Count(r => r.Method == "GET" && r.Path == $"/v1/responses/{id}").Should().Be(1, "only the owner's retrieval reached the upstream");
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+    }
+
+    [Fact]
+    [Trait(StoreTraits.Name, StoreTraits.Postgres)]
+    public async Task TwoInstancesOnOnePostgres_CreatedOnOne_RetrievedAndCancelledOnTheOther()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var store = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        await using var first = await GatewayHost.StartAsync(OnUpstream(upstream), plainUpstream: true, connectionString: store);
+        await using var second = await GatewayHost.StartAsync(OnUpstream(upstream), plainUpstream: true, connectionString: store);
+        var ownerKey = await first.CreateKeyAsync(await first.CreateAccountAsync(1m, "owner"));
+        var otherKey = await first.CreateKeyAsync(await first.CreateAccountAsync(1m, "other"));
+        using var onFirst = first.NewClient(ownerKey);
+        var id = await CreateAsync(onFirst, background: true);
+
+        using var onSecond = second.NewClient(ownerKey);
+        using var otherOnSecond = second.NewClient(otherKey);
+        var stolen = await SendAsync(otherOnSecond, HttpMethod.Get, $"/v1/responses/{id}");
+        var retrieved = await SendAsync(onSecond, HttpMethod.Get, $"/v1/responses/{id}");
+        var cancelled = await SendAsync(onSecond, HttpMethod.Post, $"/v1/responses/{id}/cancel");
+
+        stolen.Status.Should().Be(HttpStatusCode.NotFound);
+        stolen.Body.GetProperty("error").GetProperty("code").GetString().Should().Be("not_found");
+        retrieved.Status.Should().Be(HttpStatusCode.OK);
+        cancelled.Body.GetProperty("status").GetString().Should().Be("cancelled");
     }
 }

@@ -36,6 +36,9 @@ public sealed record LogDetails
 
     /// <summary>The id of the response a <c>/v1/responses</c> call created (its later retrievals are routed by it).</summary>
     public string? ResponseId { get; init; }
+    /// <summary>With a response id: the cluster and destination that hold the response (its later calls go there).</summary>
+    public string? Cluster { get; init; }
+    public string? Destination { get; init; }
     /// <summary>The tries at the upstream, when there was more than one; only the last served and was charged.</summary>
     public AttemptDetail[]? Attempts { get; init; }
 

@@ -7,6 +7,12 @@ public interface ILogReader
 {
     Task<LogRecord?> GetAsync(long id, long? accountScope);
 
+    /// <summary>
+    /// The row of the call that created a stored response (its <c>details.response_id</c>), when
+    /// <paramref name="accountId"/> made that call; null for an unknown id and for every other account alike.
+    /// </summary>
+    Task<LogRecord?> FindResponseCreatorAsync(string responseId, long accountId);
+
     /// <summary>One page, newest first, and the number of rows matching; both from one snapshot.</summary>
     Task<(IReadOnlyList<LogRecord> Items, long Total)> PageAsync(LogQuery query, int page, int pageSize);
 

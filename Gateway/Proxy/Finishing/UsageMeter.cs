@@ -150,6 +150,7 @@ internal sealed class UsageMeter(LedgerAppender ledger, IKeyRateLimits rateLimit
     {
         // Ratios and per-1M prices describe token pricing; a per-call or per-unit price has none of them.
         var tokens = price?.PricePerCall is null && price?.Unit is null ? price : null;
+        var responseId = served ? (forwarded.UsageReader as IResponseIdSource)?.ResponseId : null;
         return new LogDetails
         {
             ModelRatio = tokens?.ModelRatio,
@@ -166,7 +167,9 @@ internal sealed class UsageMeter(LedgerAppender ledger, IKeyRateLimits rateLimit
             UnitPrice = price?.UnitPrice,
             Completed = served ? !forwarded.CutShort : null,
             UpstreamModel = admitted.CatalogModel is { } m && m.UpstreamName != m.Name ? m.UpstreamName : null,
-            ResponseId = served ? (forwarded.UsageReader as IResponseIdSource)?.ResponseId : null,
+            ResponseId = responseId,
+            Cluster = responseId is null ? null : admitted.CatalogModel?.Cluster,
+            Destination = responseId is null || forwarded.Attempts.Count == 0 ? null : forwarded.Attempts[^1].Destination,
             Attempts = forwarded.Attempts.Count > 1
                 ? forwarded.Attempts.Select(a => new AttemptDetail(a.Destination, a.Status, a.Error == Yarp.ReverseProxy.Forwarder.ForwarderError.None ? null : a.Error.ToString())).ToArray()
                 : null,

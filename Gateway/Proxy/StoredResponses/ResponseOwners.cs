@@ -10,11 +10,11 @@ internal sealed record ResponseOwner(long AccountId, string Model, string Cluste
 /// go to the cluster and destination that created the response, for the account that created it.
 /// </summary>
 /// <remarks>
-/// Kept in memory, bounded: the newest <see cref="Capacity"/> ids (~250 bytes each, ~25 MB when full); the
-/// oldest is forgotten first. Forgotten, or created before a restart or on another instance, a response
-/// answers 404 like one that never existed: the gateway fails closed rather than guessing its owner. The id is
-/// also in the creating row's <c>details.response_id</c>, for the operator; the store's seam has no lookup by
-/// it (a persistent, shared map would need one, with an index, in every store).
+/// This instance's memory of them, bounded: the newest <see cref="Capacity"/> ids (~250 bytes each, ~25 MB when
+/// full); the oldest is forgotten first. An id it does not know (forgotten, created before a restart or on
+/// another instance) is looked up in the store by the creating row's <c>details.response_id</c>
+/// (<see cref="StoredResponseAdmission"/>). A delete served here is remembered too, so this instance answers
+/// later calls itself; another instance forwards them, and the upstream answers its own 404.
 /// </remarks>
 internal sealed class ResponseOwners
 {
@@ -38,6 +38,16 @@ internal sealed class ResponseOwners
     public ResponseOwner? Find(string responseId, long accountId) =>
         _owners.TryGetValue(responseId, out var owner) && owner.AccountId == accountId ? owner : null;
 
-    /// <summary>After the upstream deleted it: later calls get the gateway's own 404.</summary>
-    public void Forget(string responseId) => _owners.TryRemove(responseId, out _);
+    /// <summary>Whether this instance saw the id created (by any account) or deleted: if so, the store need not be asked.</summary>
+    public bool Knows(string responseId) => _owners.ContainsKey(responseId);
+
+    /// <summary>After the upstream deleted it: later calls get the gateway's own 404, without asking the store.</summary>
+    public void Forget(string responseId)
+    {
+        if (_owners.TryGetValue(responseId, out var owner) && owner != Deleted)
+            _owners[responseId] = Deleted;   // still in the arrival queue: bounded like the rest
+    }
+
+    /// <summary>An owner no account matches.</summary>
+    private static readonly ResponseOwner Deleted = new(-1, "", "", "");
 }

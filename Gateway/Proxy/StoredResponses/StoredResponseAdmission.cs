@@ -1,7 +1,9 @@
 using System.Buffers;
 using Gateway.Configuration;
 using Gateway.Upstream;
+using Metering.Logs;
 using Metering.Pricing;
+using Metering.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Proxy.StoredResponses;
@@ -12,7 +14,8 @@ namespace Gateway.Proxy.StoredResponses;
 /// tell that the id exists). These calls cost nothing upstream and are never charged; a balance at zero
 /// does not refuse them, so an account that ran dry can still cancel a background response.
 /// </summary>
-internal sealed class StoredResponseAdmission(ResponseOwners owners, ClusterDirectory clusters, IOptions<GatewayOptions> options)
+internal sealed class StoredResponseAdmission(ResponseOwners owners, ILogReader log, PriceCatalog catalog, ClusterDirectory clusters,
+    IOptions<GatewayOptions> options)
 {
     /// <summary>OpenAI's ids are <c>resp_</c> and hex; any letters, digits, <c>_</c> and <c>-</c> pass, nothing that could change the path.</summary>
     private static readonly SearchValues<char> IdCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
@@ -22,7 +25,7 @@ internal sealed class StoredResponseAdmission(ResponseOwners owners, ClusterDire
         var admitted = feature.Admitted;
         var id = context.Request.RouteValues["id"] as string ?? "";
         var wellFormed = id.Length is > 0 and <= Metering.Usage.IResponseIdSource.MaxIdChars && !id.AsSpan().ContainsAnyExcept(IdCharacters);
-        if (!wellFormed || owners.Find(id, admitted.Caller!.AccountId) is not { } owner || clusters.Resolve(owner.Cluster) is not { } cluster)
+        if (!wellFormed || await FindOwnerAsync(id, admitted.Caller!.AccountId) is not { } owner || clusters.Resolve(owner.Cluster) is not { } cluster)
             return Refuse(feature, Refusal.ResponseNotFound(wellFormed ? id : null));
         admitted.Model = owner.Model;
         var (body, unreadable) = await RequestBody.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted);
@@ -32,6 +35,25 @@ internal sealed class StoredResponseAdmission(ResponseOwners owners, ClusterDire
         admitted.UpstreamPath = feature.Route.UpstreamPath!.Replace("{id}", id, StringComparison.Ordinal);
         admitted.Price = PriceSheet.PerCall(0m, admitted.Group!.Ratio);
         return OnItsDestination(cluster, owner.Destination);
+    }
+
+    /// <summary>
+    /// This instance's memory first; an id it never saw (created on another instance, or before a restart) is
+    /// looked up in the store by the row that created it, and remembered.
+    /// </summary>
+    private async ValueTask<ResponseOwner?> FindOwnerAsync(string id, long accountId)
+    {
+        if (owners.Find(id, accountId) is { } known)
+            return known;
+        if (owners.Knows(id) || await log.FindResponseCreatorAsync(id, accountId) is not { } row)
+            return null;
+        var details = LogDetails.FromJson(row.Details);
+        var cluster = details?.Cluster ?? (catalog.TryGetModel(row.Model, out var model) ? model.Cluster : null);
+        if (cluster is null)
+            return null;
+        var owner = new ResponseOwner(accountId, row.Model, cluster, details?.Destination ?? "");
+        owners.Remember(id, owner);
+        return owner;
     }
 
     /// <summary>

@@ -87,6 +87,16 @@ public class PostgresLogQueryPlanTests : IAsyncLifetime
         plan.Should().Contain("Index").And.NotContain("Seq Scan").And.NotContain("logs_2020_02");
     }
 
+    [Fact]
+    public async Task ResponseCreator_ReadsThePartialResponseIdIndexOfEachMonth()
+    {
+        var parameters = new DynamicParameters();
+
+        var plan = await PlanAsync(PostgresLogSql.ResponseCreator("resp_1", 1, parameters), parameters);
+
+        plan.Should().Contain("Index Scan using logs_2020_01_expr_idx").And.NotContain("Seq Scan");
+    }
+
     private static LogQuery With(LogQuery query, string filter) => filter switch
     {
         "type" => query with { Type = "error" },

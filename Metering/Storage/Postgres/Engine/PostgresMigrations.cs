@@ -80,6 +80,9 @@ public static class PostgresMigrations
             committed_ms bigint NOT NULL
         );
         """,
+        // 2: a stored response's calls find the row that created it when this instance does not know it. Partial:
+        // only rows that carry a response id are indexed, and the JSON of the others is never parsed for it.
+        $"CREATE INDEX logs_response_id ON logs ({Logs.PostgresLogSql.ResponseIdExpression}) WHERE {Logs.PostgresLogSql.HasResponseId};",
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -16,6 +16,13 @@ public sealed class PostgresLogReader(PostgresDatabase database) : ILogReader
         return await connection.QuerySingleOrDefaultAsync<LogRecord>(PostgresLogSql.Get(id, accountScope, parameters), parameters);
     }
 
+    public async Task<LogRecord?> FindResponseCreatorAsync(string responseId, long accountId)
+    {
+        await using var connection = await database.OpenAsync();
+        var parameters = new DynamicParameters();
+        return await connection.QuerySingleOrDefaultAsync<LogRecord>(PostgresLogSql.ResponseCreator(responseId, accountId, parameters), parameters);
+    }
+
     /// <summary>One page, newest first, and the number of rows matching; both from one snapshot (REPEATABLE READ).</summary>
     public async Task<(IReadOnlyList<LogRecord> Items, long Total)> PageAsync(LogQuery query, int page, int pageSize)
     {

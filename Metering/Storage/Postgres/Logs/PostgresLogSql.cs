@@ -19,6 +19,20 @@ internal static class PostgresLogSql
     private const string Newest = "ORDER BY time_ms DESC, id DESC";
 
 
+    /// <summary>The response id of a row (<c>details.response_id</c>): the expression <c>logs_response_id</c> indexes.</summary>
+    public const string ResponseIdExpression = "((details::jsonb) ->> 'response_id')";
+
+    /// <summary>The partial index's condition, repeated by its query so the planner can use the index.</summary>
+    public const string HasResponseId = "strpos(details, '\"response_id\"') > 0";
+
+    /// <summary>The row that created the response, when the account made it (a provider's ids are unique: one row).</summary>
+    public static string ResponseCreator(string responseId, long accountId, DynamicParameters parameters)
+    {
+        parameters.Add("responseId", responseId);
+        parameters.Add("accountId", accountId);
+        return $"SELECT {LogColumns.Record} FROM logs WHERE {HasResponseId} AND {ResponseIdExpression} = @responseId AND account_id = @accountId LIMIT 1";
+    }
+
     public static string Get(long id, long? accountScope, DynamicParameters parameters)
     {
         parameters.Add("id", id);

@@ -170,10 +170,19 @@ public static class Migrations
         f18 INTEGER NOT NULL, f19 INTEGER NOT NULL, f20 INTEGER NOT NULL, f21 INTEGER NOT NULL, f22 INTEGER NOT NULL, f23 INTEGER NOT NULL
         """;
 
-    public static int LatestVersion => Steps.Length + 1;
-
     /// <summary>The log file's version once the ledger's tables have left it (see <see cref="LedgerMigration"/>).</summary>
-    private static int LedgerMovedVersion => Steps.Length + 1;
+    private const int LedgerMovedVersion = 6;
+
+    /// <summary>Steps of the log file after the ledger moved out, versions 7 onwards; append new ones here.</summary>
+    private static readonly string[] StepsAfterLedgerMoved =
+    [
+        // 7: a stored response's calls find the row that created it when this instance does not know it
+        // (SqliteLogReader.FindResponseCreatorAsync). Partial: only the rows that carry a response id are indexed,
+        // and the JSON of the others is never parsed for it.
+        $"CREATE INDEX logs_response_id ON logs({LogQueries.ResponseIdExpression}) WHERE {LogQueries.HasResponseId};",
+    ];
+
+    public static int LatestVersion => LedgerMovedVersion + StepsAfterLedgerMoved.Length;
 
     public static void Apply(SqliteDatabase database)
     {
@@ -183,6 +192,13 @@ public static class Migrations
         LedgerMigration.Apply(connection, movedFromLogFile: version < LedgerMovedVersion);
         if (version < LedgerMovedVersion)
             connection.Execute($"PRAGMA main.user_version={LedgerMovedVersion};");
+        for (var step = Math.Max(version, LedgerMovedVersion); step < LatestVersion; step++)
+        {
+            using var transaction = connection.BeginTransaction();
+            connection.Execute(StepsAfterLedgerMoved[step - LedgerMovedVersion], transaction: transaction);
+            connection.Execute($"PRAGMA main.user_version={step + 1};", transaction: transaction);
+            transaction.Commit();
+        }
     }
 
     /// <summary>The log file's steps alone (what a file from before the split was made of); returns the version it had.</summary>

@@ -13,6 +13,20 @@ internal static class LogQueries
 
     private const string Newest = "ORDER BY time_ms DESC, id DESC";
 
+    /// <summary>The response id of a row (<c>details.response_id</c>): the expression <c>logs_response_id</c> indexes.</summary>
+    public const string ResponseIdExpression = "json_extract(details, '$.response_id')";
+
+    /// <summary>The partial index's condition, repeated word for word by its query so SQLite can use the index.</summary>
+    public const string HasResponseId = "instr(details, '\"response_id\"') > 0";
+
+    /// <summary>The row that created the response, when the account made it (a provider's ids are unique: one row).</summary>
+    public static string ResponseCreator(string responseId, long accountId, DynamicParameters parameters)
+    {
+        parameters.Add("responseId", responseId);
+        parameters.Add("accountId", accountId);
+        return $"SELECT {Columns} FROM logs WHERE {HasResponseId} AND {ResponseIdExpression} = @responseId AND account_id = @accountId LIMIT 1";
+    }
+
     public static string Get(long id, long? accountScope, DynamicParameters parameters)
     {
         parameters.Add("id", id);

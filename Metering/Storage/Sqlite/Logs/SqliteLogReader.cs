@@ -19,6 +19,14 @@ public sealed class SqliteLogReader(SqliteDatabase database, LogInbox inbox) : I
         return await connection.QuerySingleOrDefaultAsync<LogRecord>(LogQueries.Get(id, accountScope, parameters), parameters);
     }
 
+    public async Task<LogRecord?> FindResponseCreatorAsync(string responseId, long accountId)
+    {
+        await inbox.MoveBeforeReadAsync();
+        await using var connection = await database.OpenAsync();
+        var parameters = new DynamicParameters();
+        return await connection.QuerySingleOrDefaultAsync<LogRecord>(LogQueries.ResponseCreator(responseId, accountId, parameters), parameters);
+    }
+
     /// <summary>One page, newest first, and the number of rows matching; both from one snapshot.</summary>
     public async Task<(IReadOnlyList<LogRecord> Items, long Total)> PageAsync(LogQuery query, int page, int pageSize)
     {

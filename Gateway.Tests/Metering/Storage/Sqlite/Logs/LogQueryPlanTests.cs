@@ -139,6 +139,17 @@ public class LogQueryPlanTests
         _ => query,
     };
 
+    [Fact]
+    public async Task ResponseCreator_SearchesThePartialResponseIdIndex()
+    {
+        await using var store = TempStore.Create();
+        var parameters = new DynamicParameters();
+
+        var plan = await PlanAsync(store, LogQueries.ResponseCreator("resp_1", 1, parameters), parameters);
+
+        plan.Should().Be("SEARCH logs USING INDEX logs_response_id (<expr>=?)");
+    }
+
     private static async Task<string> PlanAsync(TempStore store, string sql, DynamicParameters parameters)
     {
         await using var connection = await store.Database.OpenAsync();
