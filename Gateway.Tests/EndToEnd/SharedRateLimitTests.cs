@@ -33,6 +33,21 @@ public class SharedRateLimitTests
     }
 
     [Fact]
+    public async Task Start_BothScriptsAreCompiledInRedisBeforeTheFirstRequest()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var pair = await InstancePair.StartAsync(redis, new() { ["Groups:limited:Rpm"] = "5" });
+        await using var direct = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var server = direct.GetServer(direct.GetEndPoints()[0]);
+
+        // A fresh instance's first admission used to load the script and JIT the client's script path inside the
+        // request's 250 ms budget, and fell back to its local window when that ran over (more than Rpm admitted).
+        server.ScriptExists(global::Gateway.Cluster.RateLimits.RateLimitScripts.Acquire).Should().BeTrue();
+        server.ScriptExists(global::Gateway.Cluster.RateLimits.RateLimitScripts.RecordTokens).Should().BeTrue();
+        (pair.A.Upstream.Received.Count + pair.B.Upstream.Received.Count).Should().Be(0, "no request was sent");
+    }
+
+    [Fact]
     public async Task Rpm_RefusedOnTheOtherInstance_SameHeadersAsOneInstance()
     {
         await using var redis = await RedisServer.StartAsync();

@@ -4,11 +4,12 @@ namespace Gateway.Cluster;
 
 /// <summary>
 /// At start, when Redis is configured: connects (a Redis that is down does not stop start-up; it is
-/// picked up when it comes) and listens to the change feed. The multiplexer subscribes again by itself
+/// picked up when it comes), warms the rate-limit scripts before the first request, and listens to the change feed. The multiplexer subscribes again by itself
 /// after a reconnect; since messages sent meanwhile are lost, every cached key is then read again.
 /// (Account states are not: item 5 of issue #16, balances across instances, decides how they stay fresh.)
 /// </summary>
-internal sealed partial class ClusterHostedService(RedisLink redis, CacheInvalidator caches, ILogger<ClusterHostedService> logger) : IHostedService
+internal sealed partial class ClusterHostedService(RedisLink redis, CacheInvalidator caches, Proxy.IKeyRateLimits rateLimits,
+    ILogger<ClusterHostedService> logger) : IHostedService
 {
     private volatile bool _subscribed;
 
@@ -17,6 +18,7 @@ internal sealed partial class ClusterHostedService(RedisLink redis, CacheInvalid
         if (!redis.IsConfigured)
             return;
         await redis.ConnectAsync();
+        await rateLimits.WarmUpAsync();
         redis.Restored += OnRestored;
         await SubscribeAsync();
     }

@@ -14,4 +14,7 @@ internal interface IKeyRateLimits
 
     /// <summary>After the response: the tokens the request used count against the key's <c>Tpm</c>. Never throws.</summary>
     ValueTask RecordTokensAsync(long keyId, GroupOptions limits, long tokens);
+
+    /// <summary>At start, before traffic: makes the first admission as fast as the rest. Never throws.</summary>
+    ValueTask WarmUpAsync() => ValueTask.CompletedTask;
 }

@@ -77,6 +77,27 @@ internal sealed class RedisKeyRateLimits(RedisLink redis, KeyRateLimiter local, 
         }
     }
 
+    /// <summary>
+    /// Runs both scripts once on a key of its own, so Redis holds them compiled and this process has run the
+    /// client's whole script path: a fresh instance's first admission took longer than <see cref="RedisLink.Timeout"/>
+    /// (JIT, the script's first load) and was decided by the local window, admitting more than <c>Rpm</c> across instances.
+    /// </summary>
+    public async ValueTask WarmUpAsync()
+    {
+        if (!redis.IsUp)
+            return;   // decided locally until Redis comes: nothing to warm
+        RedisKey[] keys = [RedisLink.Prefix + "rl:{warm-up}:req", RedisLink.Prefix + "rl:{warm-up}:tok", RedisLink.Prefix + "rl:{warm-up}:toksum"];
+        try
+        {
+            await redis.Database.ScriptEvaluateAsync(RateLimitScripts.Acquire, keys, [0, 0, WindowMicros, NextMember()]);
+            await redis.Database.ScriptEvaluateAsync(RateLimitScripts.RecordTokens, keys, [1, WindowMicros, NextMember()]);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            redis.ReportFailure($"warm-up failed: {ex.GetType().Name}");
+        }
+    }
+
     /// <summary>The script's answer as the headers and refusal of <see cref="KeyRateLimiter"/> would put it.</summary>
     private static RateLimitDecision Decide(RedisResult[] result, GroupOptions limits)
     {
