@@ -1,14 +1,17 @@
 using System.Diagnostics;
 using Dapper;
 using Metering.Ledger;
-using Metering.Storage;
+using Metering.Logs;
+using Metering.Storage.Sqlite.Engine;
+using Metering.Storage.Sqlite.Logs;
+using Metering.Storage.Sqlite.Rollups;
 using Microsoft.Data.Sqlite;
 
 namespace QueryBench;
 
 /// <summary>
 /// Writer throughput with and without the query API's indexes: on a copy of a seeded store, appends
-/// rows through the real <see cref="LedgerWriter"/> and <see cref="LogStore"/> from many concurrent
+/// rows through the gateway's own append path (<see cref="LedgerAppender"/>, the ledger's writer, the inbox) from many concurrent
 /// callers (as requests do). "after" is the shipped schema with the rollup job running beside it;
 /// "before" is the same copy with the query API's log indexes dropped and no rollup job. Each run
 /// appends to the copy, so later runs insert into a slightly bigger table.
@@ -24,7 +27,9 @@ internal static class InsertRunner
         var rows = args.Number("rows", 200_000);
         var concurrency = (int)args.Number("concurrency", 256);
         var copy = source + ".insert-bench";
+        // Both files of the store: the log's and the ledger's (accounts, keys, the inbox).
         File.Copy(source, copy, overwrite: true);
+        File.Copy(SqliteDatabase.LedgerPathFor(source), SqliteDatabase.LedgerPathFor(copy), overwrite: true);
         try
         {
             var database = new SqliteDatabase($"Data Source={copy}");
@@ -41,27 +46,32 @@ internal static class InsertRunner
         finally
         {
             SqliteConnection.ClearAllPools();
-            foreach (var file in new[] { copy, copy + "-wal", copy + "-shm" })
-                File.Delete(file);
+            foreach (var file in new[] { copy, SqliteDatabase.LedgerPathFor(copy) })
+                foreach (var suffix in new[] { "", "-wal", "-shm" })
+                    File.Delete(file + suffix);
         }
     }
 
     private static async Task<double> MeasureAsync(SqliteDatabase database, long rows, int concurrency, bool rollupJob)
     {
-        await using var writer = new LedgerWriter(database);
+        // As the gateway composes its SQLite store (see WriterBench).
+        var accounts = new AccountStates();
+        var signal = new LogInboxSignal();
+        await using var writer = new LedgerWriter(new SqliteWriteStore(database, new LogRowInserter(signal, accounts), accounts));
         writer.Start();
-        var inbox = new LogInbox(writer);
-        var logs = new LogStore(database, writer, inbox);
+        using var logFile = new LogFileWriter(database);
+        var inbox = new LogInbox(writer, logFile, signal);
+        var appender = new LedgerAppender(writer);
         var next = -1L;
         using var stop = new CancellationTokenSource();
-        var job = rollupJob ? RollupLoopAsync(database, writer, stop.Token) : Task.CompletedTask;
+        var job = rollupJob ? RollupLoopAsync(database, logFile, stop.Token) : Task.CompletedTask;
         // The gateway's mover beside the producers; the rate counts until every row is in the log.
         var mover = inbox.RunMoverAsync(LogInbox.DefaultGatherTime, stop.Token);
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
             for (var i = Interlocked.Increment(ref next); i < rows; i = Interlocked.Increment(ref next))
-                await logs.AppendAsync(Row(i));
+                await appender.AppendAsync(Row(i));
         }));
         await inbox.MoveAllAsync();
         var rate = rows / clock.Elapsed.TotalSeconds;
@@ -72,11 +82,11 @@ internal static class InsertRunner
     }
 
     // What LogRollupService does, at its default pace.
-    private static async Task RollupLoopAsync(SqliteDatabase database, LedgerWriter writer, CancellationToken cancellationToken)
+    private static async Task RollupLoopAsync(SqliteDatabase database, LogFileWriter logFile, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            await RollupBuilder.CatchUpAsync(database, writer, 20_000);
+            await RollupBuilder.CatchUpAsync(database, logFile, 20_000);
             try { await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken); } catch (OperationCanceledException) { }
         }
     }

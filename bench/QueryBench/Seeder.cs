@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
-using Metering.Storage;
+using Metering.Storage.Sqlite.Engine;
+using Metering.Storage.Sqlite.Rollups;
 
 namespace QueryBench;
 
@@ -26,8 +27,9 @@ internal static class Seeder
         var accounts = args.Number("accounts", 50);
         var keys = args.Number("keys", 200);
         var models = args.Number("models", 30);
-        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
-            File.Delete(file);
+        foreach (var file in new[] { path, SqliteDatabase.LedgerPathFor(path) })
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+                File.Delete(file + suffix);
 
         var database = new SqliteDatabase($"Data Source={path}");
         Migrations.Apply(database);
