@@ -1,4 +1,5 @@
 using Gateway.Cluster.ChangeFeed;
+using Gateway.Proxy.RateLimits;
 
 namespace Gateway.Cluster;
 
@@ -8,7 +9,7 @@ namespace Gateway.Cluster;
 /// after a reconnect; since messages sent meanwhile are lost, every cached key is then read again.
 /// (Account states are not: item 5 of issue #16, balances across instances, decides how they stay fresh.)
 /// </summary>
-internal sealed partial class ClusterHostedService(RedisLink redis, CacheInvalidator caches, Proxy.IKeyRateLimits rateLimits,
+internal sealed partial class ClusterHostedService(RedisLink redis, CacheInvalidator caches, Proxy.RateLimits.IKeyRateLimits rateLimits,
     ILogger<ClusterHostedService> logger) : IHostedService
 {
     private volatile bool _subscribed;

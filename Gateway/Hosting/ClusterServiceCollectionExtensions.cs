@@ -4,6 +4,7 @@ using Gateway.Cluster.RateLimits;
 using Gateway.Configuration;
 using Gateway.Proxy;
 using Microsoft.Extensions.Options;
+using Gateway.Proxy.RateLimits;
 
 namespace Gateway.Hosting;
 

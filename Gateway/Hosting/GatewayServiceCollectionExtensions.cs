@@ -8,6 +8,8 @@ using Gateway.Upstream;
 using Metering.Ledger;
 using Metering.Storage;
 using Microsoft.Extensions.Options;
+using Gateway.Proxy.Admission;
+using Gateway.Proxy.Pricing;
 
 namespace Gateway.Hosting;
 

@@ -1,3 +1,4 @@
+using Gateway.Proxy.RateLimits;
 namespace Gateway.Proxy;
 
 /// <summary>A request the gateway answers itself, with the status and codes of SPEC §4.</summary>

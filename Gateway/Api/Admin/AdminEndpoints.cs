@@ -5,6 +5,7 @@ using Gateway.Proxy;
 using Metering.Ledger;
 using Metering.Pricing;
 using Metering.Storage;
+using Gateway.Proxy.Pricing;
 
 namespace Gateway.Api.Admin;
 

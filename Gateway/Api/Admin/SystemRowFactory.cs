@@ -1,5 +1,6 @@
 using Gateway.Proxy;
 using Metering.Logs;
+using Gateway.Proxy.Admission;
 
 namespace Gateway.Api.Admin;
 

@@ -3,6 +3,8 @@ using Gateway.Auth;
 using Gateway.Proxy;
 using Gateway.Proxy.Forwarding;
 using Gateway.Upstream;
+using Gateway.Proxy.Admission;
+using Gateway.Proxy.Pricing;
 
 namespace Gateway.Api.Models;
 

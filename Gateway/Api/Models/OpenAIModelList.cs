@@ -1,4 +1,5 @@
 using Gateway.Proxy;
+using Gateway.Proxy.Pricing;
 
 namespace Gateway.Api.Models;
 

@@ -3,6 +3,7 @@ using Gateway.Proxy;
 using Gateway.Proxy.Forwarding;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
+using Gateway.Proxy.RateLimits;
 
 namespace Gateway.Api.Shared;
 

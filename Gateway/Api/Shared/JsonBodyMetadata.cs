@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Gateway.Proxy.Admission;
 
 namespace Gateway.Api.Shared;
 

@@ -1,9 +1,10 @@
+using Gateway.Proxy.RateLimits;
 namespace Gateway.Cluster.RateLimits;
 
 /// <summary>
 /// The Lua that keeps a key's sliding one-minute windows in Redis, on Redis's own clock
 /// (<c>redis.call('TIME')</c>, so instances with skewed clocks agree), each call atomic. It decides
-/// exactly as <see cref="Proxy.KeyRateLimiter"/> does: entries at or before now − window are dropped,
+/// exactly as <see cref="Proxy.RateLimits.KeyRateLimiter"/> does: entries at or before now − window are dropped,
 /// a request is admitted while fewer than <c>Rpm</c> requests and fewer than <c>Tpm</c> tokens are in
 /// the window, and only an admitted request is counted.
 /// Keys (one hash tag per API key, so a Redis Cluster keeps them on one node):

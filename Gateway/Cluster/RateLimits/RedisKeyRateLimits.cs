@@ -3,6 +3,7 @@ using Gateway.Observability;
 using Gateway.Proxy;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Gateway.Proxy.RateLimits;
 
 namespace Gateway.Cluster.RateLimits;
 

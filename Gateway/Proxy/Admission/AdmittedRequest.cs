@@ -3,6 +3,7 @@ using Gateway.Configuration;
 using Metering.Ledger;
 using Metering.Pricing;
 using Metering.Usage;
+using Gateway.Proxy.Pricing;
 
 namespace Gateway.Proxy.Admission;
 

@@ -1,6 +1,8 @@
 using Gateway.Auth;
 using Metering.Ledger;
 using Metering.Storage;
+using Gateway.Proxy.Pricing;
+using Gateway.Proxy.RateLimits;
 
 namespace Gateway.Proxy.Admission;
 

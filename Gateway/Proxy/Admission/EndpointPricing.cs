@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Metering.Pricing;
 using Metering.Usage;
+using Gateway.Proxy.Pricing;
 
 namespace Gateway.Proxy.Admission;
 

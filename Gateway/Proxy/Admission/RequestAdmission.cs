@@ -4,6 +4,7 @@ using Gateway.Upstream;
 using Metering.Pricing;
 using Metering.Usage;
 using Microsoft.Extensions.Options;
+using Gateway.Proxy.Pricing;
 
 namespace Gateway.Proxy.Admission;
 

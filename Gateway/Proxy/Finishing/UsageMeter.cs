@@ -4,6 +4,8 @@ using Metering.Ledger;
 using Metering.Logs;
 using Metering.Pricing;
 using Metering.Usage;
+using Gateway.Proxy.RateLimits;
+using Gateway.Proxy.Pricing;
 
 namespace Gateway.Proxy.Finishing;
 

@@ -6,6 +6,7 @@ using Metering.Pricing;
 using Metering.Usage;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Gateway.Proxy.Pricing;
 
 namespace Gateway.Proxy.Multipart;
 

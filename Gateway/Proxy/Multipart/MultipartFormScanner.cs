@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Gateway.Proxy.Admission;
 
 namespace Gateway.Proxy.Multipart;
 

@@ -1,3 +1,4 @@
+using Gateway.Proxy.Forwarding;
 namespace Gateway.Proxy.Multipart;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Metering.Usage;
+using Gateway.Proxy.Pricing;
 
 namespace Gateway.Proxy.StoredResponses;
 

@@ -5,6 +5,8 @@ using Metering.Logs;
 using Metering.Pricing;
 using Metering.Storage;
 using Microsoft.Extensions.Options;
+using Gateway.Proxy.Admission;
+using Gateway.Proxy.Pricing;
 
 namespace Gateway.Proxy.StoredResponses;
 

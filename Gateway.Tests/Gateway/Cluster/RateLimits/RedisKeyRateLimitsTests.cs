@@ -5,6 +5,7 @@ using Gateway.Proxy;
 using Gateway.Tests.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Gateway.Proxy.RateLimits;
 
 namespace Gateway.Tests.Gateway.Cluster.RateLimits;
 

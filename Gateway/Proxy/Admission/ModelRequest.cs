@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Metering.Usage;
 
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.Admission;
 
 /// <summary>
 /// The JSON body of a model call: what the pipeline needs from it (model, stream) and the rewrite

@@ -1,6 +1,6 @@
 using Gateway.Configuration;
 
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.RateLimits;
 
 /// <summary>
 /// The per-key <c>Rpm</c>/<c>Tpm</c> windows, wherever they are kept: in this process

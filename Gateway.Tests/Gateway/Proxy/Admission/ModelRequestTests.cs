@@ -2,8 +2,9 @@ using System.Text;
 using System.Text.Json;
 using Gateway.Proxy;
 using Metering.Usage;
+using Gateway.Proxy.Admission;
 
-namespace Gateway.Tests.Gateway.Proxy;
+namespace Gateway.Tests.Gateway.Proxy.Admission;
 
 /// <summary>What the pipeline reads from a model call's body, and the bytes it sends upstream instead.</summary>
 public class ModelRequestTests

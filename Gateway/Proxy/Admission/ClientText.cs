@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.Admission;
 
 /// <summary>
 /// SPEC §9: text a client chooses is bounded before it is kept in a row or echoed in an error, so a

@@ -4,7 +4,7 @@ using Metering.Pricing;
 using Metering.Usage;
 using Microsoft.Extensions.Options;
 
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.Pricing;
 
 /// <summary>A model the gateway may call: where it goes, under which name, at what price.</summary>
 internal sealed record CatalogModel(string Name, string Cluster, string UpstreamName, PriceSheet BasePrice,

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.RateLimits;
 
 /// <summary>The OpenAI-style <c>x-ratelimit-*</c> headers (and <c>Retry-After</c> on a 429).</summary>
 internal static class RateLimitHeaders

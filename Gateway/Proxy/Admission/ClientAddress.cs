@@ -2,7 +2,7 @@ using System.Net;
 using Gateway.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.Admission;
 
 /// <summary>The client's IP: the TCP peer, or the nearest <c>X-Forwarded-For</c> hop when the peer is a trusted proxy.</summary>
 internal sealed class ClientAddress(IOptions<GatewayOptions> options)

@@ -1,7 +1,8 @@
 using Gateway.Proxy;
 using Metering.Pricing;
+using Gateway.Proxy.Pricing;
 
-namespace Gateway.Tests.Gateway.Proxy;
+namespace Gateway.Tests.Gateway.Proxy.Pricing;
 
 /// <summary>A model's price for a group is built once per group ratio, and keeps the ratio as configured.</summary>
 public class CatalogModelTests

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.Admission;
 
 /// <summary>Reads a request body whole, but never more than the configured limit.</summary>
 internal static class RequestBody

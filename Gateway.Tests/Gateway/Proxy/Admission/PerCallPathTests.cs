@@ -1,6 +1,7 @@
 using Gateway.Proxy;
+using Gateway.Proxy.Admission;
 
-namespace Gateway.Tests.Gateway.Proxy;
+namespace Gateway.Tests.Gateway.Proxy.Admission;
 
 /// <summary>The per-call {rest} (as the server decoded it once) and the upstream path made of it.</summary>
 public class PerCallPathTests

@@ -1,4 +1,4 @@
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.Admission;
 
 /// <summary>
 /// SPEC §9: the <c>{rest}</c> of <c>/apis/&lt;api&gt;/{**rest}</c> as the upstream path. The server has decoded

@@ -1,4 +1,4 @@
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.Forwarding;
 
 /// <summary>
 /// A stream read once, front to back, by awaiting <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using Gateway.Configuration;
 
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.Pricing;
 
 /// <summary>
 /// A model's prices per image, as providers list them: by quality and size (DALL·E 3: standard or hd,

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Gateway.Configuration;
 
-namespace Gateway.Proxy;
+namespace Gateway.Proxy.RateLimits;
 
 /// <summary>What the limiter decided for one request, with what the <c>x-ratelimit-*</c> headers report.</summary>
 internal readonly record struct RateLimitDecision(
