@@ -13,12 +13,15 @@ START_BALANCE_USD=1000000
 CLK_TCK=$(getconf CLK_TCK)
 TARGETS="direct bare gateway"
 
+source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
+
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
 cleanup() {
   local status=$?
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_postgres
   if [ "${BENCH_KEEP:-0}" = 1 ] || [ $status -ne 0 ]; then
     echo "work folder kept: $WORK" >&2
   else
@@ -110,7 +113,7 @@ start_gateway() {
 launch_gateway() { # name port dll extra-env
   mkdir -p "$WORK/$1"
   # shellcheck disable=SC2086 # extra env is a list of NAME=value words
-  (cd "$WORK/$1" && exec env ${BENCH_ENV:-} $4 \
+  (cd "$WORK/$1" && exec env ${BENCH_ENV:-} \
     "Urls=http://127.0.0.1:$2" \
     "ConnectionStrings__Gateway=Data Source=$WORK/$1/gateway.db" \
     "Gateway__AdminKey=$ADMIN_KEY" \
@@ -123,7 +126,7 @@ launch_gateway() { # name port dll extra-env
     "Models__bench-json__Cluster=openai" "Models__bench-json__ModelRatio=0.075" "Models__bench-json__CompletionRatio=4" \
     "Models__bench-sse__Cluster=sse" "Models__bench-sse__ModelRatio=0.075" "Models__bench-sse__CompletionRatio=4" \
     "Models__bench-paced__Cluster=paced" "Models__bench-paced__ModelRatio=0.075" "Models__bench-paced__CompletionRatio=4" \
-    dotnet "$3") >"$WORK/$1.log" 2>&1 &
+    $4 dotnet "$3") >"$WORK/$1.log" 2>&1 &
   PIDS+=($!); LAUNCHED_PID=$!
   wait_http "http://127.0.0.1:$2/healthz" "$1"
 }
@@ -163,10 +166,19 @@ url_of() { # target body
     bare/paced) echo "http://127.0.0.1:$BARE_PORT/paced$path" ;;
     gateway/*) echo "http://127.0.0.1:$GATEWAY_PORT$path" ;;
     gateway-b/*) echo "http://127.0.0.1:$GATEWAY_B_PORT$path" ;;
+    gateway-pg/*) echo "http://127.0.0.1:$GATEWAY_PG_PORT$path" ;;
+    gateway-pg3/*) echo "http://127.0.0.1:${GATEWAY_PG3_PORTS[0]}$path" ;;
   esac
 }
 
-key_of() { [ "$1" = gateway-b ] && echo "$KEY_B" || echo "$KEY"; }
+key_of() {
+  case $1 in
+    gateway-b) echo "$KEY_B" ;;
+    gateway-pg) echo "$KEY_PG" ;;
+    gateway-pg3) echo "$KEY_PG3" ;;
+    *) echo "$KEY" ;;
+  esac
+}
 
 # The processes whose CPU counts for a target: nginx master and workers; the proxy alone otherwise.
 pids_of() {
@@ -175,6 +187,8 @@ pids_of() {
     bare) echo "$BARE_PID" ;;
     gateway) echo "$GATEWAY_PID" ;;
     gateway-b) echo "$GATEWAY_B_PID" ;;
+    gateway-pg) echo "$GATEWAY_PG_PID" ;;
+    gateway-pg3) echo "${GATEWAY_PG3_PIDS[*]}" ;;
   esac
 }
 
@@ -206,7 +220,11 @@ run_wrk() { # round target body conns seconds
   # One connection: bench/latency/onecon (wrk's latencies there add up to more than the run's wall time).
   local url hostpath
   url=$(url_of "$target" "$body"); hostpath=${url#http://127.0.0.1:}
-  out=$( { TIMEFORMAT='WRKCPU %3U %3S'; if [ "$conns" = 1 ]; then
+  # Three instances share the load of many connections; at one connection there is nothing to share.
+  [ "$target" = gateway-pg3 ] && [ "$conns" = 1 ] && return
+  out=$( { TIMEFORMAT='WRKCPU %3U %3S'; if [ "$target" = gateway-pg3 ]; then
+      time run_wrk_three "$body" "$conns" "$seconds"
+    elif [ "$conns" = 1 ]; then
       time "$WORK/onecon" "${hostpath%%/*}" "/${hostpath#*/}" "$WORK/$body.body" "$(key_of "$target")" "$seconds"
     else
       time BENCH_BODY_FILE="$WORK/$body.body" BENCH_KEY="$(key_of "$target")" \

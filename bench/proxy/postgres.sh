@@ -1,0 +1,67 @@
+# PostgreSQL targets of bench/run (BENCH_PG=1), sourced by lib.sh: the shipped gateway on a throwaway
+# PostgreSQL cluster (fsync on, as in production; loopback only), once as one instance ("gateway-pg") and
+# once as three instances sharing one database ("gateway-pg3", measured at many connections only: the
+# load is split over the three, as a load balancer would). No Redis: no limits are configured, so nothing
+# here needs it (the change feed only evicts caches).
+
+start_postgres() {
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  [ -x "$bin/initdb" ] || { echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
+  PG_BIN=$bin
+  PG_PORT=$(free_port)
+  mkdir -p "$WORK/pg"; chown postgres "$WORK/pg"
+  runuser -u postgres -- "$bin/initdb" -D "$WORK/pg/data" -A trust -U postgres >"$WORK/pg-init.log" 2>&1
+  runuser -u postgres -- "$bin/pg_ctl" -D "$WORK/pg/data" -w -l "$WORK/pg/server.log" \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$WORK/pg -c max_connections=400" start >/dev/null
+  for db in bench_pg bench_pg3; do
+    runuser -u postgres -- "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $db" >/dev/null
+  done
+}
+
+stop_postgres() {
+  [ -n "${PG_BIN:-}" ] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -m fast stop >/dev/null 2>&1 || true
+}
+
+pg_connection() { echo "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$1"; }
+
+start_gateways_on_postgres() {
+  GATEWAY_PG_PORT=$(free_port)
+  launch_gateway gateway-pg "$GATEWAY_PG_PORT" "$ROOT/Gateway/bin/Release/net10.0/Gateway.dll" \
+    "ConnectionStrings__Gateway=$(pg_connection bench_pg)"
+  GATEWAY_PG_PID=$LAUNCHED_PID
+  GATEWAY_PG3_PORTS=(); GATEWAY_PG3_PIDS=()
+  for i in 1 2 3; do
+    local port; port=$(free_port)
+    launch_gateway "gateway-pg3-$i" "$port" "$ROOT/Gateway/bin/Release/net10.0/Gateway.dll" \
+      "ConnectionStrings__Gateway=$(pg_connection bench_pg3)"
+    GATEWAY_PG3_PORTS+=("$port"); GATEWAY_PG3_PIDS+=("$LAUNCHED_PID")
+  done
+  TARGETS="$TARGETS gateway-pg gateway-pg3"
+}
+
+create_postgres_accounts_and_keys() {
+  local account
+  account=$(ADMIN_PORT=$GATEWAY_PG_PORT admin POST /admin/accounts "{\"name\":\"bench\",\"balance\":$START_BALANCE_USD}" | json_field id)
+  KEY_PG=$(ADMIN_PORT=$GATEWAY_PG_PORT admin POST /admin/keys "{\"account_id\":$account,\"name\":\"bench\"}" | json_field key)
+  account=$(ADMIN_PORT=${GATEWAY_PG3_PORTS[0]} admin POST /admin/accounts "{\"name\":\"bench\",\"balance\":$START_BALANCE_USD}" | json_field id)
+  KEY_PG3=$(ADMIN_PORT=${GATEWAY_PG3_PORTS[0]} admin POST /admin/keys "{\"account_id\":$account,\"name\":\"bench\"}" | json_field key)
+  [ -n "$KEY_PG" ] && [ -n "$KEY_PG3" ] || { echo "could not create the PostgreSQL targets' keys" >&2; exit 1; }
+}
+
+# Three wrk runs at once, one per instance, the connections split between them; prints one RESULT line:
+# requests summed, the longest duration, and the highest of the three p50s and p99s.
+run_wrk_three() { # body conns seconds
+  local body=$1 conns=$2 seconds=$3 i outs=() path=/v1/chat/completions
+  local each=$(( (conns + 2) / 3 ))
+  for i in 0 1 2; do
+    outs+=("$WORK/pg3-wrk-$i.out")
+    BENCH_BODY_FILE="$WORK/$body.body" BENCH_KEY="$KEY_PG3" \
+      wrk -t1 -c"$each" -d"${seconds}s" --timeout 5s -s "$BENCH/proxy/post.lua" \
+      "http://127.0.0.1:${GATEWAY_PG3_PORTS[$i]}$path" >"${outs[$i]}" 2>&1 &
+  done
+  wait
+  grep -h '^RESULT ' "${outs[@]}" | sed 's/[a-z_0-9]*=//g; s/RESULT //' | awk '
+    { r += $1; if ($2 > d) d = $2; if ($3 > p50) p50 = $3; if ($4 > p99) p99 = $4; n += $5; e += $6 }
+    END { printf "RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d non2xx=%d socket_errors=%d\n", r, d, p50, p99, n, e }'
+}
