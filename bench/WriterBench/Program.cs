@@ -25,6 +25,13 @@ var keys = args.Length > 3 ? int.Parse(args[3]) : 1;
 int? maxBatch = args.Length > 4 && int.Parse(args[4]) > 0 ? int.Parse(args[4]) : null;
 var rollupEvery = args.Length > 5 ? double.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : 0;
 
+// WRITER_BENCH_PG: the store mode on PostgreSQL instead (bench/writer-pg starts a throwaway server for it).
+if (Environment.GetEnvironmentVariable("WRITER_BENCH_PG") is { Length: > 0 } postgres)
+{
+    await WriterBench.PostgresBench.RunAsync(postgres, seconds, producers, keys, maxBatch);
+    return;
+}
+
 var directory = Directory.CreateTempSubdirectory("writer-bench-");
 var database = new SqliteDatabase($"Data Source={Path.Combine(directory.FullName, "bench.db")}");
 Migrations.Apply(database);
@@ -64,7 +71,7 @@ if (mode == "rollup")
     // The rollup pass alone: fill for the given seconds without rollups, then time one catch-up over every row.
     // CPU is the process's (the reader that sums and the writer units that upsert); the pass's first rows run
     // unoptimised JIT code, so compare builds side by side rather than against an absolute figure.
-    var filled = await RunAsync(TimeSpan.FromSeconds(seconds), producers, keys, append, []);
+    var filled = await WriterBench.Producers.RunAsync(TimeSpan.FromSeconds(seconds), producers, keys, append, []);
     await inbox.MoveAllAsync();
     var cpu = CpuClock.Process();
     var watch = Stopwatch.StartNew();
@@ -79,14 +86,14 @@ if (mode == "rollup")
 }
 
 // Warm up (JIT, page cache), then measure a fixed window.
-await RunAsync(TimeSpan.FromSeconds(Math.Min(1, seconds / 4)), producers, keys, append, []);
+await WriterBench.Producers.RunAsync(TimeSpan.FromSeconds(Math.Min(1, seconds / 4)), producers, keys, append, []);
 var waits = new List<double>[producers];
 for (var i = 0; i < producers; i++) waits[i] = new List<double>(1024);
 var (process, writerThread) = (CpuClock.Process(), CpuClock.WriterThread());
 var clock = Stopwatch.StartNew();
 using var stopRollups = new CancellationTokenSource();
 var rollups = rollupEvery > 0 ? RollupLoopAsync(TimeSpan.FromSeconds(rollupEvery), stopRollups.Token) : Task.CompletedTask;
-var rows = await RunAsync(TimeSpan.FromSeconds(seconds), producers, keys, append, waits);
+var rows = await WriterBench.Producers.RunAsync(TimeSpan.FromSeconds(seconds), producers, keys, append, waits);
 clock.Stop();
 // Rows the mover had not yet moved when the window closed: it keeps up if this stays near one gather's worth.
 long inboxLeft;
@@ -124,22 +131,4 @@ async Task RollupLoopAsync(TimeSpan interval, CancellationToken stop)
         try { await Task.Delay(interval, stop); } catch (OperationCanceledException) { return; }
         await RollupBuilder.CatchUpAsync(database, logFile, 20_000);
     }
-}
-
-static async Task<long> RunAsync(TimeSpan duration, int producers, int keys, Func<LogRecord, Task<long>> append, List<double>[] waits)
-{
-    var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-    var counts = new long[producers];
-    await Task.WhenAll(Enumerable.Range(0, producers).Select(p => Task.Run(async () =>
-    {
-        while (Stopwatch.GetTimestamp() < end)
-        {
-            var started = Stopwatch.GetTimestamp();
-            await append(Rows.Consume(p, counts[p], keys));
-            if (waits.Length > 0)
-                waits[p].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            counts[p]++;
-        }
-    })));
-    return counts.Sum();
 }
