@@ -18,6 +18,8 @@ public class UpstreamResilienceTests
         {
             ["ReverseProxy:Clusters:openai:Destinations:default:Address"] = primaryAddress,
             ["ReverseProxy:Clusters:openai:Destinations:backup:Address"] = backup.BaseAddress,
+            // A fallback: it serves only while the primary is out (SPEC §11).
+            ["ReverseProxy:Clusters:openai:Destinations:backup:Metadata:Priority"] = "1",
         };
         foreach (var (k, v) in more ?? []) settings[k] = v;
         return (await GatewayHost.StartAsync(settings), backup);

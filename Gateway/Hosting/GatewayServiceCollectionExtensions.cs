@@ -22,6 +22,8 @@ internal static class GatewayServiceCollectionExtensions
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.AddOptions<CatalogOptions>().Bind(configuration).ValidateOnStart();
+        services.AddOptions<DestinationMetadataOptions>().BindConfiguration(DestinationMetadataOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DestinationMetadataOptions>, DestinationMetadataValidator>();
         // Read when validated, not now: test hosts add their configuration after this runs.
         services.AddSingleton<IValidateOptions<CatalogOptions>>(sp => new CatalogOptionsValidator(
             sp.GetRequiredService<IConfiguration>().GetSection("ReverseProxy:Clusters").GetChildren().Select(c => c.Key)

@@ -15,6 +15,8 @@ internal sealed class ClusterDirectory(IProxyStateLookup proxyState)
     public const string ApiKeyMetadata = "ApiKey";
     public const string OrganizationMetadata = "Organization";
     public const string ProjectMetadata = "Project";
+    public const string PriorityMetadata = "Priority";
+    public const string WeightMetadata = "Weight";
 
     /// <summary>Wire format of the cluster: <c>openai</c> or <c>anthropic</c>. Default: anthropic when the cluster id says so.</summary>
     public const string FormatMetadata = "Format";
@@ -43,23 +45,34 @@ internal sealed class ClusterDirectory(IProxyStateLookup proxyState)
     {
         if (model.HttpClient is not { } client)
             return null;
-        // "default" first, the others (fallbacks for retries) in configuration order.
+        var metadata = model.Config.Metadata;
+        var clusterKey = metadata?.GetValueOrDefault(ApiKeyMetadata);
+        // Lowest priority first; "default" first among equals, then by id (a stable order for retries).
         var destinations = all
-            .OrderBy(d => d.DestinationId == "default" ? 0 : 1).ThenBy(d => d.DestinationId, StringComparer.Ordinal)
-            .Select(d => new UpstreamDestination(d.DestinationId, d.Model.Config.Address))
+            .Select(d => Destination(d, clusterKey))
+            .OrderBy(d => d.Priority).ThenBy(d => d.Id == "default" ? 0 : 1).ThenBy(d => d.Id, StringComparer.Ordinal)
             .ToArray();
         if (destinations.Length == 0)
             return null;
-        var metadata = model.Config.Metadata;
         return new UpstreamTarget(
             clusterId,
             destinations,
             client,
             WithDefaultTimeout(model.Config.HttpRequest),
             DialectOf(clusterId, metadata),
-            metadata?.GetValueOrDefault(ApiKeyMetadata),
+            clusterKey,
             metadata?.GetValueOrDefault(OrganizationMetadata),
             metadata?.GetValueOrDefault(ProjectMetadata));
+    }
+
+    /// <summary>A destination's metadata, checked at start (<see cref="Configuration.DestinationMetadataValidator"/>).</summary>
+    private static UpstreamDestination Destination(DestinationState destination, string? clusterKey)
+    {
+        var metadata = destination.Model.Config.Metadata;
+        return new UpstreamDestination(destination.DestinationId, destination.Model.Config.Address,
+            metadata?.GetValueOrDefault(ApiKeyMetadata) is { Length: > 0 } own ? own : clusterKey,
+            int.TryParse(metadata?.GetValueOrDefault(PriorityMetadata), out var priority) ? priority : 0,
+            int.TryParse(metadata?.GetValueOrDefault(WeightMetadata), out var weight) && weight > 0 ? weight : 1);
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ internal sealed class UpstreamResilience(IOptions<GatewayOptions> options, TimeP
         for (var tryIndex = 0; ; tryIndex++)
         {
             var remaining = tries - tryIndex - 1;
-            var destination = Pick(target, attempts.Count);
+            var destination = Pick(target, attempts);
             var breaker = BreakerOf(target.ClusterId, destination.Id);
             UpstreamAttempt outcome;
             if (breaker.State.CircuitState == CircuitState.Closed)
@@ -111,14 +111,39 @@ internal sealed class UpstreamResilience(IOptions<GatewayOptions> options, TimeP
     private TimeSpan Backoff(int tryIndex) =>
         TimeSpan.FromMilliseconds(_options.UpstreamRetryDelayMs * Math.Pow(2, tryIndex) * (0.5 + Random.Shared.NextDouble()));
 
-    /// <summary>The n-th try goes to the n-th destination whose breaker is not open (all open: plain rotation).</summary>
-    private UpstreamDestination Pick(UpstreamTarget target, int tryIndex)
+    /// <summary>
+    /// SPEC §11: among the destinations whose breaker is not open, those of the lowest priority share the
+    /// traffic in proportion to their weights; a retry goes to one not tried yet when there is one (by the same
+    /// rule); with every breaker open, the tries rotate through all of them.
+    /// </summary>
+    private UpstreamDestination Pick(UpstreamTarget target, List<UpstreamAttempt> attempts)
     {
         if (target.Destinations.Count == 1)
             return target.Destinations[0];
-        var closed = target.Destinations.Where(d => BreakerOf(target.ClusterId, d.Id).State.CircuitState is not CircuitState.Open).ToArray();
-        var pool = closed.Length > 0 ? closed : target.Destinations;
-        return pool[tryIndex % pool.Count];
+        var healthy = target.Destinations.Where(d => BreakerOf(target.ClusterId, d.Id).MayTry(clock)).ToArray();
+        if (healthy.Length == 0)
+            return target.Destinations[attempts.Count % target.Destinations.Count];
+        var untried = healthy.Where(d => !attempts.Exists(a => a.Destination == d.Id)).ToArray();
+        return Weighted(untried.Length > 0 ? untried : healthy);
+    }
+
+    /// <summary>A weighted draw among the lowest priority of <paramref name="candidates"/> (ordered by priority).</summary>
+    private static UpstreamDestination Weighted(UpstreamDestination[] candidates)
+    {
+        var priority = candidates[0].Priority;
+        var total = 0;
+        foreach (var d in candidates)
+            if (d.Priority == priority)
+                total += d.Weight;
+        var draw = Random.Shared.Next(total);
+        foreach (var d in candidates)
+        {
+            if (d.Priority != priority)
+                break;
+            if ((draw -= d.Weight) < 0)
+                return d;
+        }
+        return candidates[0];
     }
 
     private Breaker BreakerOf(string cluster, string destination) =>
@@ -127,6 +152,7 @@ internal sealed class UpstreamResilience(IOptions<GatewayOptions> options, TimeP
     private Breaker NewBreaker()
     {
         var state = new CircuitBreakerStateProvider();
+        var breaker = new Breaker(state);
         var pipeline = new ResiliencePipelineBuilder<UpstreamAttempt> { TimeProvider = clock }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<UpstreamAttempt>
             {
@@ -136,10 +162,27 @@ internal sealed class UpstreamResilience(IOptions<GatewayOptions> options, TimeP
                 BreakDuration = TimeSpan.FromSeconds(_options.BreakerBreakSeconds),
                 StateProvider = state,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.Failed == true || args.Outcome.Exception is not null),
+                OnOpened = args =>
+                {
+                    breaker.ReopensAt = clock.GetTimestamp() + (long)(args.BreakDuration.TotalSeconds * clock.TimestampFrequency);
+                    return default;
+                },
             })
             .Build();
-        return new Breaker(pipeline, state);
+        breaker.Pipeline = pipeline;
+        return breaker;
     }
 
-    private sealed record Breaker(ResiliencePipeline<UpstreamAttempt> Pipeline, CircuitBreakerStateProvider State);
+    private sealed class Breaker(CircuitBreakerStateProvider state)
+    {
+        public ResiliencePipeline<UpstreamAttempt> Pipeline { get; set; } = null!;
+
+        public CircuitBreakerStateProvider State { get; } = state;
+
+        /// <summary>When an open breaker lets its trial through (Polly says half-open only once a call asks).</summary>
+        public long ReopensAt { get; set; }
+
+        /// <summary>Closed or half-open, or open with its break over: a try may go there (the breaker decides the trial).</summary>
+        public bool MayTry(TimeProvider clock) => State.CircuitState is not CircuitState.Open || clock.GetTimestamp() >= ReopensAt;
+    }
 }

@@ -3,11 +3,16 @@ using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Upstream;
 
-/// <summary>One destination of a cluster: its id (for breakers and the row) and its address.</summary>
-internal sealed record UpstreamDestination(string Id, string Prefix);
+/// <summary>
+/// One destination of a cluster (SPEC §11): its id (for breakers and the row), its address, its own credential
+/// (else the cluster's), and its place in the cluster's traffic: the lowest <see cref="Priority"/> serves while any
+/// of its destinations is healthy, shared among them in proportion to <see cref="Weight"/>.
+/// </summary>
+internal sealed record UpstreamDestination(string Id, string Prefix, string? ApiKey = null, int Priority = 0, int Weight = 1);
 
 /// <summary>
-/// Where one request may go: a YARP cluster's destinations, its client and its credential, and the
+/// Where one request may go: a YARP cluster's destinations, its client and its credential (a destination's own
+/// replaces it), and the
 /// OpenAI organization and project billed upstream (the operator's, never the client's).
 /// </summary>
 internal sealed record UpstreamTarget(

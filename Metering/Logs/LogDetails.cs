@@ -36,7 +36,10 @@ public sealed record LogDetails
 
     /// <summary>The id of the response a <c>/v1/responses</c> call created (its later retrievals are routed by it).</summary>
     public string? ResponseId { get; init; }
-    /// <summary>With a response id: the cluster and destination that hold the response (its later calls go there).</summary>
+    /// <summary>
+    /// The cluster and destination that served the call (its last try; never a credential). With a response id,
+    /// where the response lives: its later calls go there.
+    /// </summary>
     public string? Cluster { get; init; }
     public string? Destination { get; init; }
     /// <summary>The tries at the upstream, when there was more than one; only the last served and was charged.</summary>

@@ -170,8 +170,8 @@ internal sealed class UsageMeter(LedgerAppender ledger, IKeyRateLimits rateLimit
             Completed = served ? !forwarded.CutShort : null,
             UpstreamModel = admitted.CatalogModel is { } m && m.UpstreamName != m.Name ? m.UpstreamName : null,
             ResponseId = responseId,
-            Cluster = responseId is null ? null : admitted.CatalogModel?.Cluster,
-            Destination = responseId is null || forwarded.Attempts.Count == 0 ? null : forwarded.Attempts[^1].Destination,
+            Cluster = forwarded.Attempts.Count == 0 ? null : admitted.CatalogModel?.Cluster,
+            Destination = forwarded.Attempts.Count == 0 ? null : forwarded.Attempts[^1].Destination,
             Attempts = forwarded.Attempts.Count > 1
                 ? forwarded.Attempts.Select(a => new AttemptDetail(a.Destination, a.Status, a.Error == Yarp.ReverseProxy.Forwarder.ForwarderError.None ? null : a.Error.ToString())).ToArray()
                 : null,

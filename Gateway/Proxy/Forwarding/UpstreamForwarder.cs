@@ -67,6 +67,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamResili
         context.Request.ContentLength = streamed is not null ? streamed.Length
             : context.Request.Method == HttpMethods.Get && upstreamBody.Length == 0 ? null : upstreamBody.Length;
         context.Response.StatusCode = StatusCodes.Status200OK;
+        transformer.Destination = destination;
         var body = context.Response.Body;
         context.Response.Body = forwarded.Observer!;
         ForwarderError error;

@@ -22,13 +22,18 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
     public const string OverheadHeader = "x-gateway-overhead-ms";
     public const string DefaultAnthropicVersion = "2023-06-01";
 
+    /// <summary>The destination of the try under way (set before each): whose credential goes, and is masked in answers.</summary>
+    public UpstreamDestination? Destination { get; set; }
+
+    private string? ApiKey => Destination?.ApiKey ?? target.ApiKey;
+
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await requestHeaders.Transformer.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, feature.Admitted.UpstreamPath, httpContext.Request.QueryString);
 
-        // The client's gateway key never left (above); the cluster's own credential goes instead.
-        if (target.ApiKey is { Length: > 0 } apiKey)
+        // The client's gateway key never left (above); the destination's own credential (else the cluster's) goes instead.
+        if (ApiKey is { Length: > 0 } apiKey)
         {
             if (target.Dialect == ClientDialect.Anthropic)
                 proxyRequest.Headers.TryAddWithoutValidation(Credentials.ApiKeyHeader, apiKey);
@@ -73,7 +78,7 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
             feature.Forwarded.IsEventStream = proxyResponse.Content.Headers.ContentType?.MediaType == "text/event-stream";
             var content = proxyResponse.Content.Headers;
             var body = new UpstreamBody(feature.Forwarded.IsEventStream, proxyResponse.IsSuccessStatusCode, content.ContentLength,
-                content.ContentType?.MediaType, content.ContentEncoding.LastOrDefault()?.ToLowerInvariant(), target.ApiKey);
+                content.ContentType?.MediaType, content.ContentEncoding.LastOrDefault()?.ToLowerInvariant(), ApiKey);
             // A body whose bytes are masked for the credential changes length on the way.
             if (observer.Begin(body))
                 httpContext.Response.ContentLength = null;
