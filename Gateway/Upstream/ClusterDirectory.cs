@@ -18,8 +18,15 @@ internal sealed class ClusterDirectory(IProxyStateLookup proxyState)
     public const string PriorityMetadata = "Priority";
     public const string WeightMetadata = "Weight";
 
-    /// <summary>Wire format of the cluster: <c>openai</c> or <c>anthropic</c>. Default: anthropic when the cluster id says so.</summary>
+    /// <summary>Wire format of the cluster: <c>openai</c>, <c>anthropic</c> or <c>azure</c>. Default: anthropic when the cluster id says so.</summary>
     public const string FormatMetadata = "Format";
+
+    /// <summary>Azure OpenAI: OpenAI's wire format on Azure's paths (<c>/openai/deployments/{UpstreamModel}/…?api-version=</c>) with an <c>api-key</c> header.</summary>
+    public const string AzureFormat = "azure";
+    public const string ApiVersionMetadata = "ApiVersion";
+
+    /// <summary>Azure OpenAI's current GA data-plane version, when a cluster names none.</summary>
+    public const string DefaultAzureApiVersion = "2024-10-21";
 
     // Built once per cluster configuration. YARP replaces a cluster's model object when its configuration
     // changes, and its DestinationsState object whenever a destination is added, removed or changed (or
@@ -62,7 +69,10 @@ internal sealed class ClusterDirectory(IProxyStateLookup proxyState)
             DialectOf(clusterId, metadata),
             clusterKey,
             metadata?.GetValueOrDefault(OrganizationMetadata),
-            metadata?.GetValueOrDefault(ProjectMetadata));
+            metadata?.GetValueOrDefault(ProjectMetadata),
+            string.Equals(metadata?.GetValueOrDefault(FormatMetadata), AzureFormat, StringComparison.OrdinalIgnoreCase)
+                ? metadata?.GetValueOrDefault(ApiVersionMetadata) is { Length: > 0 } version ? version : DefaultAzureApiVersion
+                : null);
     }
 
     /// <summary>A destination's metadata, checked at start (<see cref="Configuration.DestinationMetadataValidator"/>).</summary>

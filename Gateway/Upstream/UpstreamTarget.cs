@@ -23,4 +23,9 @@ internal sealed record UpstreamTarget(
     ClientDialect Dialect,
     string? ApiKey,
     string? Organization = null,
-    string? Project = null);
+    string? Project = null,
+    string? AzureApiVersion = null)
+{
+    /// <summary>Azure OpenAI (cluster <c>Metadata:Format</c> <c>azure</c>): OpenAI's bodies, its own paths and key header.</summary>
+    public bool IsAzure => AzureApiVersion is not null;
+}

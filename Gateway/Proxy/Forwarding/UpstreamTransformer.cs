@@ -17,6 +17,7 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
     public const string AnthropicVersionHeader = "anthropic-version";
     public const string OrganizationHeader = "OpenAI-Organization";
     public const string ProjectHeader = "OpenAI-Project";
+    public const string AzureApiKeyHeader = "api-key";
 
     /// <summary>Milliseconds the gateway itself spent before the response headers, upstream time excluded.</summary>
     public const string OverheadHeader = "x-gateway-overhead-ms";
@@ -30,12 +31,16 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await requestHeaders.Transformer.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, feature.Admitted.UpstreamPath, httpContext.Request.QueryString);
+        proxyRequest.RequestUri = target.IsAzure
+            ? RequestUtilities.MakeDestinationAddress(destinationPrefix, AzurePath(), httpContext.Request.QueryString.Add("api-version", target.AzureApiVersion!))
+            : RequestUtilities.MakeDestinationAddress(destinationPrefix, feature.Admitted.UpstreamPath, httpContext.Request.QueryString);
 
         // The client's gateway key never left (above); the destination's own credential (else the cluster's) goes instead.
         if (ApiKey is { Length: > 0 } apiKey)
         {
-            if (target.Dialect == ClientDialect.Anthropic)
+            if (target.IsAzure)
+                proxyRequest.Headers.TryAddWithoutValidation(AzureApiKeyHeader, apiKey);
+            else if (target.Dialect == ClientDialect.Anthropic)
                 proxyRequest.Headers.TryAddWithoutValidation(Credentials.ApiKeyHeader, apiKey);
             else
                 proxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
@@ -51,6 +56,19 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
         proxyRequest.Headers.AcceptEncoding.Clear();
         if (feature.Forwarded.FirstUpstreamSentTimestamp == 0)
             feature.Forwarded.FirstUpstreamSentTimestamp = clock.GetTimestamp();
+    }
+
+    /// <summary>
+    /// Azure serves a model as a deployment named by the model's <c>UpstreamModel</c>: <c>/v1/chat/completions</c>
+    /// becomes <c>/openai/deployments/{deployment}/chat/completions</c> (and so for every OpenAI path).
+    /// </summary>
+    private PathString AzurePath()
+    {
+        var admitted = feature.Admitted;
+        var deployment = admitted.CatalogModel?.UpstreamName ?? admitted.Model;
+        var path = admitted.UpstreamPath;
+        var rest = path.StartsWith("/v1/", StringComparison.Ordinal) ? path[3..] : path;
+        return new PathString("/openai/deployments/" + deployment + rest);   // PathString escapes what needs it
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
