@@ -75,4 +75,24 @@ public class AzureUpstreamTests
         sent.Path.Should().Be("/openai/deployments/my-embeddings/embeddings");
         sent.Query.Should().Be("?api-version=" + global::Gateway.Upstream.ClusterDirectory.DefaultAzureApiVersion);
     }
+
+    [Fact]
+    public async Task AnthropicClient_AzureModel_TranslatedToTheDeployment()
+    {
+        await using var azure = await FakeUpstream.StartAsync();
+        await using var host = await GatewayHost.StartAsync(Azure(azure), plainUpstream: true);
+        using var client = host.NewClient();
+        client.DefaultRequestHeaders.Add("x-api-key", await host.CreateKeyAsync(await host.CreateAccountAsync(1m)));
+        client.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");
+
+        using var response = await client.PostAsync("/v1/messages", new StringContent(
+            """{"model":"gpt-4o-azure","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"));
+
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+        var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        body.GetProperty("type").GetString().Should().Be("message");
+        body.GetProperty("usage").GetProperty("input_tokens").GetInt64().Should().BeGreaterThan(0);
+        azure.Received.Single().Path.Should().Be("/openai/deployments/my-gpt4o/chat/completions");
+        azure.Received.Single().Headers["api-key"].Should().Be(AzureKey);
+    }
 }
