@@ -121,12 +121,25 @@ internal static partial class KeyPolicyInput
             var text = cidrs[i].Trim();
             if (IPAddress.TryParse(text, out var single) && !text.Contains('/'))
                 text = $"{single}/{(single.AddressFamily == AddressFamily.InterNetwork ? 32 : 128)}";
-            if (!IPNetwork.TryParse(text, out var network))
+            if (!IPNetwork.TryParse(text, out var network) || !IPAddress.TryParse(text[..text.IndexOf('/')], out var given))
                 return ApiErrors.BadRequest($"ip_allowlist[{i}]", $"'{ClientText.CutChars(cidrs[i], ClientText.MaxEchoChars)}' is not a CIDR "
-                    + "(an IPv4 or IPv6 address, a slash, and a prefix length, with no address bits set past the prefix: 10.0.0.0/8, 2001:db8::/32).");
-            networks[i] = network.ToString();
+                    + "(an IPv4 or IPv6 address, a slash, and a prefix length: 10.0.0.0/8, 2001:db8::/32).");
+            // 10.0.0.1/8 is most likely a typo for a single address or for 10.0.0.0/8: ask, rather than guess.
+            var masked = Masked(given, network.PrefixLength);
+            if (!masked.Equals(given))
+                return ApiErrors.BadRequest($"ip_allowlist[{i}]", $"'{ClientText.CutChars(cidrs[i], ClientText.MaxEchoChars)}' has address bits set past its prefix; "
+                    + $"write {masked}/{network.PrefixLength} for the network, or the address alone.");
+            networks[i] = $"{masked}/{network.PrefixLength}";
         }
         networks = networks.Distinct(StringComparer.Ordinal).ToArray();
         return null;
+    }
+
+    private static IPAddress Masked(IPAddress address, int prefixLength)
+    {
+        var bytes = address.GetAddressBytes();
+        for (var bit = prefixLength; bit < bytes.Length * 8; bit++)
+            bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
+        return new IPAddress(bytes);
     }
 }
