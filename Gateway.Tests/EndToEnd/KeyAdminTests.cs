@@ -149,6 +149,29 @@ public class KeyAdminTests
     }
 
     [Fact]
+    public async Task OwnKey_TheKeyHolderSeesItsPolicyAndSpend_OnlyItsOwn()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var account = await host.CreateAccountAsync(1m);
+        var (id, key) = await CreateKeyAsync(host, account, "\"budget\":0.5,\"budget_period\":\"daily\"");
+        var (_, other) = await CreateKeyAsync(host, account, "\"budget\":9", name: "other");
+        await CallAsync(host, key);
+
+        var (status, own) = await host.GetJsonAsync("/v1/key", key);
+        var (_, others) = await host.GetJsonAsync("/v1/key", other);
+        var (anonymous, _) = await host.GetJsonAsync("/v1/key", key: null);
+
+        status.Should().Be(HttpStatusCode.OK);
+        own.GetProperty("id").GetInt64().Should().Be(id);
+        (own.GetProperty("budget").GetDecimal(), own.GetProperty("budget_period").GetString()).Should().Be((0.5m, "daily"));
+        own.GetProperty("spent").GetDecimal().Should().Be((await GetKeyAsync(host, id)).GetProperty("spent").GetDecimal()).And.BeGreaterThan(0m);
+        own.ToString().Should().NotContain(key).And.NotContain("\"other\"");
+        others.GetProperty("spent").GetDecimal().Should().Be(0m);
+        anonymous.Should().Be(HttpStatusCode.Unauthorized);
+        (await host.RowsOfTypeAsync("error")).Should().BeEmpty("reading one's own key is not metered");
+    }
+
+    [Fact]
     public async Task OpenApi_DescribesTheNewAdminCalls()
     {
         await using var host = await GatewayHost.StartAsync();
