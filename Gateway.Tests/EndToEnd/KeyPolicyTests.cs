@@ -64,6 +64,23 @@ public class KeyPolicyTests
         ErrorCode(body).Should().Be("model_not_allowed");
     }
 
+    [Fact]
+    public async Task PerCallApi_NotInTheKeysList_403ModelNotAllowed_ListedServed()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var account = await host.CreateAccountAsync(1m);
+        var (_, modelsOnly) = await CreateKeyAsync(host, account, "\"models\":[\"test-model\"]");
+        var (_, withSearch) = await CreateKeyAsync(host, account, "\"models\":[\"search\"]", name: "search");
+
+        var (refused, body) = await host.GetJsonAsync("/apis/search/res/v1/web/search?q=x", modelsOnly);
+        var (served, _) = await host.GetJsonAsync("/apis/search/res/v1/web/search?q=x", withSearch);
+
+        (refused, body.GetProperty("error").GetProperty("code").GetString()).Should().Be((HttpStatusCode.Forbidden, "model_not_allowed"));
+        served.Should().Be(HttpStatusCode.OK);
+        var row = (await ErrorRowsAsync(host)).Single();
+        (row.GetProperty("model").GetString(), row.GetProperty("spend").GetDecimal()).Should().Be(("search", 0m));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

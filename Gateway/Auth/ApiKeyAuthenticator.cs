@@ -9,9 +9,10 @@ namespace Gateway.Auth;
 
 /// <summary>
 /// Stage 1 of the pipeline: a presented key to its caller. Known keys are cached by hash so the hot
-/// path does no I/O (the key's policy is parsed once, when it is loaded); revocation and edits evict at once, on every instance through the change feed. A cached key
-/// older than <see cref="ClusterOptions.KeyCacheSeconds"/> is read again from the store: the backstop
-/// for a change-feed message lost while Redis was away. The cache is keyed by the hash's first 128 bits
+/// path does no I/O (the key's policy is parsed once, when it is loaded); revocation and edits evict at
+/// once, on every instance through the change feed. A cached key older than
+/// <see cref="ClusterOptions.KeyCacheSeconds"/> is read again from the store: the backstop for a
+/// change-feed message lost while Redis was away. The cache is keyed by the hash's first 128 bits
 /// (no hex string per request); the whole hash is still compared, in fixed time, before a key is accepted.
 /// </summary>
 internal sealed class ApiKeyAuthenticator(IKeyStore keys, TimeProvider clock, IOptions<ClusterOptions> options)

@@ -20,8 +20,6 @@ internal sealed record KeyPolicy(
     long? Tpm,
     IReadOnlyList<IPNetwork>? IpAllowlist)
 {
-    public static readonly KeyPolicy None = new(null, null, null, BudgetPeriod.Total, null, null, null);
-
     public static KeyPolicy From(KeyPolicyRecord stored) => new(
         stored.ExpiresMs is { } expires ? DateTimeOffset.FromUnixTimeMilliseconds(expires) : null,
         Strings(stored.Models) is { Length: > 0 } models ? models.ToFrozenSet(StringComparer.Ordinal) : null,

@@ -18,6 +18,7 @@ internal sealed class PendingDebits(AccountStates accounts)
 {
     private const string DebitSql = "UPDATE accounts SET balance_nano = balance_nano - $1 WHERE id = $2 RETURNING balance_nano, record_ip";
 
+    // RETURNING, though the value is not needed: like the debits, each statement answers one result the reader steps past in order.
     private static readonly string KeySpendSql = Storage.KeySpendSql.Add('$') + " RETURNING spend_nano";
 
     private readonly SortedDictionary<long, long> _byAccount = [];
