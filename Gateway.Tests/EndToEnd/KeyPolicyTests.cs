@@ -175,6 +175,22 @@ public class KeyPolicyTests
     }
 
     [Fact]
+    public async Task ModelsList_ExpiredKeyOrIpOutsideTheList_RefusedLikeACall_NoRow()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var account = await host.CreateAccountAsync(1m);
+        var (_, expired) = await CreateKeyAsync(host, account, "\"expires_at\":\"2020-01-01T00:00:00Z\"");
+        var (_, elsewhere) = await CreateKeyAsync(host, account, "\"ip_allowlist\":[\"192.0.2.0/24\"]", name: "elsewhere");
+
+        var (expiredStatus, expiredBody) = await host.GetJsonAsync("/v1/models", expired);
+        var (elsewhereStatus, elsewhereBody) = await host.GetJsonAsync("/v1/models", elsewhere);
+
+        (expiredStatus, ErrorCode(expiredBody)).Should().Be((HttpStatusCode.Unauthorized, "key_expired"));
+        (elsewhereStatus, ErrorCode(elsewhereBody)).Should().Be((HttpStatusCode.Forbidden, "ip_not_allowed"));
+        (await host.LogsAsync()).Should().OnlyContain(r => r.GetProperty("type").GetString() == "system", "listing models is not metered");
+    }
+
+    [Fact]
     public async Task Patch_TakesEffectOnTheNextRequest_AndClearingRestoresIt()
     {
         await using var host = await GatewayHost.StartAsync();
