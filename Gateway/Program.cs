@@ -1,5 +1,6 @@
 using Gateway.Api.Admin;
 using Gateway.Api.Health;
+using Gateway.Api.Keys;
 using Gateway.Api.Logs;
 using Gateway.Api.Models;
 using Gateway.Api.Page;
@@ -21,6 +22,7 @@ app.MapReverseProxy();   // loads the clusters; no routes: the metered endpoints
 app.MapHealth();
 app.MapProxyRoutes();
 app.MapModels();
+app.MapOwnKey();      // GET /v1/key: a key holder's own policy and spend (SPEC §13)
 app.MapAdminApi();
 app.MapLogsApi();
 app.MapUnknownApiPaths(); // any other /admin or /logs path: a JSON 404

@@ -6,8 +6,8 @@ namespace Gateway.Tests.EndToEnd;
 
 /// <summary>
 /// A seeded, deterministic fuzz pass over the operator API: malformed bodies of every kind on every
-/// admin call. Each answer is a 4xx JSON error (never a 5xx); no balance moves, no key appears; the
-/// store and the gateway stay healthy.
+/// admin call, key policies included. Each answer is a 4xx JSON error (never a 5xx); no balance moves, no
+/// key appears or changes; the store and the gateway stay healthy.
 /// </summary>
 public class AdminFuzzTests
 {
@@ -52,11 +52,19 @@ public class AdminFuzzTests
         }
 
         (await host.BalanceAsync(account)).Should().Be(1m);
+        var (_, keys) = await host.GetJsonAsync($"/admin/keys?account_id={account}");
+        keys.GetArrayLength().Should().Be(1);
+        (keys[0].GetProperty("models").GetArrayLength(), keys[0].GetProperty("budget").ValueKind, keys[0].GetProperty("expires_at").ValueKind)
+            .Should().Be((0, System.Text.Json.JsonValueKind.Null, System.Text.Json.JsonValueKind.Null), "no bad PATCH changed the key");
         using var client = host.NewClient(key);
         (await client.GetAsync("/v1/models")).StatusCode.Should().Be(HttpStatusCode.OK, "the key still works");
         (await host.LogsAsync()).Should().NotBeEmpty();
         (await host.Admin.GetAsync("/healthz")).StatusCode.Should().Be(HttpStatusCode.OK);
     }
+
+    // null clears a policy field, which is a valid edit: a bad allow-list closes every object body so no PATCH can succeed.
+    private static string AlwaysBad(string body) =>
+        body.Length > 2 && body.StartsWith('{') && body.EndsWith('}') ? body[..^1] + ",\"ip_allowlist\":[\"x\"]}" : body;
 
     private static string Query(string value) => value.Length < 4096 ? value : "x";
 
@@ -75,13 +83,18 @@ public class AdminFuzzTests
             return "{" + string.Join(',', parts) + "}";
         }
         var id = random.Next(4) switch { 0 => account.ToString(), 1 => "0", 2 => "-1", _ => "99999999999999999999" };
-        return random.Next(6) switch
+        string[] policy = ["expires_at", "models", "budget", "budget_period", "rpm", "tpm", "ip_allowlist"];
+        return random.Next(9) switch
         {
             0 => (HttpMethod.Post, "/admin/accounts", Body("name", "balance", "record_ip"), contentType),
             1 => (HttpMethod.Post, $"/admin/accounts/{id}/topup", Body("amount"), contentType),
             2 => (HttpMethod.Patch, $"/admin/accounts/{id}", Body("name", "record_ip"), contentType),
-            3 => (HttpMethod.Post, "/admin/keys", Body("account_id", "name", "group"), contentType),
+            3 => (HttpMethod.Post, "/admin/keys", Body(["account_id", "name", "group", .. policy]), contentType),
             4 => (HttpMethod.Delete, $"/admin/keys/{(id == account.ToString() ? "abc" : id)}", null, contentType),
+            // The key's id is 1, as the account's: PATCH it (or an unknown one) with bad policy fields; GET an unknown one.
+            5 => (HttpMethod.Patch, $"/admin/keys/{id}", AlwaysBad(Body(["name", "group", .. policy])), contentType),
+            6 => (HttpMethod.Get, $"/admin/keys/{(id == account.ToString() ? "0" : id)}", null, contentType),
+            7 => (HttpMethod.Get, "/admin/accounts?limit=" + Query(Uri.EscapeDataString(Value())) + "&offset=" + Query(Uri.EscapeDataString(Value())), null, contentType),
             // A query string is kept under Kestrel's 8 KB request line (past it Kestrel answers 414 itself, before any route).
             _ => (HttpMethod.Get, "/admin/keys?account_id=" + Query(Uri.EscapeDataString(Value())), null, contentType),
         };

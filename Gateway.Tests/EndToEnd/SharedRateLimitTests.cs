@@ -48,6 +48,22 @@ public class SharedRateLimitTests
     }
 
     [Fact]
+    public async Task KeyRpm_OverridesTheGroups_SharedByBothInstances()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var pair = await InstancePair.StartAsync(redis, new() { ["Groups:limited:Rpm"] = "100" });
+        // Each instance has its own store here: the key (id 1 in both) gets its own rpm in each.
+        foreach (var host in new[] { pair.A, pair.B })
+            (await host.Admin.PatchAsync("/admin/keys/1", JsonContent("""{"rpm":3}"""))).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+            statuses.Add((await pair.Client(i).PostAsync("/v1/chat/completions", JsonContent(Plain))).StatusCode);
+
+        statuses.Count(s => s == HttpStatusCode.OK).Should().Be(3, "the key's rpm of 3, not the group's 100, is shared through Redis");
+    }
+
+    [Fact]
     public async Task Rpm_RefusedOnTheOtherInstance_SameHeadersAsOneInstance()
     {
         await using var redis = await RedisServer.StartAsync();

@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -64,7 +66,9 @@ public sealed class GatewayHost : IAsyncDisposable
 
     /// <param name="plainUpstream">Reach the fake over plain HTTP instead of HTTPS by its host name (the default, as providers are reached).</param>
     /// <param name="connectionString">A database to share with other hosts (several instances on one PostgreSQL); by default one of its own.</param>
-    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null, bool plainUpstream = false, string? connectionString = null)
+    /// <param name="clock">The gateway's clock (its <c>TimeProvider</c>); by default the system's.</param>
+    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null, bool plainUpstream = false, string? connectionString = null,
+        TimeProvider? clock = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "gateway-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -109,6 +113,8 @@ public sealed class GatewayHost : IAsyncDisposable
             builder.UseEnvironment("Testing");
             builder.UseSetting("urls", "http://127.0.0.1:0");
             builder.ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection(config));
+            if (clock is not null)
+                builder.ConfigureTestServices(s => s.AddSingleton(clock));
         });
         factory.UseKestrel();
         try

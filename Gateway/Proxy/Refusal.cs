@@ -12,6 +12,11 @@ internal sealed record Refusal(int Status, string Code, string Message)
     public static Refusal ResponseNotFound(string? id) => new(404, "not_found", id is null ? "No response with that id was found." : $"No response with id '{id}' was found.");
     public static Refusal ApiNotFound(string api) => new(404, "api_not_found", $"The per-call API '{api}' is not configured.");
     public static Refusal InsufficientBalance() => new(402, "insufficient_balance", "Insufficient balance: the account's balance is not above zero. Top up to continue.");
+    // Key policies (SPEC §13): each names this key's own rule, never anything of another key.
+    public static Refusal KeyExpired(DateTimeOffset expiredAt) => new(401, "key_expired", $"This API key expired at {expiredAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}.");
+    public static Refusal ModelNotAllowed(string model) => new(403, "model_not_allowed", $"This API key may not call the model '{model}'.");
+    public static Refusal IpNotAllowed(string? ip) => new(403, "ip_not_allowed", $"This API key may not be used from this IP address ({ip ?? "unknown"}).");
+    public static Refusal KeyBudgetExceeded(string period) => new(402, "key_budget_exceeded", $"This API key's {period} budget is spent.");
     public static Refusal RateLimited(RateLimitDecision decision) => new(429, "rate_limit_exceeded",
         $"Rate limit reached for this key ({(decision.RemainingRequests == 0 && decision.LimitRequests > 0 ? $"{decision.LimitRequests} requests" : $"{decision.LimitTokens} tokens")} per minute). Retry after {Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds))} s.");
     public static Refusal RateLimitsUnavailable() => new(503, "rate_limits_unavailable", "The gateway cannot check this key's rate limits right now (its shared store is unreachable); retry shortly.");

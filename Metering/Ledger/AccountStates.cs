@@ -6,7 +6,7 @@ namespace Metering.Ledger;
 public readonly record struct AccountState(long BalanceNano, bool RecordIp);
 
 /// <summary>
-/// Account balances kept in memory and exact: every change is staged by writer work inside its
+/// Account balances, and keys' spend (for their budgets, <see cref="KeySpend"/>), kept in memory and exact: every change is staged by writer work inside its
 /// transaction and applied, in commit order, only after the commit succeeds (dropped if it fails).
 /// A miss is loaded through the writer too, so a load and a concurrent debit can never double-count.
 /// Reads are lock-free from any thread; staging happens on the writer's thread alone, inside the
@@ -14,11 +14,13 @@ public readonly record struct AccountState(long BalanceNano, bool RecordIp);
 /// </summary>
 public sealed class AccountStates
 {
-    private enum ChangeKind { Delta, Set, RecordIp, Forget }
+    private enum ChangeKind { Delta, Set, RecordIp, Forget, KeySpendDelta, KeySpendSet }
 
-    private readonly record struct Change(long AccountId, ChangeKind Kind, long Delta, AccountState State, bool RecordIp);
+    // AccountId is the key's id for the key spend kinds; DayMs is the UTC day a key spend delta belongs to.
+    private readonly record struct Change(long AccountId, ChangeKind Kind, long Delta, AccountState State, bool RecordIp, long DayMs = 0, KeySpend Spend = default);
 
     private readonly ConcurrentDictionary<long, AccountState> _known = new();
+    private readonly ConcurrentDictionary<long, KeySpend> _keySpends = new();
     private readonly List<Change> _staged = [];
     private int _unitStart;
 
@@ -40,6 +42,18 @@ public sealed class AccountStates
     /// </summary>
     public void StageForget(long accountId) => _staged.Add(new(accountId, ChangeKind.Forget, 0, default, false));
 
+    public bool TryGetKeySpend(long keyId, out KeySpend spend) => _keySpends.TryGetValue(keyId, out spend);
+
+    /// <summary>Writer thread: a row of the UTC day <paramref name="dayMs"/> adds to the key's spend once this commits.</summary>
+    public void StageKeySpend(long keyId, long dayMs, long spendNano) =>
+        _staged.Add(new(keyId, ChangeKind.KeySpendDelta, spendNano, default, false, dayMs));
+
+    /// <summary>Writer thread: the key's spend is exactly this once this commits (read inside the same transaction).</summary>
+    public void StageKeySpendSet(long keyId, KeySpend spend) => _staged.Add(new(keyId, ChangeKind.KeySpendSet, 0, default, false, Spend: spend));
+
+    /// <summary>Writer thread: every key's spend is read again (a batch's outcome is unknown, and memory may be off by it).</summary>
+    public void ForgetKeySpends() => _keySpends.Clear();
+
     public void BeginUnit() => _unitStart = _staged.Count;
 
     public void RollbackUnit() => _staged.RemoveRange(_unitStart, _staged.Count - _unitStart);
@@ -50,6 +64,11 @@ public sealed class AccountStates
     {
         foreach (var change in _staged)
         {
+            if (change.Kind is ChangeKind.KeySpendDelta or ChangeKind.KeySpendSet)
+            {
+                ApplyKeySpend(change);
+                continue;
+            }
             if (change.Kind == ChangeKind.Set)
             {
                 _known[change.AccountId] = change.State;
@@ -68,5 +87,14 @@ public sealed class AccountStates
                 : current with { RecordIp = change.RecordIp };
         }
         _staged.Clear();
+    }
+
+    private void ApplyKeySpend(Change change)
+    {
+        if (change.Kind == ChangeKind.KeySpendSet)
+            _keySpends[change.AccountId] = change.Spend;
+        // Not loaded yet: its first load reads the committed sums, this row included.
+        else if (_keySpends.TryGetValue(change.AccountId, out var current))
+            _keySpends[change.AccountId] = current.Plus(change.DayMs, change.Delta);
     }
 }

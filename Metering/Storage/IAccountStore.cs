@@ -24,6 +24,9 @@ public interface IAccountStore
 
     Task<Account?> GetAsync(long id);
 
+    /// <summary>A page of accounts in id order, and how many there are.</summary>
+    Task<(IReadOnlyList<Account> Items, long Total)> ListAsync(int limit, long offset);
+
     /// <summary>Balance and IP recording for the hot path, from memory once loaded (exact: loaded in commit order).</summary>
     ValueTask<AccountState?> GetStateAsync(long id);
 

@@ -86,3 +86,42 @@ public class AccountStatesTests
         states.TryGet(7, out _).Should().BeFalse();
     }
 }
+
+public class AccountStatesKeySpendTests
+{
+    private const long Day = 1_764_633_600_000; // 2025-12-02T00:00:00Z
+
+    [Fact]
+    public void KeySpend_DeltaBeforeLoadInSameBatch_CountedOnce_RolledBackUnitDropped()
+    {
+        var states = new AccountStates();
+        states.BeginUnit();
+        states.StageKeySpend(7, Day, 30);
+        states.BeginUnit();
+        states.StageKeySpendSet(7, new KeySpend(Day, 30, 30, 30, 0));
+        states.BeginUnit();
+        states.StageKeySpend(7, Day, 5);
+        states.BeginUnit();
+        states.StageKeySpend(7, Day, 1000);
+        states.RollbackUnit();
+
+        states.Apply();
+
+        states.TryGetKeySpend(7, out var spend).Should().BeTrue();
+        (spend.Day, spend.Month, spend.Total).Should().Be((35, 35, 35));
+    }
+
+    [Fact]
+    public void KeySpend_NotLoaded_DeltaIgnored_Discarded_NeverApplied()
+    {
+        var states = new AccountStates();
+        states.StageKeySpend(7, Day, 30);
+        states.Apply();
+        states.StageKeySpendSet(8, new KeySpend(Day, 1, 1, 1, 0));
+        states.Discard();
+        states.Apply();
+
+        states.TryGetKeySpend(7, out _).Should().BeFalse("its first load reads the committed sums, this row included");
+        states.TryGetKeySpend(8, out _).Should().BeFalse();
+    }
+}

@@ -10,7 +10,7 @@ using Gateway.Proxy.Pricing;
 namespace Gateway.Api.Admin;
 
 /// <summary>
-/// The operator API of SPEC §3: accounts, top-ups and keys, each change with its system row. Once a
+/// The operator API of SPEC §3: accounts, top-ups and keys (<see cref="KeyAdminEndpoints"/>), each change with its system row. Once a
 /// change to a key or an account has committed, the change feed tells every instance (this one included).
 /// </summary>
 internal static class AdminEndpoints
@@ -18,22 +18,22 @@ internal static class AdminEndpoints
     internal sealed record CreateAccountBody(string? Name, decimal? Balance, bool? RecordIp);
     internal sealed record TopUpBody(decimal? Amount);
     internal sealed record PatchAccountBody(string? Name, bool? RecordIp);
-    internal sealed record CreateKeyBody(long? AccountId, string? Name, string? Group);
     internal sealed record AccountDto(long Id, string Name, decimal Balance, bool RecordIp);
-    internal sealed record CreatedKeyDto(long Id, string Name, string Group, long AccountId, string Key);
-    internal sealed record KeyDto(long Id, string Name, string Group, long AccountId, string KeyHint, DateTimeOffset CreatedAt, bool Revoked);
+    internal sealed record AccountPageDto(IReadOnlyList<AccountDto> Items, long Total, int Limit, long Offset);
+
+    public const int DefaultAccountPage = 50;
+    public const int MaxAccountPage = 1000;
 
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/admin").AddEndpointFilter(RequireAdmin);
         // Bodies are read by JsonBody (to answer bad JSON with a 400 naming it); AcceptsJson/Produces describe them for OpenAPI.
         admin.MapPost("/accounts", CreateAccount).AcceptsJson<CreateAccountBody>().Produces<AccountDto>(201);
+        admin.MapGet("/accounts", ListAccounts).Produces<AccountPageDto>();
         admin.MapGet("/accounts/{id:long}", GetAccount).Produces<AccountDto>();
         admin.MapPost("/accounts/{id:long}/topup", TopUp).AcceptsJson<TopUpBody>().Produces<AccountDto>();
         admin.MapPatch("/accounts/{id:long}", PatchAccount).AcceptsJson<PatchAccountBody>().Produces<AccountDto>();
-        admin.MapPost("/keys", CreateKey).AcceptsJson<CreateKeyBody>().Produces<CreatedKeyDto>(201);
-        admin.MapGet("/keys", ListKeys).Produces<KeyDto[]>();
-        admin.MapDelete("/keys/{id:long}", RevokeKey).Produces(204);
+        admin.MapKeys();
         return admin;
     }
 
@@ -57,6 +57,17 @@ internal static class AdminEndpoints
         var account = await accounts.CreateAsync(name, NanoUsd.FromUsd(balance).Value, body.RecordIp ?? false,
             rows.Create(context, 201, $"account '{name}' created with balance {balance} USD"));
         return Results.Created($"/admin/accounts/{account.Id}", ToDto(account));
+    }
+
+    /// <summary>Accounts in id order, <c>limit</c> (default 50, at most 1000) from <c>offset</c> (default 0), with their balances.</summary>
+    private static async Task<IResult> ListAccounts(string? limit, string? offset, IAccountStore accounts)
+    {
+        if (!int.TryParse(limit ?? DefaultAccountPage.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) || size is < 1 or > MaxAccountPage)
+            return ApiErrors.BadRequest("limit", $"must be a whole number from 1 to {MaxAccountPage}.");
+        if (!long.TryParse(offset ?? "0", System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var skip))
+            return ApiErrors.BadRequest("offset", "must be a whole number of at least 0.");
+        var (items, total) = await accounts.ListAsync(size, skip);
+        return Results.Ok(new AccountPageDto(items.Select(ToDto).ToList(), total, size, skip));
     }
 
     private static async Task<IResult> GetAccount(long id, IAccountStore accounts) =>
@@ -102,50 +113,6 @@ internal static class AdminEndpoints
         }
         await changes.PublishAsync(ChangeNotice.AccountChanged(id));
         return await GetAccount(id, accounts);
-    }
-
-    private static async Task<IResult> CreateKey(HttpContext context, IKeyStore keys, PriceCatalog catalog, SystemRowFactory rows)
-    {
-        var (body, error) = await JsonBody.ReadAsync<CreateKeyBody>(context);
-        if (error is not null) return error;
-        if (body!.AccountId is not { } accountId) return ApiErrors.BadRequest("account_id", "is required.");
-        if (AdminInput.Name("name", body.Name, required: true) is { } badName) return badName;
-        if (!string.IsNullOrWhiteSpace(body.Group) && AdminInput.Name("group", body.Group, required: false) is { } badGroup) return badGroup;
-        var group = string.IsNullOrWhiteSpace(body.Group) ? PriceCatalog.DefaultGroup : body.Group.Trim();
-        if (!catalog.GroupExists(group)) return ApiErrors.BadRequest("group", "is not a configured group (Groups:<group> in the configuration; default always exists).");
-        var name = body.Name!.Trim();
-        var secret = ApiKeySecret.Generate();
-        try
-        {
-            var id = await keys.CreateAsync(accountId, name, group, ApiKeySecret.Hash(secret), ApiKeySecret.Hint(secret),
-                rows.Create(context, 201, $"key '{name}' created in group '{group}'", name));
-            return Results.Created($"/admin/keys/{id}", new CreatedKeyDto(id, name, group, accountId, secret));
-        }
-        catch (LedgerRejectedException)
-        {
-            return ApiErrors.NotFound($"account {accountId}");
-        }
-    }
-
-    private static async Task<IResult> ListKeys(long? account_id, IKeyStore keys)
-    {
-        var list = await keys.ListAsync(account_id);
-        return Results.Ok(list.Select(k => new KeyDto(k.Id, k.Name, k.Grp, k.AccountId, k.KeyHint,
-            DateTimeOffset.FromUnixTimeMilliseconds(k.CreatedMs), k.RevokedMs is not null)));
-    }
-
-    private static async Task<IResult> RevokeKey(long id, HttpContext context, IKeyStore keys, ChangePublisher changes, SystemRowFactory rows)
-    {
-        try
-        {
-            await keys.RevokeAsync(id, rows.Create(context, 204, $"key {id} revoked"));
-        }
-        catch (LedgerRejectedException)
-        {
-            return ApiErrors.NotFound($"key {id}");
-        }
-        await changes.PublishAsync(ChangeNotice.KeyRevoked(id));
-        return Results.NoContent();
     }
 
     private static AccountDto ToDto(Account a) => new(a.Id, a.Name, NanoUsd.ToUsd(a.BalanceNano), a.RecordIp);

@@ -23,7 +23,8 @@ internal static class JsonBody
         MaxDepth = 8,
     };
 
-    public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpContext context) where T : class
+    /// <param name="nulls">When given, collects the (snake_case) fields sent as JSON <c>null</c>: a PATCH clears those.</param>
+    public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpContext context, ISet<string>? nulls = null) where T : class
     {
         if (!IsJson(context.Request.ContentType))
             return (null, ApiErrors.BadRequest("body", "send a JSON object with 'Content-Type: application/json'."));
@@ -52,6 +53,8 @@ internal static class JsonBody
                     return (null, UnknownField(property.Name, fields.Keys));
                 if (!Fits(property.Value, type))
                     return (null, ApiErrors.BadRequest(property.Name, $"must be {Describe(type)}."));
+                if (property.Value.ValueKind == JsonValueKind.Null)
+                    nulls?.Add(property.Name.ToLowerInvariant());
             }
             try
             {

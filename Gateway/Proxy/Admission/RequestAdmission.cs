@@ -37,6 +37,8 @@ internal sealed class RequestAdmission(PriceCatalog catalog, ClusterDirectory cl
         admitted.Model = ClientText.CutUtf8(api, ClientText.MaxModelBytes);
         if (admitted.Model.Length != api.Length)
             return Refuse(feature, Refusal.Malformed($"The per-call API name is longer than {ClientText.MaxModelBytes} UTF-8 bytes."));
+        if (!admitted.Caller!.Policy.AllowsModel(api))
+            return Refuse(feature, Refusal.ModelNotAllowed(admitted.Model));
         if (!catalog.TryGetPerCallApi(api, out var perCall) || clusters.Resolve(perCall.Cluster) is not { } target)
             return Refuse(feature, Refusal.ApiNotFound(api));
         if (PerCallPath.ToUpstream(context.Request.RouteValues["rest"] as string ?? "", out var badPath) is not { } path)
@@ -62,6 +64,8 @@ internal sealed class RequestAdmission(PriceCatalog catalog, ClusterDirectory cl
             return Refuse(feature, malformed);
         }
 
+        if (!admitted.Caller!.Policy.AllowsModel(request.Model))
+            return Refuse(feature, Refusal.ModelNotAllowed(request.Model));
         if (!catalog.TryGetModel(request.Model, out var model))
             return Refuse(feature, Refusal.ModelNotFound(request.Model));
         var target = clusters.Resolve(model.Cluster);

@@ -57,6 +57,8 @@ internal sealed class MultipartAdmission(PriceCatalog catalog, ClusterDirectory 
                 ? $"'model' must be a non-empty string of at most {ClientText.MaxModelBytes} UTF-8 bytes."
                 : "Missing required parameter: 'model'."));
 
+        if (!admitted.Caller!.Policy.AllowsModel(model))
+            return Refuse(feature, Refusal.ModelNotAllowed(admitted.Model));
         if (!catalog.TryGetModel(model, out var entry) || clusters.Resolve(entry.Cluster) is not { } target || target.Dialect != feature.Route.Dialect)
             return Refuse(feature, Refusal.ModelNotFound(model));
         admitted.CatalogModel = entry;

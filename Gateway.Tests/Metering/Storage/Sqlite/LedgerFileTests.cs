@@ -45,6 +45,32 @@ public sealed class LedgerFileTests : IDisposable
     }
 
     [Fact]
+    public void Migrate_RowsFromBeforeKeySpend_SummedIntoTheKeysDays()
+    {
+        using (var old = new SqliteConnection($"Data Source={LogPath};Pooling=False"))
+        {
+            old.Open();
+            Migrations.ApplyLogFileSteps(old);
+            old.Execute("INSERT INTO accounts (id, name, balance_nano, record_ip, created_ms) VALUES (7, 'acme', 0, 0, 1)");
+            old.Execute("INSERT INTO api_keys (id, account_id, name, grp, key_hash, key_hint, created_ms) VALUES (3, 7, 'k', 'default', x'0102', 'sk-…ab', 1)");
+            // Two rows of one UTC day (one moved to the log, one still in the inbox), one of the next day, a system row.
+            old.Execute("INSERT INTO logs (id, request_id, time_ms, type, account_id, key_id, spend_nano) VALUES (41, 'a', 1000, 'consume', 7, 3, 5)");
+            old.Execute("INSERT INTO log_inbox (id, request_id, time_ms, type, account_id, key_id, spend_nano) VALUES (42, 'b', 2000, 'consume', 7, 3, 7)");
+            old.Execute("INSERT INTO log_inbox (id, request_id, time_ms, type, account_id, key_id, spend_nano) VALUES (43, 'c', 86400001, 'consume', 7, 3, 11)");
+            old.Execute("INSERT INTO log_inbox (id, request_id, time_ms, type, account_id, spend_nano) VALUES (44, 'd', 3000, 'system', 7, 0)");
+        }
+        var database = new SqliteDatabase($"Data Source={LogPath}");
+
+        Migrations.Apply(database);
+        Migrations.Apply(database);
+
+        using var connection = database.Open();
+        connection.Query<(long, long, long)>("SELECT key_id, day_ms, spend_nano FROM ledger.key_spend ORDER BY day_ms")
+            .Should().Equal((3L, 0L, 12L), (3L, 86_400_000L, 11L));
+        connection.ExecuteScalar<long?>("SELECT budget_nano FROM ledger.api_keys WHERE id = 3").Should().BeNull();
+    }
+
+    [Fact]
     public async Task Migrate_AFileFromBeforeTheSplit_TheStoreCarriesOnWithItsRowsAndBalances()
     {
         using (var old = new SqliteConnection($"Data Source={LogPath};Pooling=False"))

@@ -34,6 +34,12 @@ public sealed class PostgresAccountStore(PostgresDatabase database, IWriteQueue 
             AccountSql.Get, new { id });
     }
 
+    public async Task<(IReadOnlyList<Account> Items, long Total)> ListAsync(int limit, long offset)
+    {
+        await using var connection = await database.OpenAsync();
+        return await AccountSql.ReadPageAsync(connection, limit, offset);
+    }
+
     /// <summary>
     /// Balance and IP recording for the hot path: from memory while fresh and clear of zero, otherwise
     /// read through the writer (in commit order with this instance's own debits, so the copy in memory

@@ -83,6 +83,23 @@ public static class PostgresMigrations
         // 2: a stored response's calls find the row that created it when this instance does not know it. Partial:
         // only rows that carry a response id are indexed, and the JSON of the others is never parsed for it.
         $"CREATE INDEX logs_response_id ON logs ({Logs.PostgresLogSql.ResponseIdExpression}) WHERE {Logs.PostgresLogSql.HasResponseId};",
+        // 3: key policies (SPEC §13) and each key's spend per UTC day, written in the same transaction as
+        // the rows and debits (PendingDebits). Lists are JSON arrays of strings. The spend of rows already
+        // stored is summed in, so a budget counts them.
+        """
+        ALTER TABLE api_keys ADD COLUMN expires_ms bigint, ADD COLUMN models text, ADD COLUMN budget_nano bigint,
+            ADD COLUMN budget_period text, ADD COLUMN rpm integer, ADD COLUMN tpm bigint, ADD COLUMN ip_allowlist text;
+        CREATE TABLE key_spend (
+            key_id     bigint NOT NULL,
+            day_ms     bigint NOT NULL,
+            spend_nano bigint NOT NULL,
+            PRIMARY KEY (key_id, day_ms)
+        );
+        INSERT INTO key_spend (key_id, day_ms, spend_nano)
+            SELECT key_id, time_ms - time_ms % 86400000, SUM(spend_nano)
+            FROM logs WHERE key_id IS NOT NULL AND spend_nano <> 0
+            GROUP BY 1, 2;
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

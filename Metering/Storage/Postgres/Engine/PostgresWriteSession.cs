@@ -57,8 +57,9 @@ internal sealed class PostgresWriteSession(PostgresDatabase database, LogPartiti
                 if (verdict == Verdict.Failed || (verdict == Verdict.NotCommitted && run == MaxRuns))
                 {
                     Forget();
-                    // Whatever this instance holds may now be off by this batch: read every balance again.
+                    // Whatever this instance holds may now be off by this batch: read every balance and key spend again.
                     freshness.ForgetAll();
+                    accounts.ForgetKeySpends();
                     throw;
                 }
                 if (verdict == Verdict.NotCommitted)
@@ -178,11 +179,7 @@ internal sealed class PostgresWriteSession(PostgresDatabase database, LogPartiti
         }
     }
 
-    private void AddDebit(LogRecord row)
-    {
-        if (row.SpendNano != 0 && row.AccountId is { } accountId)
-            _debits.Add(accountId, row.SpendNano);
-    }
+    private void AddDebit(LogRecord row) => _debits.Add(row);
 
     private enum Verdict { NotCommitted, Committed, Failed }
 

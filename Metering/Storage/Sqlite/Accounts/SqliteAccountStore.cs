@@ -30,6 +30,12 @@ public sealed class SqliteAccountStore(SqliteDatabase database, IWriteQueue writ
             AccountSql.Get, new { id });
     }
 
+    public async Task<(IReadOnlyList<Account> Items, long Total)> ListAsync(int limit, long offset)
+    {
+        await using var connection = await database.OpenAsync();
+        return await AccountSql.ReadPageAsync(connection, limit, offset);
+    }
+
     /// <summary>
     /// Balance and IP recording for the hot path, from memory. The first read of an account loads it
     /// through the writer, in commit order, so the copy in memory is exact from then on.

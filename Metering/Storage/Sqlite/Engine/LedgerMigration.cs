@@ -21,17 +21,58 @@ internal static class LedgerMigration
 
     private const int Version = 1;
 
+    // The ledger's own steps after its first version (version 2 onwards). Append new steps, never edit shipped ones.
+    private static readonly string[] Steps =
+    [
+        // 2: key policies (SPEC §13) and each key's spend per UTC day, written in the same transaction as
+        // the rows and debits (LogRowInserter). Lists are JSON arrays of strings. The spend of rows already
+        // stored (the log and the inbox) is summed in, so a budget counts them.
+        $$"""
+        ALTER TABLE {{Ledger}}.api_keys ADD COLUMN expires_ms INTEGER;
+        ALTER TABLE {{Ledger}}.api_keys ADD COLUMN models TEXT;
+        ALTER TABLE {{Ledger}}.api_keys ADD COLUMN budget_nano INTEGER;
+        ALTER TABLE {{Ledger}}.api_keys ADD COLUMN budget_period TEXT;
+        ALTER TABLE {{Ledger}}.api_keys ADD COLUMN rpm INTEGER;
+        ALTER TABLE {{Ledger}}.api_keys ADD COLUMN tpm INTEGER;
+        ALTER TABLE {{Ledger}}.api_keys ADD COLUMN ip_allowlist TEXT;
+        CREATE TABLE {{Ledger}}.key_spend (
+            key_id     INTEGER NOT NULL,
+            day_ms     INTEGER NOT NULL,
+            spend_nano INTEGER NOT NULL,
+            PRIMARY KEY (key_id, day_ms)
+        ) WITHOUT ROWID;
+        INSERT INTO {{Ledger}}.key_spend (key_id, day_ms, spend_nano)
+            SELECT key_id, time_ms - time_ms % 86400000, SUM(spend_nano)
+            FROM (SELECT key_id, time_ms, spend_nano FROM main.logs UNION ALL SELECT key_id, time_ms, spend_nano FROM {{Ledger}}.log_inbox)
+            WHERE key_id IS NOT NULL AND spend_nano <> 0
+            GROUP BY 1, 2;
+        """,
+    ];
+
     /// <param name="movedFromLogFile">The log file still holds the ledger's tables (its version is from before the split).</param>
     public static void Apply(SqliteConnection connection, bool movedFromLogFile)
     {
         if (connection.ExecuteScalar<int>($"PRAGMA {Ledger}.user_version;") < Version)
             CreateFromLogFile(connection);
+        ApplySteps(connection);
         if (!movedFromLogFile)
             return;
         using var drop = connection.BeginTransaction();
         foreach (var table in Tables.Reverse())
             connection.Execute($"DROP TABLE IF EXISTS main.{table}", transaction: drop);
         drop.Commit();
+    }
+
+    private static void ApplySteps(SqliteConnection connection)
+    {
+        var version = connection.ExecuteScalar<int>($"PRAGMA {Ledger}.user_version;");
+        for (var step = version - Version; step < Steps.Length; step++)
+        {
+            using var transaction = connection.BeginTransaction();
+            connection.Execute(Steps[step], transaction: transaction);
+            connection.Execute($"PRAGMA {Ledger}.user_version={Version + step + 1};", transaction: transaction);
+            transaction.Commit();
+        }
     }
 
     private static void CreateFromLogFile(SqliteConnection connection)

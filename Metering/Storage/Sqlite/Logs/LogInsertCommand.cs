@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace Metering.Storage.Sqlite.Logs;
 
 /// <summary>
-/// The row INSERT (into <c>log_inbox</c>, see <see cref="LogInbox"/>) and the balance debit, prepared
+/// The row INSERT (into <c>log_inbox</c>, see <see cref="LogInbox"/>), the balance debit and the key's spend, prepared
 /// once per connection and bound by position. The id follows the newest in the inbox, or in the log when
 /// the inbox is empty (two lookups of a table's last id), so ids keep rising across the two tables as one
 /// rowid would; it is read back with <c>sqlite3_last_insert_rowid</c>, not <c>RETURNING</c> (which makes
@@ -27,13 +27,17 @@ internal sealed class LogInsertCommand : IDisposable
 
     private const string DebitSql = "UPDATE accounts SET balance_nano = balance_nano - ?1 WHERE id = ?2";
 
+    private static readonly string KeySpendSql = Storage.KeySpendSql.Add('?');
+
     private readonly PreparedStatement _insert;
     private readonly PreparedStatement _debit;
+    private readonly PreparedStatement _keySpend;
 
     private LogInsertCommand(SqliteConnection connection)
     {
         _insert = new PreparedStatement(connection, InsertSql);
         _debit = new PreparedStatement(connection, DebitSql);
+        _keySpend = new PreparedStatement(connection, KeySpendSql);
     }
 
     public static LogInsertCommand For(SqliteConnection connection) => PerConnection<LogInsertCommand>.Get(connection, static c => new LogInsertCommand(c));
@@ -73,9 +77,19 @@ internal sealed class LogInsertCommand : IDisposable
         _debit.Execute();
     }
 
+    /// <summary>Adds spend to a key's UTC day (see <see cref="Storage.KeySpendSql"/>).</summary>
+    public void AddKeySpend(long keyId, long dayMs, long spendNano)
+    {
+        _keySpend.Bind(1, keyId);
+        _keySpend.Bind(2, dayMs);
+        _keySpend.Bind(3, spendNano);
+        _keySpend.Execute();
+    }
+
     public void Dispose()
     {
         _insert.Dispose();
         _debit.Dispose();
+        _keySpend.Dispose();
     }
 }

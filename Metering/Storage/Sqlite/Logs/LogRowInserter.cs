@@ -7,8 +7,8 @@ namespace Metering.Storage.Sqlite.Logs;
 
 /// <summary>
 /// Writer thread: a row into the inbox, the inbox told a row is waiting (for the mover and the next
-/// read), and its spend debited from its account (the store's debit), the in-memory balance staged to
-/// follow the commit.
+/// read), and its spend debited from its account (the store's debit) and added to its key's day, the
+/// in-memory balance and key spend staged to follow the commit.
 /// </summary>
 public sealed class LogRowInserter(LogInboxSignal inbox, AccountStates accounts)
 {
@@ -37,6 +37,12 @@ public sealed class LogRowInserter(LogInboxSignal inbox, AccountStates accounts)
             debits.Add(accountId, row.SpendNano);
             accounts.StageDelta(accountId, -row.SpendNano);
         }
+        if (row.SpendNano != 0 && row.KeyId is { } keyId)
+        {
+            var dayMs = BudgetPeriods.DayStart(row.TimeMs);
+            debits.AddKeySpend(keyId, dayMs, row.SpendNano);
+            accounts.StageKeySpend(keyId, dayMs, row.SpendNano);
+        }
         return id;
     }
 
@@ -50,6 +56,12 @@ public sealed class LogRowInserter(LogInboxSignal inbox, AccountStates accounts)
         {
             command.Debit(accountId, row.SpendNano);
             accounts.StageDelta(accountId, -row.SpendNano);
+        }
+        if (row.SpendNano != 0 && row.KeyId is { } keyId)
+        {
+            var dayMs = BudgetPeriods.DayStart(row.TimeMs);
+            command.AddKeySpend(keyId, dayMs, row.SpendNano);
+            accounts.StageKeySpend(keyId, dayMs, row.SpendNano);
         }
         return id;
     }
