@@ -126,6 +126,12 @@ launch_gateway() { # name port dll extra-env
     "Models__bench-json__Cluster=openai" "Models__bench-json__ModelRatio=0.075" "Models__bench-json__CompletionRatio=4" \
     "Models__bench-sse__Cluster=sse" "Models__bench-sse__ModelRatio=0.075" "Models__bench-sse__CompletionRatio=4" \
     "Models__bench-paced__Cluster=paced" "Models__bench-paced__ModelRatio=0.075" "Models__bench-paced__CompletionRatio=4" \
+    "ReverseProxy__Clusters__xlat__Destinations__default__Address=http://127.0.0.1:$NGINX_PORT/anthropic/" \
+    "ReverseProxy__Clusters__xlat__Metadata__ApiKey=sk-bench-upstream" "ReverseProxy__Clusters__xlat__Metadata__Format=anthropic" \
+    "ReverseProxy__Clusters__xlatsse__Destinations__default__Address=http://127.0.0.1:$NGINX_PORT/anthropic-sse/" \
+    "ReverseProxy__Clusters__xlatsse__Metadata__ApiKey=sk-bench-upstream" "ReverseProxy__Clusters__xlatsse__Metadata__Format=anthropic" \
+    "Models__bench-xlat-json__Cluster=xlat" "Models__bench-xlat-json__ModelRatio=0.075" "Models__bench-xlat-json__CompletionRatio=4" \
+    "Models__bench-xlat-sse__Cluster=xlatsse" "Models__bench-xlat-sse__ModelRatio=0.075" "Models__bench-xlat-sse__CompletionRatio=4" \
     $4 dotnet "$3") >"$WORK/$1.log" 2>&1 &
   PIDS+=($!); LAUNCHED_PID=$!
   wait_http "http://127.0.0.1:$2/healthz" "$1"
@@ -153,6 +159,9 @@ write_bodies() {
   printf '{"model":"bench-json",%s}' "$messages" >"$WORK/json.body"
   printf '{"model":"bench-sse","stream":true,"stream_options":{"include_usage":true},%s}' "$messages" >"$WORK/sse.body"
   printf '{"model":"bench-paced","stream":true,"stream_options":{"include_usage":true},%s}' "$messages" >"$WORK/paced.body"
+  # The same OpenAI requests to models whose cluster speaks Anthropic's format: translated both ways (BENCH_XLAT=1).
+  printf '{"model":"bench-xlat-json",%s}' "$messages" >"$WORK/xlat-json.body"
+  printf '{"model":"bench-xlat-sse","stream":true,"stream_options":{"include_usage":true},%s}' "$messages" >"$WORK/xlat-sse.body"
 }
 
 url_of() { # target body
@@ -168,6 +177,7 @@ url_of() { # target body
     gateway-b/*) echo "http://127.0.0.1:$GATEWAY_B_PORT$path" ;;
     gateway-pg/*) echo "http://127.0.0.1:$GATEWAY_PG_PORT$path" ;;
     gateway-pg3/*) echo "http://127.0.0.1:${GATEWAY_PG3_PORTS[0]}$path" ;;
+    gateway-xlat/*) echo "http://127.0.0.1:$GATEWAY_PORT$path" ;;
   esac
 }
 
@@ -189,6 +199,7 @@ pids_of() {
     gateway-b) echo "$GATEWAY_B_PID" ;;
     gateway-pg) echo "$GATEWAY_PG_PID" ;;
     gateway-pg3) echo "${GATEWAY_PG3_PIDS[*]}" ;;
+    gateway-xlat) echo "$GATEWAY_PID" ;;
   esac
 }
 
@@ -218,16 +229,18 @@ run_wrk() { # round target body conns seconds
   before=$(cpu_ticks $pids)
   # wrk's own CPU too (bash's time: user and system seconds): it shares the two cores with the proxy and nginx.
   # One connection: bench/latency/onecon (wrk's latencies there add up to more than the run's wall time).
-  local url hostpath
+  local url hostpath file="$WORK/$body.body"
   url=$(url_of "$target" "$body"); hostpath=${url#http://127.0.0.1:}
+  # The translation target: the same gateway and request, to a model whose cluster speaks Anthropic's format.
+  [ "$target" = gateway-xlat ] && file="$WORK/xlat-$body.body"
   # Three instances share the load of many connections; at one connection there is nothing to share.
   [ "$target" = gateway-pg3 ] && [ "$conns" = 1 ] && return
   out=$( { TIMEFORMAT='WRKCPU %3U %3S'; if [ "$target" = gateway-pg3 ]; then
       time run_wrk_three "$body" "$conns" "$seconds"
     elif [ "$conns" = 1 ]; then
-      time "$WORK/onecon" "${hostpath%%/*}" "/${hostpath#*/}" "$WORK/$body.body" "$(key_of "$target")" "$seconds"
+      time "$WORK/onecon" "${hostpath%%/*}" "/${hostpath#*/}" "$file" "$(key_of "$target")" "$seconds"
     else
-      time BENCH_BODY_FILE="$WORK/$body.body" BENCH_KEY="$(key_of "$target")" \
+      time BENCH_BODY_FILE="$file" BENCH_KEY="$(key_of "$target")" \
         wrk -t1 -c"$conns" -d"${seconds}s" --timeout 5s -s "$BENCH/proxy/post.lua" "$url"
     fi; } 2>&1) \
     || { echo "$out" >&2; exit 1; }
@@ -235,7 +248,7 @@ run_wrk() { # round target body conns seconds
   wrk_cpu=$(awk '/^WRKCPU / { printf "%.0f", ($2 + $3) * 1e6 }' <<<"$out")
   line=$(grep '^RESULT ' <<<"$out") || { echo "$out" >&2; exit 1; }
   eval "local ${line#RESULT }"
-  if [ "$target" = gateway ]; then
+  if [ "$target" = gateway ] || [ "$target" = gateway-xlat ]; then   # one process, one database
     GATEWAY_SENT=$(( GATEWAY_SENT + requests ))
     GATEWAY_INFLIGHT_BOUND=$(( GATEWAY_INFLIGHT_BOUND + conns + socket_errors ))
   fi
@@ -246,6 +259,8 @@ run_wrk() { # round target body conns seconds
 
 run_probe() { # round target count
   local out
+  # The paced upstream speaks OpenAI's format only: no TTFT through the translation yet.
+  [ "$2" = gateway-xlat ] && return
   out=$(dotnet "$BENCH/Ttft/bin/Release/net10.0/Ttft.dll" probe "$2" "$(url_of "$2" paced)" "$(key_of "$2")" "$WORK/paced.body" "$3") \
     || { echo "$out" >&2; exit 1; }
   echo "$out" >>"$PROBES"
