@@ -1,6 +1,7 @@
 using Dapper;
 using Metering.Storage.Postgres.Engine;
 using Metering.Storage.Postgres.Logs;
+using Metering.Storage.Postgres.Rollups;
 using Npgsql;
 
 namespace Metering.Storage.Postgres;
@@ -43,8 +44,8 @@ public sealed class PostgresStoreMaintenance(PostgresDatabase database, LogParti
     public Task<long> MoveLogsAsync(CancellationToken cancellationToken = default) => Task.FromResult(0L);
 
     /// <summary>
-    /// The periodic upkeep of the log: next months' partitions created ahead and batch ids pruned.
-    /// Aggregates are read from the rows themselves (no rollup tables yet), so there is nothing to fold.
+    /// The periodic upkeep of the log: next months' partitions created ahead, batch ids pruned, and the
+    /// rows committed since the last pass folded into the rollups; returns how many ids the rollups moved past.
     /// </summary>
     public async Task<long> RollUpAsync(int maxLogRowsPerChunk, CancellationToken cancellationToken = default)
     {
@@ -52,20 +53,25 @@ public sealed class PostgresStoreMaintenance(PostgresDatabase database, LogParti
         partitions.EnsureAhead(connection, NowMs);
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM write_batches WHERE committed_ms < @before",
             new { before = NowMs - (long)KeepBatchIds.TotalMilliseconds }, cancellationToken: cancellationToken));
-        return 0;
+        return await PostgresRollups.CatchUpAsync(database, maxLogRowsPerChunk, cancellationToken);
     }
 
     /// <summary>
     /// Drops the oldest monthly partition that ends at or before <paramref name="cutoffMs"/> (a DROP is one
     /// catalog change, however many rows it held). Returns <paramref name="batchRows"/> when it dropped one,
     /// so the retention job calls again for the next, and 0 when none is left. Rows of the month the
-    /// cut-off falls in stay until that whole month is past it.
+    /// cut-off falls in stay until that whole month is past it, and a month whose rows are not all in the
+    /// rollups yet stays until they are: its sums outlive it.
     /// </summary>
     public async Task<long> DeleteLogsBeforeAsync(long cutoffMs, int batchRows, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var oldest = LogPartitions.List(connection).FirstOrDefault(p => p.EndMs <= cutoffMs);
         if (oldest.Name is null)
+            return 0;
+        var newestId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition($"SELECT MAX(id) FROM {oldest.Name}", cancellationToken: cancellationToken));
+        var rolledUp = await connection.ExecuteScalarAsync<long>(new CommandDefinition(PostgresRollups.WatermarkSql, cancellationToken: cancellationToken));
+        if (newestId > rolledUp)
             return 0;
         // The name comes from the catalog and matched logs_YYYY_MM: safe to splice.
         await connection.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {oldest.Name}", cancellationToken: cancellationToken));

@@ -1,5 +1,6 @@
 using Dapper;
 using Metering.Storage;
+using Metering.Storage.Aggregates;
 using Metering.Storage.Postgres.Logs;
 using Npgsql;
 using static Gateway.Tests.Metering.Storage.LogRows;
@@ -95,6 +96,34 @@ public class PostgresLogQueryPlanTests : IAsyncLifetime
         var plan = await PlanAsync(PostgresLogSql.ResponseCreator("resp_1", 1, parameters), parameters);
 
         plan.Should().Contain("Index Scan using logs_2020_01_expr_idx").And.NotContain("Seq Scan");
+    }
+
+    [Theory]
+    [InlineData("", "log_rollup_group_day")]
+    [InlineData("model", "log_rollup_model_day")]
+    [InlineData("token_name", "log_rollup_key_day")]
+    public async Task Stats_OverWholeDays_ReadTheRollups_AndTheLogOnlyAtTheEdgesAndAboveTheWatermarkById(string filter, string rollup)
+    {
+        // 30,000 February rows, all but the last 10 rolled up (the statistics must show how few lie above).
+        await using (var connection = await _store.Database.OpenAsync())
+            await connection.ExecuteAsync("""
+                INSERT INTO logs (id, request_id, time_ms, type, account_id, token_name, grp, model)
+                SELECT 1000 + g, 'seed' || g, @feb + g * 60, 'consume', 1, 'k1', 'default', 'm1' FROM generate_series(1, 30000) g;
+                ANALYZE logs;
+                """, new { feb = Jan2020 + 31 * Day });
+        var parameters = new DynamicParameters();
+        // Mid-January to mid-March: whole days from the rollups, the partial hours at each end from the log.
+        var query = With(new LogQuery { Type = "consume", StartMs = Jan2020 + 7 * 60_000, EndMs = Jan2020 + 60 * Day + 5 * 60_000 }, filter);
+        var family = RollupFamily.For(filter == "" ? ["type"] : ["type", filter], needsHours: false)!;
+        var sources = LogSpanPlan.Plan(query.StartMs!.Value, query.EndMs!.Value, hours: family.HasHours, days: true);
+        var dialect = new PostgresAggregateDialect(rolledUpToId: 30_990);
+
+        var plan = await PlanAsync(LogAggregateSql.Build(dialect, query, LogGrouping.None, LogMeasures.Totals, family, sources, parameters), parameters);
+
+        plan.Should().Contain(rollup).And.NotContain("Seq Scan");
+        // February lies inside the whole days: the log is read there only for the rows above the watermark, by id.
+        plan.Split('\n').Where(line => line.Contains("on logs_2020_02")).Should().NotBeEmpty()
+            .And.OnlyContain(line => line.Contains("logs_2020_02_pkey"), plan);
     }
 
     private static LogQuery With(LogQuery query, string filter) => filter switch

@@ -54,6 +54,7 @@ public class PostgresStoreTests
         await store.AppendAsync([Row(Jan2020), Row(Feb2020), Row(Mar2020), Row(Mar2020 + 10 * Day)]);
 
         var cutoff = Mar2020 + 5 * Day;
+        await store.RollUpAsync();
         while (await store.Maintenance.DeleteLogsBeforeAsync(cutoff, 200) == 200)
         {
         }
@@ -65,6 +66,53 @@ public class PostgresStoreTests
         // A late row for a dropped month finds its partition again.
         await store.AppendAsync([Row(Jan2020)]);
         (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM logs_2020_01")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Retention_AMonthNotYetRolledUp_StaysUntilItIs_ThenItsSumsOutliveItsRows()
+    {
+        await using var store = await TempPostgresStore.CreateAsync();
+        await store.AppendAsync([Row(Jan2020, spendNano: 7_000, input: 30), Row(Jan2020 + Day, spendNano: 5_000, input: 12), Row(Mar2020)]);
+        var january = new LogQuery { StartMs = Jan2020 - 14 * Day, EndMs = Feb2020 - 14 * Day };
+        var cutoff = Mar2020 + 5 * Day;
+
+        (await store.Maintenance.DeleteLogsBeforeAsync(cutoff, 200)).Should().Be(0, "January's rows are not in the rollups yet");
+        (await store.ScalarAsync<long>("SELECT COUNT(*) FROM logs_2020_01")).Should().Be(2);
+
+        await store.RollUpAsync();
+        while (await store.Maintenance.DeleteLogsBeforeAsync(cutoff, 200) == 200)
+        {
+        }
+
+        (await store.ScalarAsync<long>("SELECT COUNT(*) FROM logs")).Should().Be(1, "January is dropped");
+        var stats = await store.Logs.StatsAsync(january, nowMs: Mar2020);
+        stats.Range.Should().Be(new LogTotals(2, 12_000, 42, 10), "the dropped month's sums stay in the rollups");
+        (await store.Logs.GroupAsync(january, LogGrouping.Day)).Select(g => g.Totals.SpendNano).Should().Equal(7_000, 5_000);
+    }
+
+    [Fact]
+    public async Task RollUp_ManyInstancesAtOnceWhileRowsArrive_EachRowCountedOnce()
+    {
+        await using var store = await TempPostgresStore.CreateAsync();
+        var rows = LogRows.Random(3_000, seed: 11);
+        var appending = Task.Run(async () =>
+        {
+            foreach (var chunk in rows.Chunk(100))
+                await store.AppendAsync(chunk);
+        });
+        // Four "instances" fold in small chunks while rows commit: the watermark row's lock lets one at a time in.
+        var folding = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!appending.IsCompleted)
+                await store.RollUpAsync(97);
+        })).ToList();
+        await Task.WhenAll(folding.Append(appending));
+        await store.RollUpAsync();
+
+        (await store.ScalarAsync<long>("SELECT last_id FROM log_rollup_state")).Should().Be(3_000);
+        (await store.ScalarAsync<long>("SELECT SUM(requests) FROM log_rollup_group_day")).Should().Be(3_000);
+        (await store.ScalarAsync<long>("SELECT SUM(spend_nano) FROM log_rollup_key_model_day")).Should().Be(rows.Sum(r => r.SpendNano));
+        (await store.ScalarAsync<long>("SELECT SUM(requests) FROM log_rollup_model_hour")).Should().Be(3_000);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Metering.Storage.Postgres;
 using Metering.Storage.Postgres.Accounts;
 using Metering.Storage.Postgres.Engine;
 using Metering.Storage.Postgres.Logs;
+using Metering.Storage.Postgres.Rollups;
 using Npgsql;
 
 namespace Gateway.Tests.Metering.Storage.Postgres;
@@ -43,6 +44,15 @@ internal sealed class TempPostgresStore : IAsyncDisposable
 
     public static async Task<TempPostgresStore> CreateAsync() =>
         new(await (await PostgresServer.SharedAsync()).CreateDatabaseAsync());
+
+    /// <summary>One rollup chunk of <paramref name="maxRows"/> rows, or (null) everything committed.</summary>
+    public async Task<long> RollUpAsync(int? maxRows = null)
+    {
+        if (maxRows is null)
+            return await Maintenance.RollUpAsync(20_000);
+        await using var connection = await Database.OpenAsync();
+        return await PostgresRollups.StepAsync(connection, maxRows.Value);
+    }
 
     public Task AppendAsync(IEnumerable<LogRecord> rows) => Task.WhenAll(rows.Select(r => Ledger.AppendAsync(r)));
 

@@ -16,6 +16,10 @@ public sealed class PostgresDatabase : IAsyncDisposable
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         // Named in start-up errors and /healthz: host, port and database only, never the password.
         Describe = $"{builder.Host}:{builder.Port}/{builder.Database}";
+        // No JIT: the rollup fold and the aggregate reads carry ~50 histogram expressions each, which
+        // the planner prices as worth compiling; LLVM then spends seconds on a statement that runs in
+        // milliseconds. The operator's own -c options stay and may turn it back on.
+        builder.Options = string.IsNullOrEmpty(builder.Options) ? "-c jit=off" : "-c jit=off " + builder.Options;
         _dataSource = NpgsqlDataSource.Create(builder);
     }
 

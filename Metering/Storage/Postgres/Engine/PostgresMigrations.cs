@@ -100,7 +100,49 @@ public static class PostgresMigrations
             FROM logs WHERE key_id IS NOT NULL AND spend_nano <> 0
             GROUP BY 1, 2;
         """,
+        // 4: rollups, as in SQLite (RollupFamily): per hour and day, filled by PostgresRollups from the rows up to
+        // log_rollup_state.last_id. Ids are a committed prefix (log_id_counter is locked until each batch
+        // commits), so one watermark serves every table: the catch-up writes the tables and moves it in one
+        // statement. Retention drops a month only once its rows are in; the sums outlive their rows.
+        $"""
+        CREATE TABLE log_rollup_state (only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row), last_id bigint NOT NULL);
+        INSERT INTO log_rollup_state (last_id) VALUES (0);
+        CREATE TABLE log_rollup_group_hour (bucket_ms bigint NOT NULL, type text NOT NULL, grp text NOT NULL, {RollupMeasuresV4},
+            PRIMARY KEY (bucket_ms, type, grp));
+        CREATE TABLE log_rollup_group_day (bucket_ms bigint NOT NULL, type text NOT NULL, grp text NOT NULL, {RollupMeasuresV4},
+            PRIMARY KEY (bucket_ms, type, grp));
+        CREATE TABLE log_rollup_model_hour (bucket_ms bigint NOT NULL, type text NOT NULL, grp text NOT NULL, model text NOT NULL, {RollupMeasuresV4},
+            PRIMARY KEY (bucket_ms, type, grp, model));
+        CREATE TABLE log_rollup_model_day (bucket_ms bigint NOT NULL, type text NOT NULL, grp text NOT NULL, model text NOT NULL, {RollupMeasuresV4},
+            PRIMARY KEY (bucket_ms, type, grp, model));
+        CREATE TABLE log_rollup_key_hour (bucket_ms bigint NOT NULL, type text NOT NULL, account_id bigint NOT NULL, token_name text NOT NULL, grp text NOT NULL, {RollupMeasuresV4},
+            PRIMARY KEY (bucket_ms, type, account_id, token_name, grp));
+        CREATE TABLE log_rollup_key_day (bucket_ms bigint NOT NULL, type text NOT NULL, account_id bigint NOT NULL, token_name text NOT NULL, grp text NOT NULL, {RollupMeasuresV4},
+            PRIMARY KEY (bucket_ms, type, account_id, token_name, grp));
+        CREATE TABLE log_rollup_key_model_day (bucket_ms bigint NOT NULL, type text NOT NULL, account_id bigint NOT NULL, token_name text NOT NULL, grp text NOT NULL, model text NOT NULL, {RollupMeasuresV4},
+            PRIMARY KEY (bucket_ms, type, account_id, token_name, grp, model));
+        CREATE INDEX log_rollup_key_hour_account ON log_rollup_key_hour (account_id, bucket_ms);
+        CREATE INDEX log_rollup_key_day_account ON log_rollup_key_day (account_id, bucket_ms);
+        CREATE INDEX log_rollup_key_hour_token ON log_rollup_key_hour (token_name, bucket_ms);
+        CREATE INDEX log_rollup_key_day_token ON log_rollup_key_day (token_name, bucket_ms);
+        CREATE INDEX log_rollup_key_model_day_account_model ON log_rollup_key_model_day (account_id, model, bucket_ms);
+        """,
     ];
+
+    // The measure columns of the rollup tables of step 4 (frozen with it).
+    private const string RollupMeasuresV4 = """
+        requests bigint NOT NULL, spend_nano bigint NOT NULL, input_tokens bigint NOT NULL, output_tokens bigint NOT NULL,
+        cached_tokens bigint NOT NULL, cache_write_tokens bigint NOT NULL,
+        duration_min bigint, duration_max bigint, first_token_min bigint, first_token_max bigint,
+        d00 bigint NOT NULL, d01 bigint NOT NULL, d02 bigint NOT NULL, d03 bigint NOT NULL, d04 bigint NOT NULL, d05 bigint NOT NULL,
+        d06 bigint NOT NULL, d07 bigint NOT NULL, d08 bigint NOT NULL, d09 bigint NOT NULL, d10 bigint NOT NULL, d11 bigint NOT NULL,
+        d12 bigint NOT NULL, d13 bigint NOT NULL, d14 bigint NOT NULL, d15 bigint NOT NULL, d16 bigint NOT NULL, d17 bigint NOT NULL,
+        d18 bigint NOT NULL, d19 bigint NOT NULL, d20 bigint NOT NULL, d21 bigint NOT NULL, d22 bigint NOT NULL, d23 bigint NOT NULL,
+        f00 bigint NOT NULL, f01 bigint NOT NULL, f02 bigint NOT NULL, f03 bigint NOT NULL, f04 bigint NOT NULL, f05 bigint NOT NULL,
+        f06 bigint NOT NULL, f07 bigint NOT NULL, f08 bigint NOT NULL, f09 bigint NOT NULL, f10 bigint NOT NULL, f11 bigint NOT NULL,
+        f12 bigint NOT NULL, f13 bigint NOT NULL, f14 bigint NOT NULL, f15 bigint NOT NULL, f16 bigint NOT NULL, f17 bigint NOT NULL,
+        f18 bigint NOT NULL, f19 bigint NOT NULL, f20 bigint NOT NULL, f21 bigint NOT NULL, f22 bigint NOT NULL, f23 bigint NOT NULL
+        """;
 
     public static int LatestVersion => Steps.Length;
 

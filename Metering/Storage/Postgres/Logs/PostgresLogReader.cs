@@ -2,6 +2,7 @@ using System.Data;
 using System.Runtime.CompilerServices;
 using Dapper;
 using Metering.Logs;
+using Metering.Storage.Aggregates;
 using Metering.Storage.Postgres.Engine;
 
 namespace Metering.Storage.Postgres.Logs;
@@ -40,15 +41,22 @@ public sealed class PostgresLogReader(PostgresDatabase database) : ILogReader
     {
         query = query with { Type = query.Type ?? LogType.Consume };
         await using var connection = await database.OpenAsync();
-        var range = await PostgresLogAggregates.TotalsAsync(connection, query);
-        var lastMinute = await PostgresLogAggregates.TotalsAsync(connection, query with { StartMs = nowMs - 60_000, EndMs = nowMs + 1 });
+        await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+        var dialect = await PostgresAggregateDialect.ReadAsync(connection, snapshot);
+        var range = await LogAggregates.TotalsAsync(dialect, connection, query, snapshot);
+        var lastMinute = await LogAggregates.TotalsAsync(dialect, connection, query with { StartMs = nowMs - 60_000, EndMs = nowMs + 1 }, snapshot);
+        await snapshot.CommitAsync();
         return new LogStats(range, lastMinute);
     }
 
     public async Task<IReadOnlyList<LogGroupStats>> GroupAsync(LogQuery query, LogGrouping grouping)
     {
         await using var connection = await database.OpenAsync();
-        return await PostgresLogAggregates.ReadAsync(connection, query with { Type = query.Type ?? LogType.Consume }, grouping);
+        await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+        var dialect = await PostgresAggregateDialect.ReadAsync(connection, snapshot);
+        var groups = await LogAggregates.GroupAsync(dialect, connection, query with { Type = query.Type ?? LogType.Consume }, grouping, snapshot);
+        await snapshot.CommitAsync();
+        return groups;
     }
 
     /// <summary>Every matching row, newest first, streamed as it is consumed (memory stays flat).</summary>

@@ -59,7 +59,7 @@ internal static class PostgresLogSql
         return "WHERE time_ms >= @start AND time_ms < @end" + Conditions(query, parameters);
     }
 
-    private static string Conditions(LogQuery query, DynamicParameters parameters)
+    public static string Conditions(LogQuery query, DynamicParameters parameters)
     {
         var sql = "";
         foreach (var filter in LogColumns.Filters)

@@ -16,10 +16,6 @@ internal static class LogFilterSql
     // that from a bound value: the index condition (migration step 3) is spelled out, to the letter.
     private const string RareTypeIndexCondition = $" AND type <> '{LogType.Consume}'";
 
-    /// <summary>The columns the query filters on (besides time).</summary>
-    public static IEnumerable<string> Columns(LogQuery query) =>
-        Filters.Where(f => f.Value(query) is not null).Select(f => f.Column).Distinct();
-
     /// <summary>
     /// <c>AND col = @p</c> for each filter set, with the values added to <paramref name="parameters"/>.
     /// <paramref name="noIndex"/> writes <c>+col</c>, which keeps SQLite from choosing an index on it.

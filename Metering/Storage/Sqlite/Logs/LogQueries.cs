@@ -1,3 +1,4 @@
+using Metering.Storage.Aggregates;
 using Dapper;
 
 namespace Metering.Storage.Sqlite.Logs;

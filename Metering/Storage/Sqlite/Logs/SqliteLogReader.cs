@@ -1,3 +1,4 @@
+using Metering.Storage.Aggregates;
 using System.Runtime.CompilerServices;
 using Dapper;
 using Metering.Logs;
@@ -35,7 +36,7 @@ public sealed class SqliteLogReader(SqliteDatabase database, LogInbox inbox) : I
         await using var snapshot = connection.BeginTransaction(deferred: true);
         var parameters = new DynamicParameters();
         var items = await connection.QueryAsync<LogRecord>(LogQueries.Page(query, page, pageSize, parameters), parameters, snapshot);
-        var total = await LogAggregates.CountAsync(connection, snapshot, query);
+        var total = await LogAggregates.CountAsync(SqliteAggregateDialect.Instance, connection, snapshot, query);
         return (items.AsList(), total);
     }
 
@@ -48,8 +49,8 @@ public sealed class SqliteLogReader(SqliteDatabase database, LogInbox inbox) : I
         await inbox.MoveBeforeReadAsync();
         query = query with { Type = query.Type ?? LogType.Consume };
         await using var connection = await database.OpenAsync();
-        var range = await LogAggregates.TotalsAsync(connection, query);
-        var lastMinute = await LogAggregates.TotalsAsync(connection, query with { StartMs = nowMs - 60_000, EndMs = nowMs + 1 });
+        var range = await LogAggregates.TotalsAsync(SqliteAggregateDialect.Instance, connection, query);
+        var lastMinute = await LogAggregates.TotalsAsync(SqliteAggregateDialect.Instance, connection, query with { StartMs = nowMs - 60_000, EndMs = nowMs + 1 });
         return new LogStats(range, lastMinute);
     }
 
@@ -58,7 +59,7 @@ public sealed class SqliteLogReader(SqliteDatabase database, LogInbox inbox) : I
     {
         await inbox.MoveBeforeReadAsync();
         await using var connection = await database.OpenAsync();
-        return await LogAggregates.GroupAsync(connection, query with { Type = query.Type ?? LogType.Consume }, grouping);
+        return await LogAggregates.GroupAsync(SqliteAggregateDialect.Instance, connection, query with { Type = query.Type ?? LogType.Consume }, grouping);
     }
 
     /// <summary>Every matching row, newest first, read as it is consumed (memory stays flat).</summary>

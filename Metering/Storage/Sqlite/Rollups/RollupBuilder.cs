@@ -1,4 +1,5 @@
 using Dapper;
+using Metering.Storage.Aggregates;
 using Metering.Storage.Sqlite.Engine;
 using Metering.Storage.Sqlite.Logs;
 using Microsoft.Data.Sqlite;
@@ -17,9 +18,6 @@ public static class RollupBuilder
 {
     /// <summary>Rollup rows one transaction inserts or updates at most (about a millisecond of the log file's writer).</summary>
     public const int DefaultRollupRowsPerUnit = 256;
-
-    private static readonly string[] Additive = ["requests", "spend_nano", "input_tokens", "output_tokens", "cached_tokens", "cache_write_tokens"];
-    private static readonly string[] Extremes = ["duration_min", "duration_max", "first_token_min", "first_token_max"];
 
     /// <summary>
     /// Rolls up to the newest row at the time of the call, chunk after chunk; returns how many ids the
@@ -96,20 +94,14 @@ public static class RollupBuilder
               $"AND part = COALESCE(logs.account_id, 0) % {RollupFamily.AccountPartitions})";
     }
 
-    /// <summary>The histogram columns with the raw-row test that counts into each.</summary>
-    internal static IEnumerable<(string Name, string Test)> HistogramColumns() =>
-        new[] { ('d', "duration_ms"), ('f', "first_token_ms") }.SelectMany(m =>
-            Enumerable.Range(0, LatencyHistogram.BucketCount).Select(i =>
-                (LatencyHistogram.Column(m.Item1, i), LatencyHistogram.BucketTest(m.Item2, i))));
-
     /// <summary>
     /// Adds one rollup row's sums to the table's row for the same bucket and dimensions; parameters by
     /// position in the order of the columns (bucket, dimensions, sums, extremes, histogram).
     /// </summary>
     internal static string UpsertSql(RollupFamily family, long grainMs)
     {
-        var columns = new[] { "bucket_ms" }.Concat(family.Dimensions).Concat(Additive).Concat(Extremes).Concat(HistogramColumns().Select(c => c.Name)).ToList();
-        var sums = Additive.Concat(HistogramColumns().Select(c => c.Name));
+        var columns = new[] { "bucket_ms" }.Concat(family.Dimensions).Concat(RollupColumns.Additive).Concat(RollupColumns.Extremes).Concat(RollupColumns.Histogram().Select(c => c.Name)).ToList();
+        var sums = RollupColumns.Additive.Concat(RollupColumns.Histogram().Select(c => c.Name));
         return $"""
             INSERT INTO {family.Table(grainMs)} ({string.Join(", ", columns)})
             VALUES ({string.Join(", ", columns.Select((_, i) => $"?{i + 1}"))})

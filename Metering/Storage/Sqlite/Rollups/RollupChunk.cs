@@ -1,3 +1,4 @@
+using Metering.Storage.Aggregates;
 
 
 namespace Metering.Storage.Sqlite.Rollups;

@@ -1,3 +1,4 @@
+using Metering.Storage.Aggregates;
 using Dapper;
 using Microsoft.Data.Sqlite;
 

@@ -1,3 +1,4 @@
+using Metering.Storage.Aggregates;
 using Metering.Storage.Sqlite.Engine;
 using Microsoft.Data.Sqlite;
 

@@ -1,3 +1,4 @@
+using Metering.Storage.Aggregates;
 using Dapper;
 using Metering.Storage;
 using Metering.Storage.Sqlite.Rollups;
@@ -85,7 +86,7 @@ public class LogQueryPlanTests
         var parameters = new DynamicParameters();
         var sources = LogSpanPlan.Plan(query.StartMs!.Value, query.EndMs!.Value, hours: true, days: true);
 
-        var sql = LogAggregateSql.Build(query, grouping, LogMeasures.Latency, RollupFamily.ByModel, sources, parameters);
+        var sql = LogAggregateSql.Build(SqliteAggregateDialect.Instance, query, grouping, LogMeasures.Latency, RollupFamily.ByModel, sources, parameters);
         var plan = await PlanAsync(store, sql, parameters);
 
         plan.Should().Contain("SEARCH log_rollup_model_day USING PRIMARY KEY (bucket_ms>? AND bucket_ms<?)")
@@ -103,7 +104,7 @@ public class LogQueryPlanTests
         var parameters = new DynamicParameters();
         var sources = LogSpanPlan.Plan(query.StartMs!.Value, query.EndMs!.Value, hours: false, days: true);
 
-        var sql = LogAggregateSql.Build(query, LogGrouping.Model, LogMeasures.Latency, RollupFamily.ByKeyAndModel, sources, parameters);
+        var sql = LogAggregateSql.Build(SqliteAggregateDialect.Instance, query, LogGrouping.Model, LogMeasures.Latency, RollupFamily.ByKeyAndModel, sources, parameters);
         var plan = await PlanAsync(store, sql, parameters);
 
         plan.Should().Contain("SEARCH log_rollup_key_model_day USING INDEX log_rollup_key_model_day_account (account_id=? AND bucket_ms>? AND bucket_ms<?)")
@@ -120,7 +121,7 @@ public class LogQueryPlanTests
         var parameters = new DynamicParameters();
         var sources = LogSpanPlan.Plan(query.StartMs!.Value, query.EndMs!.Value, hours: false, days: true);
 
-        var sql = LogAggregateSql.Build(query, LogGrouping.None, LogMeasures.Count, RollupFamily.ByKeyAndModel, sources, parameters);
+        var sql = LogAggregateSql.Build(SqliteAggregateDialect.Instance, query, LogGrouping.None, LogMeasures.Count, RollupFamily.ByKeyAndModel, sources, parameters);
         var plan = await PlanAsync(store, sql, parameters);
 
         plan.Should().Contain("SEARCH log_rollup_key_model_day USING INDEX log_rollup_key_model_day_account_model (account_id=? AND model=? AND bucket_ms>? AND bucket_ms<?)")

@@ -1,3 +1,4 @@
+using Metering.Storage.Aggregates;
 using Metering.Storage;
 using Metering.Storage.Sqlite.Rollups;
 

@@ -1,3 +1,4 @@
+using Metering.Storage.Aggregates;
 using Metering.Ledger;
 using Metering.Storage;
 using static Gateway.Tests.Metering.Storage.LogRows;

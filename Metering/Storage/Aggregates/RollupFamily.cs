@@ -1,6 +1,6 @@
 
 
-namespace Metering.Storage.Sqlite.Rollups;
+namespace Metering.Storage.Aggregates;
 
 /// <summary>
 /// A set of pre-aggregated tables over the same dimensions, one per time grain. A read whose filters

@@ -1,8 +1,9 @@
+using Metering.Storage.Aggregates;
 using Metering.Storage;
 using static Gateway.Tests.Metering.Storage.LogRows;
 using Metering.Storage.Sqlite.Logs;
 
-namespace Gateway.Tests.Metering.Storage.Sqlite.Logs;
+namespace Gateway.Tests.Metering.Storage.Aggregates;
 
 public class LogSpanPlanTests
 {

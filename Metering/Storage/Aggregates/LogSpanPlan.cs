@@ -1,6 +1,5 @@
-using Metering.Storage.Sqlite.Rollups;
 
-namespace Metering.Storage.Sqlite.Logs;
+namespace Metering.Storage.Aggregates;
 
 internal enum LogSourceKind
 {

@@ -1,7 +1,6 @@
 using Dapper;
-using Metering.Storage.Sqlite.Rollups;
 
-namespace Metering.Storage.Sqlite.Logs;
+namespace Metering.Storage.Aggregates;
 
 /// <summary>What an aggregate read computes.</summary>
 internal enum LogMeasures
@@ -26,7 +25,7 @@ internal static class LogAggregateSql
     // Output columns: g, n, spend, tin, tout, then for Latency dmin, dmax, fmin, fmax and the histogram.
     public const int FirstHistogramColumn = LogGroupRows.FirstHistogramColumn;
 
-    public static string Build(LogQuery query, LogGrouping grouping, LogMeasures measures, RollupFamily? family,
+    public static string Build(AggregateDialect dialect, LogQuery query, LogGrouping grouping, LogMeasures measures, RollupFamily? family,
         IReadOnlyList<LogSource> sources, DynamicParameters parameters)
     {
         var arms = sources.Select((source, i) =>
@@ -39,23 +38,25 @@ internal static class LogAggregateSql
                 LogSourceKind.Rollup => $"{family!.Table(source.GrainMs)} WHERE bucket_ms >= @s{i} AND bucket_ms < @e{i}",
                 LogSourceKind.Raw => $"logs WHERE time_ms >= @s{i} AND time_ms < @e{i}",
                 // Few rows sit above the watermark: walk them by id rather than through any index.
-                _ => $"logs WHERE {RollupBuilder.NotRolledUpSql(family)} AND +time_ms >= @s{i} AND +time_ms < @e{i}",
+                _ => $"logs WHERE {dialect.NotRolledUp(family)} AND {dialect.NoIndex}time_ms >= @s{i} AND {dialect.NoIndex}time_ms < @e{i}",
             };
-            var conditions = LogFilterSql.Conditions(query, parameters, noIndex: source.Kind == LogSourceKind.Fresh);
-            var key = KeyExpression(grouping, source);
+            var conditions = dialect.Conditions(query, parameters, noIndex: source.Kind == LogSourceKind.Fresh);
+            var key = KeyExpression(dialect, grouping, source);
             return $"SELECT {key} AS g, {string.Join(", ", ArmColumns(measures, rollup))} FROM {from}{conditions}"
                 + (grouping == LogGrouping.None ? "" : " GROUP BY g");
         });
-        return $"SELECT g, {string.Join(", ", MergeColumns(measures))} FROM ({string.Join("\nUNION ALL ", arms)})"
+        // Without grouping there is no g to name: PostgreSQL refuses a bare column beside aggregates.
+        var group = grouping == LogGrouping.None ? "NULL" : "g";
+        return $"SELECT {group}, {string.Join(", ", MergeColumns(dialect, measures))} FROM ({string.Join("\nUNION ALL ", arms)}) AS arms"
             + (grouping == LogGrouping.None ? "" : " GROUP BY g");
     }
 
-    private static string KeyExpression(LogGrouping grouping, LogSource source)
+    private static string KeyExpression(AggregateDialect dialect, LogGrouping grouping, LogSource source)
     {
         var time = source.Kind == LogSourceKind.Rollup ? "bucket_ms" : "time_ms";
         // On the log, "+column": SQLite would otherwise walk that column's whole index to skip the
         // GROUP BY sort, ignoring the narrow time or id range the WHERE clause allows.
-        var column = source.Kind == LogSourceKind.Rollup ? "" : "+";
+        var column = source.Kind == LogSourceKind.Rollup ? "" : dialect.NoIndex;
         return grouping switch
         {
             LogGrouping.Model => column + "model",
@@ -82,12 +83,12 @@ internal static class LogAggregateSql
         new("dmax", "MAX(duration_max)", "MAX(duration_ms)", "MAX", LogMeasures.Latency),
         new("fmin", "MIN(first_token_min)", "MIN(first_token_ms)", "MIN", LogMeasures.Latency),
         new("fmax", "MAX(first_token_max)", "MAX(first_token_ms)", "MAX", LogMeasures.Latency),
-        .. RollupBuilder.HistogramColumns().Select(c => new Measure(c.Name, $"SUM({c.Name})", $"COUNT(*) FILTER (WHERE {c.Test})", "SUM", LogMeasures.Latency)),
+        .. RollupColumns.Histogram().Select(c => new Measure(c.Name, $"SUM({c.Name})", $"COUNT(*) FILTER (WHERE {c.Test})", "SUM", LogMeasures.Latency)),
     ];
 
     private static IEnumerable<string> ArmColumns(LogMeasures measures, bool rollup) =>
         All.Where(m => m.Needs <= measures).Select(m => $"{(rollup ? m.FromRollup : m.FromRaw)} AS {m.Alias}");
 
-    private static IEnumerable<string> MergeColumns(LogMeasures measures) =>
-        All.Where(m => m.Needs <= measures).Select(m => $"{m.Merge}({m.Alias})");
+    private static IEnumerable<string> MergeColumns(AggregateDialect dialect, LogMeasures measures) =>
+        All.Where(m => m.Needs <= measures).Select(m => dialect.Merge(m.Merge, m.Alias));
 }
