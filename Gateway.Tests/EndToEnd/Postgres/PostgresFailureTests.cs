@@ -54,6 +54,25 @@ public class PostgresFailureTests
     }
 
     [Fact]
+    public async Task TopUpCommittedButItsAnswerLost_FoundByTheBatchId_NotRunAgain_CreditedOnce()
+    {
+        var server = await PostgresServer.SharedAsync();
+        var database = await server.CreateDatabaseAsync();
+        await using var proxy = CommitCuttingProxy.Start(server.Port);
+        var throughProxy = new NpgsqlConnectionStringBuilder(database) { Port = proxy.Port }.ConnectionString;
+        await using var host = await GatewayHost.StartAsync(connectionString: throughProxy);
+        var account = await host.CreateAccountAsync(1m);
+
+        proxy.Arm();
+        using var response = await host.Admin.PostAsJsonAsync($"/admin/accounts/{account}/topup", new { amount = 2.5m });
+
+        proxy.Cut.IsCompleted.Should().BeTrue("the top-up's COMMIT went through and its answer was cut");
+        response.StatusCode.Should().Be(HttpStatusCode.OK, "the batch is found committed by its id");
+        (await host.BalanceAsync(account)).Should().Be(3.5m, "a committed batch is never run again: credited once");
+        (await host.QueryScalarAsync<long>("SELECT COUNT(*) FROM logs WHERE type = 'system' AND message LIKE 'top-up%'")).Should().Be(1);
+    }
+
+    [Fact]
     public async Task WriterTerminatedDuringCommit_BatchLookedUpThenRunOnce_ChargedOnce()
     {
         var server = await PostgresServer.SharedAsync();

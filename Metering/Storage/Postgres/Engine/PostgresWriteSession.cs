@@ -168,15 +168,11 @@ internal sealed class PostgresWriteSession(PostgresDatabase database, LogPartiti
             {
             }
         }
+        // Cleared on success only: a failure's catch (Settle) runs after every finally on its way, and must
+        // still see that the commit was under way to look the batch up instead of running it again.
         _committing = true;
-        try
-        {
-            transaction.Commit();
-        }
-        finally
-        {
-            _committing = false;
-        }
+        transaction.Commit();
+        _committing = false;
     }
 
     private void AddDebit(LogRecord row) => _debits.Add(row);
