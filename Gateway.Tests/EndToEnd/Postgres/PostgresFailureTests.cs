@@ -73,6 +73,30 @@ public class PostgresFailureTests
     }
 
     [Fact]
+    public async Task RequestRowCommittedButTheAnswerLost_FoundByTheBatchId_OneRow_ChargedOnce()
+    {
+        var server = await PostgresServer.SharedAsync();
+        var database = await server.CreateDatabaseAsync();
+        await using var proxy = CommitCuttingProxy.Start(server.Port);
+        var throughProxy = new NpgsqlConnectionStringBuilder(database) { Port = proxy.Port }.ConnectionString;
+        // A balance far from zero, trusted for a minute: admission reads nothing, so the next COMMIT is the row's.
+        await using var host = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["Gateway:StoreBalanceMaxAgeMs"] = "60000" },
+            connectionString: throughProxy);
+        var account = await host.CreateAccountAsync(100m);
+        var key = await host.CreateKeyAsync(account);
+        (await host.NewClient(key).PostAsync("/v1/chat/completions", JsonContent(Plain))).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        proxy.Arm();
+        using var response = await host.NewClient(key).PostAsync("/v1/chat/completions", JsonContent(Plain));
+
+        proxy.Cut.IsCompleted.Should().BeTrue("the row's COMMIT went through and its answer was cut");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var rows = await host.RowsOfTypeAsync("consume");
+        rows.Should().HaveCount(2, "the cut batch committed once and was not written again");
+        (await host.BalanceAsync(account)).Should().Be(100m - rows.Sum(r => r.GetProperty("spend").GetDecimal()), "charged once each");
+    }
+
+    [Fact]
     public async Task WriterTerminatedDuringCommit_BatchLookedUpThenRunOnce_ChargedOnce()
     {
         var server = await PostgresServer.SharedAsync();
