@@ -2,7 +2,10 @@ using System.Text;
 
 namespace Ttft;
 
-/// <summary>Finds the <c>x_arrived</c> and <c>x_sent</c> stamps of each event in a byte stream cut anywhere.</summary>
+/// <summary>
+/// Finds the <c>x_arrived</c> and <c>x_sent</c> stamps of each event in a byte stream cut anywhere: JSON
+/// fields (<c>"x_sent":123</c>), or words inside a translated event's text (<c>x_sent=123</c>).
+/// </summary>
 internal sealed class SentStampReader
 {
     private readonly StringBuilder _pending = new();
@@ -17,7 +20,8 @@ internal sealed class SentStampReader
             return found;
         foreach (var line in text[..end].Split('\n'))
         {
-            if (Stamp(line, "\"x_arrived\":") is { } arrived && Stamp(line, "\"x_sent\":") is { } sent)
+            if ((Stamp(line, "\"x_arrived\":") ?? Stamp(line, "x_arrived=")) is { } arrived
+                && (Stamp(line, "\"x_sent\":") ?? Stamp(line, "x_sent=")) is { } sent)
                 found.Add((arrived, sent));
         }
         _pending.Remove(0, end + 2);

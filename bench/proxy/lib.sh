@@ -132,6 +132,9 @@ launch_gateway() { # name port dll extra-env
     "ReverseProxy__Clusters__xlatsse__Metadata__ApiKey=sk-bench-upstream" "ReverseProxy__Clusters__xlatsse__Metadata__Format=anthropic" \
     "Models__bench-xlat-json__Cluster=xlat" "Models__bench-xlat-json__ModelRatio=0.075" "Models__bench-xlat-json__CompletionRatio=4" \
     "Models__bench-xlat-sse__Cluster=xlatsse" "Models__bench-xlat-sse__ModelRatio=0.075" "Models__bench-xlat-sse__CompletionRatio=4" \
+    "ReverseProxy__Clusters__pacedxlat__Destinations__default__Address=http://127.0.0.1:$PACED_PORT/" \
+    "ReverseProxy__Clusters__pacedxlat__Metadata__ApiKey=sk-bench-upstream" "ReverseProxy__Clusters__pacedxlat__Metadata__Format=anthropic" \
+    "Models__bench-paced-xlat__Cluster=pacedxlat" "Models__bench-paced-xlat__ModelRatio=0.075" "Models__bench-paced-xlat__CompletionRatio=4" \
     $4 dotnet "$3") >"$WORK/$1.log" 2>&1 &
   PIDS+=($!); LAUNCHED_PID=$!
   wait_http "http://127.0.0.1:$2/healthz" "$1"
@@ -162,6 +165,7 @@ write_bodies() {
   # The same OpenAI requests to models whose cluster speaks Anthropic's format: translated both ways (BENCH_XLAT=1).
   printf '{"model":"bench-xlat-json",%s}' "$messages" >"$WORK/xlat-json.body"
   printf '{"model":"bench-xlat-sse","stream":true,"stream_options":{"include_usage":true},%s}' "$messages" >"$WORK/xlat-sse.body"
+  printf '{"model":"bench-paced-xlat","stream":true,"stream_options":{"include_usage":true},%s}' "$messages" >"$WORK/paced-xlat.body"
 }
 
 url_of() { # target body
@@ -259,12 +263,14 @@ run_wrk() { # round target body conns seconds
 
 run_probe() { # round target count
   local out
-  # The paced upstream speaks OpenAI's format only: no TTFT through the translation yet.
-  [ "$2" = gateway-xlat ] && return
-  out=$(dotnet "$BENCH/Ttft/bin/Release/net10.0/Ttft.dll" probe "$2" "$(url_of "$2" paced)" "$(key_of "$2")" "$WORK/paced.body" "$3") \
+  # gateway-xlat: the same OpenAI request to a model whose cluster speaks Anthropic's format (the paced
+  # upstream answers in Anthropic's events there); TTFT is read on the client's side of the translation.
+  local body=$WORK/paced.body
+  [ "$2" = gateway-xlat ] && body=$WORK/paced-xlat.body
+  out=$(dotnet "$BENCH/Ttft/bin/Release/net10.0/Ttft.dll" probe "$2" "$(url_of "$2" paced)" "$(key_of "$2")" "$body" "$3") \
     || { echo "$out" >&2; exit 1; }
   echo "$out" >>"$PROBES"
-  if [ "$2" = gateway ]; then
+  if [ "$2" = gateway ] || [ "$2" = gateway-xlat ]; then   # one process, one database
     local completed
     completed=$(sed -n 's/.* completed=\([0-9]*\).*/\1/p' <<<"$out")
     GATEWAY_SENT=$(( GATEWAY_SENT + completed ))
