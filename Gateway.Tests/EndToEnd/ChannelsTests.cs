@@ -74,11 +74,13 @@ public class ChannelsTests
         host.Upstream.Behavior = new FakeBehavior { FailWithStatus = 401 };   // the primary's credential is refused
         await SendAsync(host, key, 6, parallel: 1);   // 6 of 10 failed in the window: its breaker opens
         var primaryBeforeOpen = host.Upstream.Received.Count;
+        var availableWhileOut = AvailableDestinations(host);
         var whileOut = await SendAsync(host, key, 10, parallel: 1);
         var primaryWhileOut = host.Upstream.Received.Count - primaryBeforeOpen;
         host.Upstream.Behavior = new FakeBehavior();
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         await SendAsync(host, key, 3, parallel: 1);   // the half-open trial, then closed again
+        var availableRecovered = AvailableDestinations(host);
         var fallbackBeforeRecovered = fallback.Received.Count;
         await SendAsync(host, key, 10, parallel: 1);
 
@@ -86,6 +88,16 @@ public class ChannelsTests
         whileOut.Should().AllSatisfy(s => s.Should().Be(HttpStatusCode.OK), "the fallback serves while the primary's breaker is open");
         primaryWhileOut.Should().Be(0);
         fallback.Received.Count.Should().Be(fallbackBeforeRecovered, "the primary serves again once it recovered");
+        availableWhileOut.Should().Equal(["fallback"], "the open breaker marked the primary unhealthy in YARP's destination state");
+        availableRecovered.Should().BeEquivalentTo(["default", "fallback"], "the closed breaker marked it healthy again");
+    }
+
+    /// <summary>The cluster's available destinations in YARP's own state: the list the picks read.</summary>
+    private static string[] AvailableDestinations(GatewayHost host)
+    {
+        var proxyState = (Yarp.ReverseProxy.IProxyStateLookup)host.Services.GetService(typeof(Yarp.ReverseProxy.IProxyStateLookup))!;
+        proxyState.TryGetCluster("openai", out var cluster).Should().BeTrue();
+        return cluster.DestinationsState.AvailableDestinations.Select(d => d.DestinationId).ToArray();
     }
 
     [Fact]

@@ -29,7 +29,8 @@ internal static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<IConfiguration>().GetSection("ReverseProxy:Clusters").GetChildren().Select(c => c.Key)
                 .ToHashSet(StringComparer.OrdinalIgnoreCase)));
 
-        services.AddReverseProxy().LoadFromConfig(configuration.GetSection("ReverseProxy"));
+        services.AddReverseProxy().LoadFromConfig(configuration.GetSection("ReverseProxy")).AddConfigFilter<PassiveHealthConfigFilter>();
+        services.AddSingleton<Yarp.ReverseProxy.Health.IPassiveHealthCheckPolicy, BreakerHealthPolicy>();
         services.AddHttpForwarder();
 
         services.AddStore();

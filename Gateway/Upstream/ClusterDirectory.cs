@@ -42,21 +42,23 @@ internal sealed class ClusterDirectory(IProxyStateLookup proxyState)
         var (model, destinations) = (cluster.Model, cluster.DestinationsState);
         if (_targets.TryGetValue(clusterId, out var known) && ReferenceEquals(known.Model, model) && ReferenceEquals(known.Destinations, destinations))
             return known.Target;
-        var target = Build(clusterId, model, destinations.AllDestinations);
+        var target = Build(clusterId, model, destinations);
         if (target is not null)
             _targets[clusterId] = (model, destinations, target);
         return target;
     }
 
-    private static UpstreamTarget? Build(string clusterId, ClusterModel model, IReadOnlyList<DestinationState> all)
+    private static UpstreamTarget? Build(string clusterId, ClusterModel model, ClusterDestinationsState state)
     {
+        var all = state.AllDestinations;
+        var available = state.AvailableDestinations.ToHashSet();
         if (model.HttpClient is not { } client)
             return null;
         var metadata = model.Config.Metadata;
         var clusterKey = metadata?.GetValueOrDefault(ApiKeyMetadata);
         // Lowest priority first; "default" first among equals, then by id (a stable order for retries).
         var destinations = all
-            .Select(d => Destination(d, clusterKey))
+            .Select(d => Destination(d, clusterKey, available.Contains(d)))
             .OrderBy(d => d.Priority).ThenBy(d => d.Id == "default" ? 0 : 1).ThenBy(d => d.Id, StringComparer.Ordinal)
             .ToArray();
         if (destinations.Length == 0)
@@ -76,13 +78,14 @@ internal sealed class ClusterDirectory(IProxyStateLookup proxyState)
     }
 
     /// <summary>A destination's metadata, checked at start (<see cref="Configuration.DestinationMetadataValidator"/>).</summary>
-    private static UpstreamDestination Destination(DestinationState destination, string? clusterKey)
+    private static UpstreamDestination Destination(DestinationState destination, string? clusterKey, bool available)
     {
         var metadata = destination.Model.Config.Metadata;
         return new UpstreamDestination(destination.DestinationId, destination.Model.Config.Address,
             metadata?.GetValueOrDefault(ApiKeyMetadata) is { Length: > 0 } own ? own : clusterKey,
             int.TryParse(metadata?.GetValueOrDefault(PriorityMetadata), out var priority) ? priority : 0,
-            int.TryParse(metadata?.GetValueOrDefault(WeightMetadata), out var weight) && weight > 0 ? weight : 1);
+            int.TryParse(metadata?.GetValueOrDefault(WeightMetadata), out var weight) && weight > 0 ? weight : 1,
+            available);
     }
 
     /// <summary>

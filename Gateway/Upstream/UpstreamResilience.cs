@@ -3,6 +3,9 @@ using Gateway.Configuration;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Upstream;
 
@@ -13,8 +16,12 @@ namespace Gateway.Upstream;
 /// The retry itself is a plain loop, not a Polly retry pipeline: every request paid for that pipeline's
 /// four async layers and a pooled context (~5 % of the bytes a request allocated, in allocation ticks) though
 /// nearly every request is served by its first try. The breakers stay Polly's: their state is the hard part.
+/// A breaker that opens marks its destination's passive health unhealthy in YARP's destination state for
+/// the break (YARP makes it available again after it, and the breaker lets a trial through), and one that
+/// closes marks it healthy: the picks read YARP's available destinations, not a list of our own.
 /// </summary>
-internal sealed class UpstreamResilience(IOptions<GatewayOptions> options, TimeProvider clock)
+internal sealed class UpstreamResilience(IOptions<GatewayOptions> options, TimeProvider clock,
+    IProxyStateLookup? proxyState = null, IDestinationHealthUpdater? health = null)
 {
     private readonly GatewayOptions _options = options.Value;
     private readonly ConcurrentDictionary<(string Cluster, string Destination), Breaker> _breakers = new();
@@ -112,15 +119,15 @@ internal sealed class UpstreamResilience(IOptions<GatewayOptions> options, TimeP
         TimeSpan.FromMilliseconds(_options.UpstreamRetryDelayMs * Math.Pow(2, tryIndex) * (0.5 + Random.Shared.NextDouble()));
 
     /// <summary>
-    /// SPEC §11: among the destinations whose breaker is not open, those of the lowest priority share the
-    /// traffic in proportion to their weights; a retry goes to one not tried yet when there is one (by the same
-    /// rule); with every breaker open, the tries rotate through all of them.
+    /// SPEC §11: among the destinations YARP counts as available (no open breaker has marked them unhealthy),
+    /// those of the lowest priority share the traffic in proportion to their weights; a retry goes to one not
+    /// tried yet when there is one (by the same rule); with none available, the tries rotate through all of them.
     /// </summary>
-    private UpstreamDestination Pick(UpstreamTarget target, List<UpstreamAttempt> attempts)
+    private static UpstreamDestination Pick(UpstreamTarget target, List<UpstreamAttempt> attempts)
     {
         if (target.Destinations.Count == 1)
             return target.Destinations[0];
-        var healthy = target.Destinations.Where(d => BreakerOf(target.ClusterId, d.Id).MayTry(clock)).ToArray();
+        var healthy = target.Destinations.Where(d => d.Available).ToArray();
         if (healthy.Length == 0)
             return target.Destinations[attempts.Count % target.Destinations.Count];
         var untried = healthy.Where(d => !attempts.Exists(a => a.Destination == d.Id)).ToArray();
@@ -147,9 +154,9 @@ internal sealed class UpstreamResilience(IOptions<GatewayOptions> options, TimeP
     }
 
     private Breaker BreakerOf(string cluster, string destination) =>
-        _breakers.GetOrAdd((cluster, destination), static (_, self) => self.NewBreaker(), this);
+        _breakers.GetOrAdd((cluster, destination), static (key, self) => self.NewBreaker(key.Cluster, key.Destination), this);
 
-    private Breaker NewBreaker()
+    private Breaker NewBreaker(string clusterId, string destinationId)
     {
         var state = new CircuitBreakerStateProvider();
         var breaker = new Breaker(state);
@@ -164,7 +171,12 @@ internal sealed class UpstreamResilience(IOptions<GatewayOptions> options, TimeP
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.Failed == true || args.Outcome.Exception is not null),
                 OnOpened = args =>
                 {
-                    breaker.ReopensAt = clock.GetTimestamp() + (long)(args.BreakDuration.TotalSeconds * clock.TimestampFrequency);
+                    SetPassiveHealth(clusterId, destinationId, DestinationHealth.Unhealthy, args.BreakDuration);
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    SetPassiveHealth(clusterId, destinationId, DestinationHealth.Healthy, TimeSpan.Zero);
                     return default;
                 },
             })
@@ -173,16 +185,23 @@ internal sealed class UpstreamResilience(IOptions<GatewayOptions> options, TimeP
         return breaker;
     }
 
+    /// <summary>
+    /// Tells YARP the destination's passive health, looked up by id at the time (a configuration reload may
+    /// have replaced its state object). Unhealthy for the break: YARP sets it back to unknown, available,
+    /// once the period is over, so the breaker's half-open trial can be sent.
+    /// </summary>
+    private void SetPassiveHealth(string clusterId, string destinationId, DestinationHealth newHealth, TimeSpan period)
+    {
+        if (health is null || proxyState is null || !proxyState.TryGetCluster(clusterId, out var cluster)
+            || !cluster.Destinations.TryGetValue(destinationId, out var destination))
+            return;
+        health.SetPassive(cluster, destination, newHealth, period);
+    }
+
     private sealed class Breaker(CircuitBreakerStateProvider state)
     {
         public ResiliencePipeline<UpstreamAttempt> Pipeline { get; set; } = null!;
 
         public CircuitBreakerStateProvider State { get; } = state;
-
-        /// <summary>When an open breaker lets its trial through (Polly says half-open only once a call asks).</summary>
-        public long ReopensAt { get; set; }
-
-        /// <summary>Closed or half-open, or open with its break over: a try may go there (the breaker decides the trial).</summary>
-        public bool MayTry(TimeProvider clock) => State.CircuitState is not CircuitState.Open || clock.GetTimestamp() >= ReopensAt;
     }
 }

@@ -8,7 +8,9 @@ namespace Gateway.Upstream;
 /// (else the cluster's), and its place in the cluster's traffic: the lowest <see cref="Priority"/> serves while any
 /// of its destinations is healthy, shared among them in proportion to <see cref="Weight"/>.
 /// </summary>
-internal sealed record UpstreamDestination(string Id, string Prefix, string? ApiKey = null, int Priority = 0, int Weight = 1);
+/// <param name="Available">Whether YARP counts it among the cluster's available destinations (its passive health,
+/// which the breakers set, is not unhealthy): the target is rebuilt whenever that changes.</param>
+internal sealed record UpstreamDestination(string Id, string Prefix, string? ApiKey = null, int Priority = 0, int Weight = 1, bool Available = true);
 
 /// <summary>
 /// Where one request may go: a YARP cluster's destinations, its client and its credential (a destination's own
