@@ -31,8 +31,10 @@ public sealed class PostgresLogReader(PostgresDatabase database) : ILogReader
         await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
         var parameters = new DynamicParameters();
         var items = await connection.QueryAsync<LogRecord>(PostgresLogSql.Page(query, page, pageSize, parameters), parameters, snapshot);
-        var counted = new DynamicParameters();
-        var total = await connection.ExecuteScalarAsync<long>(PostgresLogSql.Count(query with { BeforeId = null }, counted), counted, snapshot);
+        // The total as on SQLite: whole hours and days from the rollups (a filtered count over millions of
+        // rows is otherwise an index walk over all of them), in the page's own snapshot.
+        var dialect = await PostgresAggregateDialect.ReadAsync(connection, snapshot);
+        var total = await LogAggregates.CountAsync(dialect, connection, snapshot, query with { BeforeId = null });
         await snapshot.CommitAsync();
         return (items.AsList(), total);
     }

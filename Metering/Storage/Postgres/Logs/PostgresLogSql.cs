@@ -47,8 +47,6 @@ internal static class PostgresLogSql
         return $"SELECT {LogColumns.Record} FROM logs {Where(query, parameters)}{LogColumns.Before(query, parameters)} {Newest} LIMIT @limit OFFSET @offset";
     }
 
-    public static string Count(LogQuery query, DynamicParameters parameters) => $"SELECT COUNT(*) FROM logs {Where(query, parameters)}";
-
     public static string Export(LogQuery query, DynamicParameters parameters) => $"SELECT {LogColumns.Record} FROM logs {Where(query, parameters)} {Newest}";
 
     /// <summary><c>WHERE</c> with the time range and every filter set.</summary>
