@@ -100,6 +100,21 @@ public static class PostgresMigrations
             FROM logs WHERE key_id IS NOT NULL AND spend_nano <> 0
             GROUP BY 1, 2;
         """,
+        // 4: model prices set at run time (SPEC §13), read by every instance. Ratios and prices are decimal text,
+        // exact as given, as in SQLite, so both stores share their statements (ModelPriceSql).
+        """
+        CREATE TABLE model_prices (
+            model             text   NOT NULL PRIMARY KEY,
+            cluster           text   NOT NULL,
+            model_ratio       text,
+            completion_ratio  text,
+            cache_ratio       text,
+            cache_write_ratio text,
+            price             text,
+            upstream_model    text,
+            changed_ms        bigint NOT NULL
+        );
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;
