@@ -49,8 +49,8 @@ internal sealed class CatalogOptionsValidator(IReadOnlySet<string> clusterIds) :
             (m.PricePerCharacter is not null, "PricePerCharacter", nameof(m.PricePerCharacter)),
             (m.PricePerSearchUnit is not null, "PricePerSearchUnit", nameof(m.PricePerSearchUnit))];
         if (ways.Where(w => w.Set).ToArray() is { Length: > 1 } set)
-            yield return new(set[0].Property, $"sets both {set[0].Name} and {set[1].Name}; a model is priced one way (per call, per token, per image, per second, per character or per search unit).",
-                WholeEntry: true);
+            yield return new(set[0].Property, $"sets both {set[0].Name} and {set[1].Name}; a model is priced one way "
+                + "(per call, per token, per image, per second, per character or per search unit).", WholeEntry: true);
     }
 
     private void CheckCluster(List<string> failures, string key, string cluster)

@@ -48,9 +48,9 @@ internal static class ModelAdminEndpoints
             return ApiErrors.BadRequest(JsonNamingPolicy.SnakeCaseLower.ConvertName(failure.Property), failure.Problem);
 
         var row = rows.Create(context, 200, "");
-        var now = ModelPriceChange.Of(CatalogModel.From(name, CatalogModel.EntryOf(price), price));
+        var now = ModelPriceChange.Of(CatalogModel.From(price));
         await prices.PutAsync(price, replaced => ModelPriceChange.Row(row, name,
-            ModelPriceChange.Of(replaced is null ? catalog.Configured(name) : CatalogModel.From(name, CatalogModel.EntryOf(replaced), replaced)), now));
+            ModelPriceChange.Of(replaced is null ? catalog.Configured(name) : CatalogModel.From(replaced)), now));
         await AppliedEverywhereAsync(loader, changes);
         return GetModel(name, catalog);
     }
@@ -60,8 +60,8 @@ internal static class ModelAdminEndpoints
     {
         var row = rows.Create(context, 204, "");
         var configured = ModelPriceChange.Of(catalog.Configured(name));
-        var removed = await prices.DeleteAsync(name, removed => ModelPriceChange.Row(row, name,
-            ModelPriceChange.Of(CatalogModel.From(name, CatalogModel.EntryOf(removed), removed)), configured));
+        var removed = await prices.DeleteAsync(name, gone => ModelPriceChange.Row(row, name,
+            ModelPriceChange.Of(CatalogModel.From(gone)), configured));
         if (removed is null)
             return ApiErrors.NotFound($"run-time price of model '{ClientText.CutChars(name, ClientText.MaxEchoChars)}'");
         await AppliedEverywhereAsync(loader, changes);

@@ -29,6 +29,9 @@ internal sealed record CatalogModel(string Name, string Cluster, string Upstream
     public static CatalogModel From(string name, ModelOptions entry, ModelPriceOverride? @override = null) =>
         new(name, entry.Cluster, entry.UpstreamModel ?? name, ToPrice(entry), ImagePriceList.Of(entry)) { Entry = entry, Override = @override };
 
+    /// <summary>A model priced at run time: its override stands for its entry.</summary>
+    public static CatalogModel From(ModelPriceOverride price) => From(price.Model, EntryOf(price), price);
+
     /// <summary>A run-time price as the entry it stands for: the fields an operator may set, the others unset.</summary>
     public static ModelOptions EntryOf(ModelPriceOverride price) => new()
     {

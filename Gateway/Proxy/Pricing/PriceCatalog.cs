@@ -53,7 +53,7 @@ internal sealed class PriceCatalog
     {
         var models = new Dictionary<string, CatalogModel>(_configured, StringComparer.Ordinal);
         foreach (var price in overrides)
-            models[price.Model] = CatalogModel.From(price.Model, CatalogModel.EntryOf(price), price);
+            models[price.Model] = CatalogModel.From(price);
         _models = models.ToFrozenDictionary(StringComparer.Ordinal);
     }
 }
