@@ -15,14 +15,14 @@ public class AdminFuzzTests
     private const int Cases = 200;
 
     /// <summary>Values that are never a valid field: wrong kinds, out of range, not finite, hostile text.</summary>
-    private static readonly string[] BadValues =
+    internal static readonly string[] BadValues =
     [
         "null", "true", "\"\"", "\"5\"", "[]", "{}", "-0.0000000001", "1e10", "-1e10", "1e309", "-1e309", "NaN", "\"NaN\"",
         "Infinity", "9223372036854775808", "\"\\ud800\"", "\"" + new string('x', 70_000) + "\"", "0x10", "1_000", "\"\\u0000\"",
         "{\"$type\":\"System.IO.FileInfo\"}", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
     ];
 
-    private static readonly string[] Garbage =
+    internal static readonly string[] Garbage =
     [
         "", "{", "}", "{\"amount\":", "{\"amount\":5,}", "\u00ef\u00bb\u00bf{}", "\u0000", "[1,2", "{\"a\":1}{\"b\":2}", "nul", "{'amount':5}",
     ];

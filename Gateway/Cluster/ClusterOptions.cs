@@ -26,4 +26,11 @@ internal sealed class ClusterOptions
     /// change-feed message that was lost (Redis down at that moment). Default 10.
     /// </summary>
     public int KeyCacheSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// How often the model prices set at run time are read again from the store, in seconds: the backstop for a
+    /// change-feed message that was lost, and how instances without Redis learn of a change. Default 2, the
+    /// time SPEC §13 allows a change to reach every instance.
+    /// </summary>
+    public int PriceRefreshSeconds { get; set; } = 2;
 }

@@ -20,6 +20,7 @@ internal sealed class ClusterOptionsValidator(string? redisConnectionString, boo
         const string s = GatewayOptions.Section;
         OptionRules.Between(failures, $"{s}:RedisTimeoutMs", options.RedisTimeoutMs, 1, 60_000);
         OptionRules.Between(failures, $"{s}:KeyCacheSeconds", options.KeyCacheSeconds, 1, 86_400);
+        OptionRules.Between(failures, $"{s}:PriceRefreshSeconds", options.PriceRefreshSeconds, 1, 86_400);
         if (redisConnectionString is not null && RedisLink.ParseOrNull(redisConnectionString) is null)
             // Never the string itself: it may hold the Redis password.
             failures.Add($"ConnectionStrings:{RedisLink.ConnectionStringName} is not a StackExchange.Redis configuration with an endpoint (e.g. 127.0.0.1:6379 or host:6379,password=…).");

@@ -25,9 +25,11 @@ internal static class GatewayServiceCollectionExtensions
         services.AddOptions<DestinationMetadataOptions>().BindConfiguration(DestinationMetadataOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DestinationMetadataOptions>, DestinationMetadataValidator>();
         // Read when validated, not now: test hosts add their configuration after this runs.
-        services.AddSingleton<IValidateOptions<CatalogOptions>>(sp => new CatalogOptionsValidator(
+        // The same rules hold a price set at run time (PUT /admin/models/{name}).
+        services.AddSingleton(sp => new CatalogOptionsValidator(
             sp.GetRequiredService<IConfiguration>().GetSection("ReverseProxy:Clusters").GetChildren().Select(c => c.Key)
                 .ToHashSet(StringComparer.OrdinalIgnoreCase)));
+        services.AddSingleton<IValidateOptions<CatalogOptions>>(sp => sp.GetRequiredService<CatalogOptionsValidator>());
 
         services.AddReverseProxy().LoadFromConfig(configuration.GetSection("ReverseProxy")).AddConfigFilter<PassiveHealthConfigFilter>();
         services.AddSingleton<Yarp.ReverseProxy.Health.IPassiveHealthCheckPolicy, BreakerHealthPolicy>();
@@ -43,6 +45,8 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<AdminGuard>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<PriceCatalog>();
+        services.AddSingleton<PriceOverrideLoader>();
+        services.AddSingleton<Cluster.ChangeFeed.IChangeListener>(sp => sp.GetRequiredService<PriceOverrideLoader>());
         services.AddSingleton<ClusterDirectory>();
         services.AddSingleton<UpstreamRequestHeaders>();
         services.AddSingleton<ClientAddress>();

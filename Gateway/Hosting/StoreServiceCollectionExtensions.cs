@@ -6,19 +6,21 @@ using Metering.Storage.Postgres;
 using Metering.Storage.Postgres.Accounts;
 using Metering.Storage.Postgres.Engine;
 using Metering.Storage.Postgres.Logs;
+using Metering.Storage.Postgres.Prices;
 using Metering.Storage.Sqlite;
 using Metering.Storage.Sqlite.Accounts;
 using Metering.Storage.Sqlite.Engine;
 using Metering.Storage.Sqlite.Logs;
+using Metering.Storage.Sqlite.Prices;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Hosting;
 
 /// <summary>
 /// The store behind the seam (<see cref="ILogReader"/>, <see cref="IAccountStore"/>, <see cref="IKeyStore"/>,
-/// <see cref="IStoreEngine"/>, <see cref="IStoreMaintenance"/>, <see cref="IWriteStore"/>), chosen by the
-/// connection string (SPEC §10): <c>Data Source=</c> is SQLite, <c>Host=</c> PostgreSQL. Both stores'
-/// parts are registered; only the chosen one's are ever built.
+/// <see cref="IModelPriceStore"/>, <see cref="IStoreEngine"/>, <see cref="IStoreMaintenance"/>, <see cref="IWriteStore"/>),
+/// chosen by the connection string (SPEC §10): <c>Data Source=</c> is SQLite, <c>Host=</c> PostgreSQL. Both
+/// stores' parts are registered; only the chosen one's are ever built.
 /// </summary>
 /// <remarks>The connection string is read when the store is first resolved: test hosts add their configuration after this runs.</remarks>
 internal static class StoreServiceCollectionExtensions
@@ -55,6 +57,7 @@ internal static class StoreServiceCollectionExtensions
         services.AddChosen<ILogReader, SqliteLogReader, PostgresLogReader>();
         services.AddChosen<IAccountStore, SqliteAccountStore, PostgresAccountStore>();
         services.AddChosen<IKeyStore, SqliteKeyStore, PostgresKeyStore>();
+        services.AddChosen<IModelPriceStore, SqliteModelPriceStore, PostgresModelPriceStore>();
         return services;
     }
 
@@ -78,6 +81,7 @@ internal static class StoreServiceCollectionExtensions
         services.AddSingleton<SqliteLogReader>();
         services.AddSingleton<SqliteAccountStore>();
         services.AddSingleton<SqliteKeyStore>();
+        services.AddSingleton<SqliteModelPriceStore>();
     }
 
     private static void AddPostgresStore(this IServiceCollection services)
@@ -95,5 +99,6 @@ internal static class StoreServiceCollectionExtensions
         services.AddSingleton<PostgresLogReader>();
         services.AddSingleton<PostgresAccountStore>();
         services.AddSingleton<PostgresKeyStore>();
+        services.AddSingleton<PostgresModelPriceStore>();
     }
 }

@@ -7,7 +7,14 @@ namespace Metering.Logs;
 /// <summary>One try at the upstream: which destination, what it answered, or how it failed.</summary>
 public sealed record AttemptDetail(string Destination, int? Status, string? Error);
 
-/// <summary>The billing breakdown kept with each metered row (SPEC §6 <c>details</c>).</summary>
+/// <summary>
+/// A model's price as charged, where it came from (<c>appsettings</c>, or <c>override</c> when set at run time):
+/// a token-priced model's ratios with their defaults applied, a per-call model's <see cref="Price"/>.
+/// </summary>
+public sealed record ModelPriceDetail(string Source, string Cluster, decimal? ModelRatio, decimal? CompletionRatio, decimal? CacheRatio,
+    decimal? CacheWriteRatio, decimal? Price, string? UpstreamModel);
+
+/// <summary>The billing breakdown kept with each metered row (SPEC §6 <c>details</c>), and what a system row records of its change.</summary>
 public sealed record LogDetails
 {
     public decimal? ModelRatio { get; init; }
@@ -44,6 +51,11 @@ public sealed record LogDetails
     public string? Destination { get; init; }
     /// <summary>The tries at the upstream, when there was more than one; only the last served and was charged.</summary>
     public AttemptDetail[]? Attempts { get; init; }
+
+    /// <summary>A system row of a model's price change (SPEC §13): the model, and its price before and after (null: not listed).</summary>
+    public string? Model { get; init; }
+    public ModelPriceDetail? Old { get; init; }
+    public ModelPriceDetail? New { get; init; }
 
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -10,7 +10,8 @@ using Gateway.Proxy.Pricing;
 namespace Gateway.Api.Admin;
 
 /// <summary>
-/// The operator API of SPEC §3: accounts, top-ups and keys (<see cref="KeyAdminEndpoints"/>), each change with its system row. Once a
+/// The operator API of SPEC §3: accounts, top-ups, keys (<see cref="KeyAdminEndpoints"/>) and model prices
+/// (<see cref="ModelAdminEndpoints"/>), each change with its system row. Once a
 /// change to a key or an account has committed, the change feed tells every instance (this one included).
 /// </summary>
 internal static class AdminEndpoints
@@ -34,6 +35,7 @@ internal static class AdminEndpoints
         admin.MapPost("/accounts/{id:long}/topup", TopUp).AcceptsJson<TopUpBody>().Produces<AccountDto>();
         admin.MapPatch("/accounts/{id:long}", PatchAccount).AcceptsJson<PatchAccountBody>().Produces<AccountDto>();
         admin.MapKeys();
+        admin.MapModelPrices();
         return admin;
     }
 

@@ -15,7 +15,7 @@ internal static class OpenApiSetup
         {
             document.Info.Title = "Gateway operator and query API";
             document.Info.Description =
-                "Accounts and keys (admin key), usage-log rows, stats and exports (admin key: every row; API key: its account's rows). " +
+                "Accounts, keys and model prices (admin key), usage-log rows, stats and exports (admin key: every row; API key: its account's rows). " +
                 "Errors are {\"error\":{\"message\",\"type\",\"code\",\"param\"}}; a 400 names the offending parameter in param.";
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();

@@ -7,7 +7,7 @@ namespace Gateway.Cluster.ChangeFeed;
 /// Tells every instance what changed, after the change committed: this instance's caches at once, the
 /// others through Redis pub/sub (when configured) within the publish's round trip. A publish that fails
 /// (Redis down or slow) is logged and counted, never an error for the admin call whose change already
-/// committed; the others then catch up through the key cache's re-check.
+/// committed; the others then catch up through the key cache's re-check and the prices' re-read.
 /// </summary>
 internal sealed partial class ChangePublisher(RedisLink redis, CacheInvalidator caches, ILogger<ChangePublisher> logger)
 {
@@ -31,7 +31,7 @@ internal sealed partial class ChangePublisher(RedisLink redis, CacheInvalidator 
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Change {Notice} committed but not published to the other instances ({Failure}); they see it within Gateway:KeyCacheSeconds")]
+        [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Change {Notice} committed but not published to the other instances ({Failure}); they see it within Gateway:KeyCacheSeconds (keys) or Gateway:PriceRefreshSeconds (prices)")]
         public static partial void NotPublished(ILogger logger, string notice, string failure);
     }
 }

@@ -14,6 +14,7 @@ internal static class JobsServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<LogMaintenanceOptions>, LogMaintenanceOptionsValidator>();
 
         services.AddHostedService<LedgerHostedService>();
+        services.AddHostedService<PriceOverridePoller>();   // the run-time prices in force before the first request
         services.AddHostedService<WalCheckpointService>();
         services.AddHostedService<IdleMemoryTrimmer>();   // RSS back down after load (issue 6), unless Gateway:TrimMemoryWhenIdle is false
         services.AddHostedService<LogInboxMover>();

@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Gateway.Proxy;
 using Metering.Pricing;
 using Gateway.Proxy.Pricing;
@@ -7,7 +8,7 @@ namespace Gateway.Tests.Gateway.Proxy.Pricing;
 /// <summary>A model's price for a group is built once per group ratio, and keeps the ratio as configured.</summary>
 public class CatalogModelTests
 {
-    private static readonly CatalogModel Model = new("m", "openai", "m", new PriceSheet(ModelRatio: 2m));
+    private static readonly CatalogModel Model = CatalogModel.From("m", new ModelOptions { Cluster = "openai", ModelRatio = 2m });
 
     [Fact]
     public void PriceFor_SameRatio_TheSameSheet_WithTheGroupRatio()

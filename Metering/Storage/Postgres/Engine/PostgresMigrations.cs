@@ -127,6 +127,21 @@ public static class PostgresMigrations
         CREATE INDEX log_rollup_key_day_token ON log_rollup_key_day (token_name, bucket_ms);
         CREATE INDEX log_rollup_key_model_day_account_model ON log_rollup_key_model_day (account_id, model, bucket_ms);
         """,
+        // 5: model prices set at run time (SPEC §13), read by every instance. Ratios and prices are decimal text,
+        // exact as given, as in SQLite, so both stores share their statements (ModelPriceSql).
+        """
+        CREATE TABLE model_prices (
+            model             text   NOT NULL PRIMARY KEY,
+            cluster           text   NOT NULL,
+            model_ratio       text,
+            completion_ratio  text,
+            cache_ratio       text,
+            cache_write_ratio text,
+            price             text,
+            upstream_model    text,
+            changed_ms        bigint NOT NULL
+        );
+        """,
     ];
 
     // The measure columns of the rollup tables of step 4 (frozen with it).

@@ -5,10 +5,11 @@ namespace Metering.Storage.Sqlite.Engine;
 
 /// <summary>
 /// The ledger file's schema (attached as <c>ledger</c>): accounts, keys and the log inbox, the tables a
-/// request's commit writes. They began in the log file (its steps 1 and 5), which every store still
-/// migrates through first; the ledger's first version recreates them in the ledger file from their
-/// declarations there (columns, keys and indexes exactly as shipped), copies their rows over (none in a
-/// new store) and drops them from the log file. The two files cannot commit together, so each half is
+/// request's commit writes (and, from version 3, run-time model prices beside their system rows). They
+/// began in the log file (its steps 1 and 5), which every store still migrates through first; the
+/// ledger's first version recreates them in the ledger file from their declarations there (columns, keys
+/// and indexes exactly as shipped), copies their rows over (none in a new store) and drops them from the
+/// log file. The two files cannot commit together, so each half is
 /// safe to repeat: a crash after the copy committed leaves the copy in place (the ledger's version says
 /// so) and only the drop is done again at the next start.
 /// </summary>
@@ -46,6 +47,21 @@ internal static class LedgerMigration
             FROM (SELECT key_id, time_ms, spend_nano FROM main.logs UNION ALL SELECT key_id, time_ms, spend_nano FROM {{Ledger}}.log_inbox)
             WHERE key_id IS NOT NULL AND spend_nano <> 0
             GROUP BY 1, 2;
+        """,
+        // 3: model prices set at run time (SPEC §13), beside the system rows that record each change (the inbox
+        // is in this file: one commit holds both). Ratios and prices are decimal text, exact as given.
+        $$"""
+        CREATE TABLE {{Ledger}}.model_prices (
+            model             TEXT    NOT NULL PRIMARY KEY,
+            cluster           TEXT    NOT NULL,
+            model_ratio       TEXT,
+            completion_ratio  TEXT,
+            cache_ratio       TEXT,
+            cache_write_ratio TEXT,
+            price             TEXT,
+            upstream_model    TEXT,
+            changed_ms        INTEGER NOT NULL
+        );
         """,
     ];
 
