@@ -51,6 +51,28 @@ public class ConsoleModelsTests(BrowserFixture browser) : IClassFixture<BrowserF
     }
 
     [Fact]
+    [Trait("Needs", NeedsAdminModels)]
+    public async Task Models_PricedByTheUnit_PricesShown_AndEditingWarnsAnOverrideReplacesThem()
+    {
+        await using var host = await GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Models:speech-model:Cluster"] = "openai",
+            ["Models:speech-model:PricePerCharacter"] = "0.000015",
+        });
+        await using var ui = await UsageLogsPage.OpenSignedInAsync(browser, host, GatewayHost.AdminKey);
+        var panel = await ui.OpenTabAsync("Models & prices");
+        var row = panel.Locator("#models-body tr[data-name='speech-model']");
+
+        await Expect(row.Locator(".price")).ToHaveTextAsync("$0.000015 per character");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Edit price of speech-model" }).ClickAsync();
+        await Expect(ui.Dialog.Locator("#model-unit-warning")).ToHaveTextAsync(
+            "speech-model is priced by the unit ($0.000015 per character); an override replaces that with the prices here.");
+        await ui.Dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await panel.GetByRole(AriaRole.Button, new() { Name = "New price override" }).ClickAsync();
+        await Expect(ui.Dialog.Locator("#model-unit-warning")).ToBeHiddenAsync();
+    }
+
+    [Fact]
     public async Task Models_GatewayWithoutThePriceApi_SaysSoInsteadOfATable()
     {
         await using var host = await GatewayHost.StartAsync();

@@ -16,6 +16,18 @@ const MAX_RATIO = 1_000_000;
 const path = (name) => `/admin/models/${name.split('/').map(encodeURIComponent).join('/')}`;
 const shown = (value) => (value === null || value === undefined || value === '' ? '–' : String(value));
 
+const UNITS = { price_per_image: 'image', price_per_second: 'audio second', price_per_character: 'character', price_per_search_unit: 'search unit' };
+
+/** Prices by another unit than tokens (configuration only), as "$0.02 per image"; '' when the model has none. */
+function unitPrices(model) {
+  const u = model.unit_prices;
+  if (!u) return '';
+  const parts = Object.entries(UNITS).filter(([field]) => u[field] !== null && u[field] !== undefined)
+    .map(([field, unit]) => `${formatUsd(u[field])} per ${unit}`);
+  for (const [size, price] of Object.entries(u.image_prices ?? {})) parts.push(`${formatUsd(price)} per ${size} image`);
+  return parts.join(', ');
+}
+
 /** "override" (with when it was set) or "configured": a price from appsettings.json and the environment. */
 function source(model) {
   const overridden = model.source === 'override';
@@ -65,7 +77,8 @@ export class ModelsView {
       el('td', { 'data-label': 'Model', class: 'name' }, model.name),
       el('td', { 'data-label': 'Cluster' }, shown(model.cluster)),
       ...RATIOS.map((field) => el('td', { 'data-label': RATIO_LABELS[field], class: `num ${field}` }, shown(model[field]))),
-      el('td', { 'data-label': 'Price per call', class: 'num price' }, model.price === null || model.price === undefined ? '–' : formatUsd(model.price)),
+      el('td', { 'data-label': 'Price per call', class: 'num price' },
+        model.price === null || model.price === undefined ? unitPrices(model) || '–' : formatUsd(model.price)),
       el('td', { 'data-label': 'Upstream model' }, shown(model.upstream_model)),
       el('td', { 'data-label': 'Source' }, source(model)),
       el('td', { 'data-label': 'Actions' }, el('div', { class: 'row-actions' },
@@ -83,6 +96,10 @@ export class ModelsView {
     $('model-dialog-title').textContent = model ? `Price of ${model.name}` : 'New price override';
     for (const field of ['name', 'cluster', ...RATIOS, 'price', 'upstream_model'])
       form.elements[field].value = model?.[field] ?? '';
+    // An override has only the fields of this form: saving one over unit prices replaces them.
+    const units = model ? unitPrices(model) : '';
+    $('model-unit-warning').textContent = units ? `${model.name} is priced by the unit (${units}); an override replaces that with the prices here.` : '';
+    $('model-unit-warning').hidden = !units;
     this.dialog.showModal();
   }
 
