@@ -25,7 +25,7 @@ public class ConsoleKeysTests(BrowserFixture browser) : IClassFixture<BrowserFix
         var dialog = ui.Dialog;
         await Expect(dialog.GetByRole(AriaRole.Heading)).ToHaveTextAsync("New key");
         var expires = new DateTime(DateTime.UtcNow.Year + 1, 6, 30, 12, 0, 0);   // in the viewer's zone, as typed
-        await dialog.GetByLabel("Account id").FillAsync(account.ToString());
+        await dialog.GetByLabel("Account", new() { Exact = true }).FillAsync(account.ToString());
         await dialog.GetByLabel("Name").FillAsync("ci-bot");
         await dialog.GetByLabel("Expires at").FillAsync(expires.ToString("yyyy-MM-ddTHH:mm"));
         await dialog.GetByLabel("Models").FillAsync("test-model");
@@ -96,7 +96,7 @@ public class ConsoleKeysTests(BrowserFixture browser) : IClassFixture<BrowserFix
 
         await row.GetByRole(AriaRole.Button, new() { Name = "Edit key laptop" }).ClickAsync();
         var dialog = ui.Dialog;
-        await Expect(dialog.GetByLabel("Account id")).ToBeDisabledAsync();
+        await Expect(dialog.GetByLabel("Account", new() { Exact = true })).ToBeDisabledAsync();
         await Expect(dialog.GetByLabel("Models")).ToHaveValueAsync("test-model");
         await Expect(dialog.GetByLabel("Budget period")).ToHaveValueAsync("monthly");
         await dialog.GetByLabel("Requests per minute").FillAsync("ten");
@@ -148,5 +148,29 @@ public class ConsoleKeysTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await Expect(panel.GetByRole(AriaRole.Status)).ToHaveTextAsync("Key “old-laptop” revoked.");
         (await host.GetJsonAsync($"/admin/keys/{id}")).Body.GetProperty("revoked").GetBoolean().Should().BeTrue();
         (await host.GetJsonAsync("/v1/key", secret)).Status.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task List_OnlyAccount_ShowsThatAccountsKeys_AndRefusesText()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var first = await host.CreateAccountAsync(5m, "first");
+        var second = await host.CreateAccountAsync(5m, "second");
+        await host.CreateKeyAsync(first, "first-key");
+        await host.CreateKeyAsync(second, "second-key");
+        await using var ui = await UsageLogsPage.OpenSignedInAsync(browser, host, GatewayHost.AdminKey);
+        var panel = await ui.OpenTabAsync("Keys");
+        var rows = panel.Locator("#keys-body tr");
+        await Expect(rows).ToHaveCountAsync(2);
+
+        await panel.GetByLabel("Only account").FillAsync(second.ToString());
+        await panel.GetByLabel("Only account").PressAsync("Enter");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows).ToContainTextAsync("second-key");
+
+        await panel.GetByLabel("Only account").FillAsync("second");
+        await panel.GetByLabel("Only account").PressAsync("Enter");
+        await Expect(panel.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Could not list the keys: Only account must be a whole number from 1 to 9,007,199,254,740,991.");
+        await Expect(panel.GetByLabel("Only account")).ToHaveAttributeAsync("aria-invalid", "true");
     }
 }

@@ -63,7 +63,7 @@ public class ContentSecurityPolicyTests(BrowserFixture browser) : IClassFixture<
         await page.GetByRole(AriaRole.Tab, new() { Name = "Keys" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "New key" }).ClickAsync();
         var dialog = page.Locator("dialog[open]");
-        await dialog.GetByLabel("Account id").FillAsync(account.ToString());
+        await dialog.GetByLabel("Account", new() { Exact = true }).FillAsync(account.ToString());
         await dialog.GetByLabel("Name").FillAsync("csp");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
         await Expect(page.Locator("#key-secret")).ToBeVisibleAsync();
