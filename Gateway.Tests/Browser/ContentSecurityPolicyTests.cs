@@ -43,4 +43,42 @@ public class ContentSecurityPolicyTests(BrowserFixture browser) : IClassFixture<
         await page.WaitForFunctionAsync("() => window.__cspViolations.length > 0");
         (await page.EvaluateAsync<bool>("window.__inlineRan === true")).Should().BeFalse();
     }
+
+    [Fact]
+    public async Task Console_EveryViewDialogAndTheSecret_NoCspViolation()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var account = await host.CreateAccountAsync(5m);
+        await using var context = await browser.NewContextAsync();
+        await context.AddInitScriptAsync(CollectViolations);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(host.Address.ToString());
+        await page.GetByLabel("Admin key or API key").FillAsync(GatewayHost.AdminKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Accounts" }).ClickAsync();
+        await Expect(page.Locator("#accounts-body tr")).ToHaveCountAsync(1);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Top up" }).ClickAsync();
+        await page.Locator("dialog[open]").GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Keys" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "New key" }).ClickAsync();
+        var dialog = page.Locator("dialog[open]");
+        await dialog.GetByLabel("Account", new() { Exact = true }).FillAsync(account.ToString());
+        await dialog.GetByLabel("Name").FillAsync("csp");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        await Expect(page.Locator("#key-secret")).ToBeVisibleAsync();
+        var secret = await page.Locator("#key-secret-value").TextContentAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke key csp" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Models & prices" }).ClickAsync();
+        await Expect(page.Locator("#models-body tr")).Not.ToHaveCountAsync(0);
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByLabel("Admin key or API key").FillAsync(secret!);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "My key" }).ClickAsync();
+        await Expect(page.Locator("#own-key dd").First).ToHaveTextAsync("csp");
+
+        (await page.EvaluateAsync<string[]>("window.__cspViolations")).Should().BeEmpty();
+    }
 }

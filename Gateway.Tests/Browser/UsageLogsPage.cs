@@ -37,6 +37,15 @@ public sealed class UsageLogsPage : IAsyncDisposable
         return new UsageLogsPage(context, page, name);
     }
 
+    /// <summary>Opens the page and signs in with <paramref name="key"/> (the admin key or an API key), waiting for the logs.</summary>
+    public static async Task<UsageLogsPage> OpenSignedInAsync(BrowserFixture browser, GatewayHost host, string key,
+        [CallerMemberName] string name = "")
+    {
+        var ui = await OpenAsync(browser, host, name: name);
+        await ui.SignInAndWaitAsync(key);
+        return ui;
+    }
+
     public async Task SignInAsync(string key)
     {
         await Page.GetByLabel("Admin key or API key").FillAsync(key);
@@ -55,6 +64,22 @@ public sealed class UsageLogsPage : IAsyncDisposable
         await Assertions.Expect(Page.Locator("#logs")).Not.ToHaveAttributeAsync("aria-busy", "true");
 
     public ILocator RowWith(string text) => Rows.Filter(new() { HasText = text });
+
+    /// <summary>Selects a view by its tab's name ("Accounts", "Keys", "Models &amp; prices", "My key") and returns its panel.</summary>
+    public async Task<ILocator> OpenTabAsync(string name)
+    {
+        await Page.GetByRole(AriaRole.Tab, new() { Name = name, Exact = true }).ClickAsync();
+        var panel = Page.GetByRole(AriaRole.Tabpanel, new() { Name = name, Exact = true });
+        await Assertions.Expect(panel).ToBeVisibleAsync();
+        return panel;
+    }
+
+    /// <summary>The open modal dialog, e.g. "New key", "Revoke key “ci”?".</summary>
+    public ILocator Dialog => Page.Locator("dialog[open]");
+
+    /// <summary>True when nothing on the page is wider than the window (no horizontal scrollbar).</summary>
+    public async Task<bool> FitsWidthAsync() =>
+        await Page.EvaluateAsync<bool>("() => document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth");
 
     public async Task SaveScreenshotAsync(string suffix = "")
     {

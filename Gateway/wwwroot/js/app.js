@@ -1,6 +1,11 @@
-// The Usage Logs page: sign-in, filters in the URL, overview, chart, table, export and playground.
+// The Usage Logs page: sign-in, filters in the URL, overview, chart, table, export and playground; for the
+// operator the console's views (accounts, keys, models & prices), for a key holder their own key.
 import { ApiError, getJson } from './api.js';
 import { columnSettings } from './columns.js';
+import { AccountsView } from './console/accounts.js';
+import { KeysView } from './console/keys.js';
+import { ModelsView } from './console/models.js';
+import { OwnKeyView } from './console/ownkey.js';
 import { exportCsv } from './export.js';
 import * as filters from './filters.js';
 import { Playground } from './playground.js';
@@ -8,12 +13,16 @@ import { UsageChart, loadStats } from './overview.js';
 import { session } from './session.js';
 import { setUpSignIn, showSignIn } from './signin.js';
 import { LogTable } from './table.js';
+import { Tabs } from './tabs.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('filters');
 const table = new LogTable($('logs-head'), $('logs-body'));
 const chart = new UsageChart($('chart'), $('chart-note'));
 const playground = new Playground(() => query({ quiet: true }));
+// Each view loads what it shows when its tab is selected, so it is current whenever it is looked at.
+const views = { playground, accounts: new AccountsView(), keys: new KeysView(), models: new ModelsView(), key: new OwnKeyView() };
+const tabs = new Tabs(document.querySelector('.tabs'), (name) => views[name]?.open());
 const suggestions = { groups: new Set(['default']), tokens: new Set(), models: new Set() };
 let state = filters.fromUrl();
 let visibleColumns = () => [];
@@ -106,18 +115,6 @@ async function query({ rowsOnly = false, quiet = false } = {}) {
   if (problem && inFlight === controller) showError(problem);
 }
 
-function selectTab(name, focus = false) {
-  for (const tab of ['logs', 'playground']) {
-    const selected = tab === name;
-    $(`tab-${tab}`).setAttribute('aria-selected', String(selected));
-    $(`tab-${tab}`).tabIndex = selected ? 0 : -1;
-    $(`panel-${tab}`).hidden = !selected;
-  }
-  if (focus) $(`tab-${name}`).focus();
-  history.replaceState(null, '', location.pathname + location.search + (name === 'logs' ? '' : `#${name}`));
-  if (name === 'playground') playground.open();
-}
-
 async function loadSuggestions() {
   try {
     if (session.isOperator) {
@@ -142,13 +139,16 @@ function start() {
   if (!session.isOperator) state.account_id = '';
   stateToForm();
   history.replaceState(null, '', filters.toUrl(state) + location.hash);
-  selectTab(location.hash === '#playground' ? 'playground' : 'logs');
+  tabs.offer(session.role);
+  tabs.select(location.hash.slice(1));
   loadSuggestions();
   query();
 }
 
 function signOut(message) {
   session.clear();
+  // Nothing one key saw stays on the page for the next: a new key's secret least of all.
+  for (const view of Object.values(views)) view.reset?.();
   showSignIn();
   if (message) {
     $('sign-in-error').textContent = message;
@@ -176,15 +176,6 @@ window.addEventListener('popstate', () => {
   stateToForm();
   query();
 });
-
-const tabs = ['logs', 'playground'];
-for (const name of tabs) {
-  $(`tab-${name}`).addEventListener('click', () => selectTab(name));
-  $(`tab-${name}`).addEventListener('keydown', (event) => {
-    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-    if (step) selectTab(tabs[(tabs.indexOf(name) + step + tabs.length) % tabs.length], true);
-  });
-}
 
 setUpSignIn(start);
 if (session.key) start(); else showSignIn();
