@@ -48,7 +48,6 @@ public class ConsoleLayoutTests(BrowserFixture browser) : IClassFixture<BrowserF
     }
 
     [Fact]
-    [Trait("Needs", ConsoleModelsTests.NeedsAdminModels)]
     public async Task Models_DesktopAndPhone_NoSidewaysScroll_ButtonsUsable()
     {
         await using var host = await StartWithDataAsync();

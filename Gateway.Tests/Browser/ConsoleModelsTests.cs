@@ -9,11 +9,7 @@ namespace Gateway.Tests.Browser;
 /// <summary>The console's Models &amp; prices view (SPEC §13): the price list, a run-time override set and deleted.</summary>
 public class ConsoleModelsTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    /// <summary>Tests that need the run-time price API (GET/PUT/DELETE /admin/models), built on another branch.</summary>
-    public const string NeedsAdminModels = "AdminModels";
-
     [Fact]
-    [Trait("Needs", NeedsAdminModels)]
     public async Task Models_ListEditThenDeleteTheOverride_TableFollowsEachStep()
     {
         await using var host = await GatewayHost.StartAsync();
@@ -51,7 +47,6 @@ public class ConsoleModelsTests(BrowserFixture browser) : IClassFixture<BrowserF
     }
 
     [Fact]
-    [Trait("Needs", NeedsAdminModels)]
     public async Task Models_PricedByTheUnit_PricesShown_AndEditingWarnsAnOverrideReplacesThem()
     {
         await using var host = await GatewayHost.StartAsync(new Dictionary<string, string?>
@@ -70,27 +65,6 @@ public class ConsoleModelsTests(BrowserFixture browser) : IClassFixture<BrowserF
         await ui.Dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
         await panel.GetByRole(AriaRole.Button, new() { Name = "New price override" }).ClickAsync();
         await Expect(ui.Dialog.Locator("#model-unit-warning")).ToBeHiddenAsync();
-    }
-
-    [Fact]
-    public async Task Models_GatewayWithoutThePriceApi_SaysSoInsteadOfATable()
-    {
-        await using var host = await GatewayHost.StartAsync();
-        await using var ui = await UsageLogsPage.OpenAsync(browser, host);
-        // A gateway from before the price API answers GET /admin/models with its JSON 404 for unknown admin paths
-        // (SPEC §12). This branch is such a gateway; once the API is merged, the same answer stands in for an older one.
-        await ui.Page.RouteAsync("**/admin/models", route => route.FulfillAsync(new()
-        {
-            Status = 404,
-            ContentType = "application/json",
-            Body = """{"error":{"message":"Unknown path /admin/models.","type":"invalid_request_error","code":"not_found"}}""",
-        }));
-        await ui.SignInAndWaitAsync(GatewayHost.AdminKey);
-        var panel = await ui.OpenTabAsync("Models & prices");
-
-        await Expect(panel.GetByRole(AriaRole.Alert)).ToContainTextAsync("This gateway has no run-time price API (GET /admin/models answered 404)");
-        await Expect(panel.GetByRole(AriaRole.Button, new() { Name = "New price override" })).ToBeDisabledAsync();
-        await Expect(panel.Locator("#models-body")).ToHaveTextAsync("No models to show.");
     }
 
     private static async Task<JsonElement> ModelAsync(GatewayHost host, string name)

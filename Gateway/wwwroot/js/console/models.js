@@ -1,7 +1,7 @@
 // Models & prices (operator, SPEC §13): every model with its price, from the configuration or overridden at
 // run time; a dialog sets an override (PUT /admin/models/{name}), deleting one brings the configured price
-// back. A gateway without the price API (GET /admin/models is a 404) gets a sentence instead of a table.
-import { ApiError, getExactJson, jsonNumber, request } from '../api.js';
+// back.
+import { getExactJson, jsonNumber, request } from '../api.js';
 import { el, formatTime, formatUsd } from '../format.js';
 import { ConsoleForm } from './consoleform.js';
 import { closable, confirmAction } from './dialogs.js';
@@ -52,13 +52,9 @@ export class ModelsView {
       this.status.failed(null);
       this.#render(fresh);
     } catch (e) {
-      const missing = e instanceof ApiError && e.status === 404;
-      $('model-new').disabled = missing;
       this.items = [];
       this.#render();
-      this.status.failed(missing
-        ? 'This gateway has no run-time price API (GET /admin/models answered 404): prices come from its configuration only. Upgrade the gateway to edit them here.'
-        : `Could not list the models: ${e.message}`);
+      this.status.failed(`Could not list the models: ${e.message}`);
     }
   }
 
