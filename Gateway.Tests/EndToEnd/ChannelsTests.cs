@@ -97,7 +97,7 @@ public class ChannelsTests
     {
         var proxyState = (Yarp.ReverseProxy.IProxyStateLookup)host.Services.GetService(typeof(Yarp.ReverseProxy.IProxyStateLookup))!;
         proxyState.TryGetCluster("openai", out var cluster).Should().BeTrue();
-        return cluster.DestinationsState.AvailableDestinations.Select(d => d.DestinationId).ToArray();
+        return cluster!.DestinationsState.AvailableDestinations.Select(d => d.DestinationId).ToArray();
     }
 
     [Fact]
