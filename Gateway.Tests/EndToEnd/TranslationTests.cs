@@ -1,12 +1,9 @@
-using System.ClientModel;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Anthropic;
 using Anthropic.Models.Messages;
 using Gateway.Tests.Fakes;
-using OpenAI;
 using OpenAI.Chat;
 
 namespace Gateway.Tests.EndToEnd;
@@ -18,21 +15,13 @@ namespace Gateway.Tests.EndToEnd;
 /// </summary>
 public class TranslationTests
 {
-    private static readonly ChatTool WeatherTool = ChatTool.CreateFunctionTool("get_weather", "Current weather for a city",
-        BinaryData.FromString("""{"type":"object","properties":{"location":{"type":"string"},"unit":{"type":"string"}},"required":["location"]}"""));
-
-    private static ChatClient OpenAISdk(GatewayHost host, string key, string model) =>
-        new(model, new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(host.Address, "/v1") });
-
-    private static AnthropicClient AnthropicSdk(GatewayHost host, string key) => new() { ApiKey = key, BaseUrl = host.Address.ToString().TrimEnd('/') };
-
     [Fact]
     public async Task OpenAISdk_ClaudeModel_AnswersInOpenAIShapeMeteredFromAnthropicsUsage()
     {
         await using var host = await GatewayHost.StartAsync();
         // 1000 prompt tokens: 600 plain, 300 cache reads, 100 cache writes.
         host.Upstream.Behavior = new FakeBehavior { PromptTokens = 1000, CachedTokens = 300, CacheWriteTokens = 100, CompletionTokens = 200 };
-        var sdk = OpenAISdk(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), "claude-sonnet-4");
+        var sdk = ChatSdks.OpenAI(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), "claude-sonnet-4");
 
         var completion = (await sdk.CompleteChatAsync([new SystemChatMessage("Be brief."), new UserChatMessage("Tell me a story")])).Value;
 
@@ -74,8 +63,8 @@ public class TranslationTests
                 await context.Response.Body.WriteAsync(recorded);
             },
         };
-        var sdk = OpenAISdk(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), "claude-sonnet-4");
-        var options = new ChatCompletionOptions { Tools = { WeatherTool } };
+        var sdk = ChatSdks.OpenAI(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), "claude-sonnet-4");
+        var options = new ChatCompletionOptions { Tools = { ChatSdks.WeatherTool } };
         List<ChatMessage> conversation = [new UserChatMessage("Weather in San Francisco?")];
 
         var text = new StringBuilder();
@@ -128,7 +117,7 @@ public class TranslationTests
     {
         await using var host = await GatewayHost.StartAsync();
         host.Upstream.Behavior = new FakeBehavior { Reply = FakeBehavior.ShortReply, PromptTokens = 40, CompletionTokens = 12 };
-        var sdk = OpenAISdk(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), "claude-3-5-haiku");
+        var sdk = ChatSdks.OpenAI(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), "claude-3-5-haiku");
 
         var text = new StringBuilder();
         ChatTokenUsage? usage = null;
@@ -200,7 +189,7 @@ public class TranslationTests
         await using var host = await GatewayHost.StartAsync();
         // A keep-alive comment, a data line that is not JSON and an unknown event, among the real ones.
         host.Upstream.Behavior = new FakeBehavior { Reply = FakeBehavior.ShortReply, GarbageLines = true };
-        var sdk = OpenAISdk(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), "claude-sonnet-4");
+        var sdk = ChatSdks.OpenAI(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), "claude-sonnet-4");
 
         var text = new StringBuilder();
         await foreach (var update in sdk.CompleteChatStreamingAsync([new UserChatMessage("hi")]))
@@ -215,7 +204,7 @@ public class TranslationTests
     {
         await using var host = await GatewayHost.StartAsync();
         host.Upstream.Behavior = new FakeBehavior { PromptTokens = 50, CachedTokens = 20, CompletionTokens = 5 };
-        var client = AnthropicSdk(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)));
+        var client = ChatSdks.Anthropic(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)));
 
         var message = await client.Messages.Create(new MessageCreateParams
         {
@@ -248,7 +237,7 @@ public class TranslationTests
     {
         await using var host = await GatewayHost.StartAsync();
         host.Upstream.Behavior = new FakeBehavior { PromptTokens = 300, CompletionTokens = 1_500 };
-        var client = AnthropicSdk(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)));
+        var client = ChatSdks.Anthropic(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)));
         var parameters = new MessageCreateParams
         {
             MaxTokens = 4096,

@@ -24,6 +24,12 @@ public sealed record FakeBehavior
     public long CachedTokens { get; init; }
     public long CacheWriteTokens { get; init; }
 
+    /// <summary>Gemini's <c>thoughtsTokenCount</c>: thinking tokens, billed as output beside the candidates' tokens.</summary>
+    public long ThoughtsTokens { get; init; }
+
+    /// <summary>Gemini's <c>finishReason</c> on its last candidate: <c>STOP</c>, <c>MAX_TOKENS</c>, <c>SAFETY</c>…</summary>
+    public string GeminiFinishReason { get; init; } = "STOP";
+
     /// <summary>Answer with this status and an error body in the route's wire format.</summary>
     public int? FailWithStatus { get; init; }
 

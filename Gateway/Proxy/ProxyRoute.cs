@@ -7,6 +7,9 @@ internal enum ClientDialect
 {
     OpenAI,
     Anthropic,
+
+    /// <summary>Google's native Gemini API: <c>x-goog-api-key</c>, errors as <c>{"error":{"code","message","status"}}</c>.</summary>
+    Gemini,
 }
 
 /// <summary>

@@ -84,7 +84,7 @@ internal sealed class RequestAdmission(PriceCatalog catalog, ClusterDirectory cl
         admitted.UpstreamBody = request.RewriteForUpstream(model.UpstreamName, feature.Route.Format, body);
         admitted.ClientAskedForUsage = request.ClientAskedForUsage;
         admitted.Tokenizer = TokenCounter.ForModel(admitted.Model);
-        if (translation is not null && RequestTranslation.Apply(admitted, translation, model.UpstreamName) is { } untranslatable)
+        if (translation is not null && RequestTranslation.Apply(admitted, translation, model.UpstreamName, request.Stream) is { } untranslatable)
             return Refuse(feature, untranslatable);
         return target;
     }

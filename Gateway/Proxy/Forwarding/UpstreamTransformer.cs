@@ -18,6 +18,7 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
     public const string OrganizationHeader = "OpenAI-Organization";
     public const string ProjectHeader = "OpenAI-Project";
     public const string AzureApiKeyHeader = "api-key";
+    public const string GeminiApiKeyHeader = "x-goog-api-key";
 
     /// <summary>Milliseconds the gateway itself spent before the response headers, upstream time excluded.</summary>
     public const string OverheadHeader = "x-gateway-overhead-ms";
@@ -33,13 +34,15 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
         await requestHeaders.Transformer.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         proxyRequest.RequestUri = target.IsAzure
             ? RequestUtilities.MakeDestinationAddress(destinationPrefix, AzurePath(), httpContext.Request.QueryString.Add("api-version", target.AzureApiVersion!))
-            : RequestUtilities.MakeDestinationAddress(destinationPrefix, feature.Admitted.UpstreamPath, httpContext.Request.QueryString);
+            : RequestUtilities.MakeDestinationAddress(destinationPrefix, feature.Admitted.UpstreamPath, feature.Admitted.UpstreamQuery ?? httpContext.Request.QueryString);
 
         // The client's gateway key never left (above); the destination's own credential (else the cluster's) goes instead.
         if (ApiKey is { Length: > 0 } apiKey)
         {
             if (target.IsAzure)
                 proxyRequest.Headers.TryAddWithoutValidation(AzureApiKeyHeader, apiKey);
+            else if (target.Dialect == ClientDialect.Gemini)
+                proxyRequest.Headers.TryAddWithoutValidation(GeminiApiKeyHeader, apiKey);
             else if (target.Dialect == ClientDialect.Anthropic)
                 proxyRequest.Headers.TryAddWithoutValidation(Credentials.ApiKeyHeader, apiKey);
             else
