@@ -18,7 +18,6 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
     public const string OrganizationHeader = "OpenAI-Organization";
     public const string ProjectHeader = "OpenAI-Project";
     public const string AzureApiKeyHeader = "api-key";
-    public const string GeminiApiKeyHeader = "x-goog-api-key";
 
     /// <summary>Milliseconds the gateway itself spent before the response headers, upstream time excluded.</summary>
     public const string OverheadHeader = "x-gateway-overhead-ms";
@@ -42,7 +41,7 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
             if (target.IsAzure)
                 proxyRequest.Headers.TryAddWithoutValidation(AzureApiKeyHeader, apiKey);
             else if (target.Dialect == ClientDialect.Gemini)
-                proxyRequest.Headers.TryAddWithoutValidation(GeminiApiKeyHeader, apiKey);
+                proxyRequest.Headers.TryAddWithoutValidation(Credentials.GoogleApiKeyHeader, apiKey);
             else if (target.Dialect == ClientDialect.Anthropic)
                 proxyRequest.Headers.TryAddWithoutValidation(Credentials.ApiKeyHeader, apiKey);
             else
