@@ -19,7 +19,8 @@ public class GeminiClientTests
     [Fact]
     public async Task GeminiModel_KeyInQuery_ForwardedAsSentWithoutTheKey_MeteredFromUsageMetadata()
     {
-        await using var host = await GatewayHost.StartAsync();
+        // An operator who turns ASP.NET's request logging on: its "Request starting" line holds the query.
+        await using var host = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Trace" });
         host.Upstream.Behavior = new FakeBehavior { PromptTokens = 1000, CachedTokens = 400, CompletionTokens = 200, ThoughtsTokens = 100, Reply = FakeBehavior.ShortReply };
         var account = await host.CreateAccountAsync(1m);
         var key = await host.CreateKeyAsync(account);
