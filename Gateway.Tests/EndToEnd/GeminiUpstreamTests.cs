@@ -127,6 +127,7 @@ public class GeminiUpstreamTests
         contents.Select(c => (string?)c!["role"]).Should().Equal("user", "model", "user");
         ((string?)contents[1]!["parts"]![0]!["functionCall"]!["name"]).Should().Be("get_weather");
         ((string?)contents[1]!["parts"]![0]!["functionCall"]!["args"]!["location"]).Should().Be("Paris");
+        ((string?)contents[1]!["parts"]![0]!["thoughtSignature"]).Should().Be(FakeGemini.ThoughtSignature, "the signature rode in the call id");
         ((string?)contents[2]!["parts"]![0]!["functionResponse"]!["name"]).Should().Be("get_weather");
         var rows = (await host.RowsOfTypeAsync("consume")).OrderBy(r => r.GetProperty("id").GetInt64()).ToArray();
         rows.Select(r => (r.GetProperty("input_tokens").GetInt64(), r.GetProperty("output_tokens").GetInt64())).Should().Equal((80L, 20L), (120L, 9L));
@@ -179,6 +180,45 @@ public class GeminiUpstreamTests
         var rows = (await host.RowsOfTypeAsync("consume")).OrderBy(r => r.GetProperty("id").GetInt64()).ToArray();
         AssertRow(rows[0], "/v1/messages", stream: false);
         AssertRow(rows[1], "/v1/messages", stream: true);
+    }
+
+    [Fact]
+    public async Task AnthropicClient_GeminiModelStreamedToolUse_RoundTripsThroughThePivot_WithTheSignature()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        using var client = host.NewClient(await host.CreateKeyAsync(await host.CreateAccountAsync(1m)));
+        const string tools = """[{"name":"get_weather","description":"Current weather","input_schema":{"type":"object","properties":{"location":{"type":"string"}}}}]""";
+
+        using var first = await client.PostAsync("/v1/messages", Json($$"""
+            {"model":"{{Model}}","max_tokens":200,"stream":true,"tools":{{tools}},"messages":[{"role":"user","content":"Weather in Paris?"}]}
+            """));
+
+        var events = (await first.Content.ReadAsStringAsync()).Split('\n')
+            .Where(l => l.StartsWith("data: ", StringComparison.Ordinal)).Select(l => JsonNode.Parse(l[6..])!).ToArray();
+        events.Select(e => (string?)e["type"]).Should().ContainInOrder("message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop");
+        var toolUse = events.Single(e => (string?)e["type"] == "content_block_start")["content_block"]!;
+        ((string?)toolUse["type"]).Should().Be("tool_use");
+        ((string?)toolUse["name"]).Should().Be("get_weather");
+        var input = string.Concat(events.Where(e => (string?)e["type"] == "content_block_delta").Select(e => (string?)e["delta"]!["partial_json"]));
+        JsonNode.DeepEquals(JsonNode.Parse(input), FakeGemini.FunctionCallArgs).Should().BeTrue();
+        ((string?)events.Single(e => (string?)e["type"] == "message_delta")["delta"]!["stop_reason"]).Should().Be("tool_use");
+        var id = (string?)toolUse["id"];
+
+        host.Upstream.Behavior = new FakeBehavior { Reply = "Foggy, 15 degrees." };
+        using var second = await client.PostAsync("/v1/messages", Json($$"""
+            {"model":"{{Model}}","max_tokens":200,"tools":{{tools}},"messages":[
+              {"role":"user","content":"Weather in Paris?"},
+              {"role":"assistant","content":[{"type":"tool_use","id":"{{id}}","name":"get_weather","input":{{input}}}]},
+              {"role":"user","content":[{"type":"tool_result","tool_use_id":"{{id}}","content":"15 degrees, fog"}]}]}
+            """));
+
+        second.StatusCode.Should().Be(HttpStatusCode.OK);
+        ((string?)JsonNode.Parse(await second.Content.ReadAsStringAsync())!["content"]![0]!["text"]).Should().Be("Foggy, 15 degrees.");
+        var contents = JsonNode.Parse(host.Upstream.Received.Last().Body)!["contents"]!.AsArray();
+        contents.Select(c => (string?)c!["role"]).Should().Equal("user", "model", "user");
+        ((string?)contents[1]!["parts"]![0]!["thoughtSignature"]).Should().Be(FakeGemini.ThoughtSignature);
+        ((string?)contents[2]!["parts"]![0]!["functionResponse"]!["name"]).Should().Be("get_weather");
+        ((string?)contents[2]!["parts"]![0]!["functionResponse"]!["response"]!["output"]).Should().Be("15 degrees, fog");
     }
 
     [Theory]

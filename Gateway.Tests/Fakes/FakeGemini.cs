@@ -14,7 +14,8 @@ internal static class FakeGemini
 {
     public const string PathPrefix = "/v1beta/models/";
     public const string ResponseId = "fake-gemini-response-7Hq2";
-    public const string ThoughtSignature = "CiQB0e2Kb7nZ4mTq1pJ0V3yXwqYt8a0uK2lQm8VnR4sHc0JxE1g=";
+    /// <summary>A signature as Google sends them: standard base64, with "+", "/" and padding.</summary>
+    public const string ThoughtSignature = "CiQB0e2K+7nZ4/Tq1pJ0V3yXwqYt8a0uK2lQm8VnR4sHc0JxE1g=";
 
     public static bool Matches(string path) => path.StartsWith(PathPrefix, StringComparison.Ordinal);
 

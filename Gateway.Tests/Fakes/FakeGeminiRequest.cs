@@ -5,8 +5,8 @@ namespace Gateway.Tests.Fakes;
 /// <summary>
 /// What Google's <c>generateContent</c> refuses, checked as strictly as Google does: an unknown member
 /// anywhere in the body (<c>model</c>, <c>messages</c>, a snake_case OpenAI name) is a 400
-/// "Invalid JSON payload received. Unknown name …", roles are <c>user</c> or <c>model</c>, and a part holds
-/// exactly one kind of data.
+/// "Invalid JSON payload received. Unknown name …", roles are <c>user</c> or <c>model</c>, a part holds
+/// exactly one kind of data, and (as Gemini 3 does) a function call comes back with its <c>thoughtSignature</c>.
 /// </summary>
 internal static class FakeGeminiRequest
 {
@@ -89,6 +89,9 @@ internal static class FakeGeminiRequest
             }
             if (part.Count(field => PartData.Contains(field.Key)) != 1)
                 return $"* GenerateContentRequest.{at}.parts[{p}].data: required oneof field 'data' must have one initialized field";
+            // Gemini 3: a thinking model's function call must come back with the signature it was given.
+            if (part["functionCall"] is JsonObject call && part["thoughtSignature"] is null)
+                return $"Function call `{(string?)call["name"]}` in the {at} block is missing a `thought_signature`.";
         }
         return null;
     }
