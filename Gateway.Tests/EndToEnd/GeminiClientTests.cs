@@ -165,15 +165,19 @@ public class GeminiClientTests
         const string contents = """{"contents":[{"role":"user","parts":[{"text":"How many tokens is this?"}]}]}""";
 
         using var counted = await client.PostAsync("/v1beta/models/gemini-flash:countTokens", Json(contents));
+        using var wrapped = await client.PostAsync("/v1beta/models/gemini-flash:countTokens",
+            Json("""{"generateContentRequest":{"model":"models/gemini-flash","contents":[{"role":"user","parts":[{"text":"hi"}]}]}}"""));
         using var other = await client.PostAsync("/v1beta/models/test-model:countTokens", Json(contents));
 
         counted.StatusCode.Should().Be(HttpStatusCode.OK);
         ((long)JsonNode.Parse(await counted.Content.ReadAsStringAsync())!["totalTokens"]!).Should().Be(4_321);
-        host.Upstream.Received.Single().Path.Should().Be("/v1beta/models/gemini-2.5-flash:countTokens");
+        wrapped.StatusCode.Should().Be(HttpStatusCode.OK, "the wrapped request's own model is renamed like the path's");
+        host.Upstream.Received.Should().HaveCount(2).And.OnlyContain(r => r.Path == "/v1beta/models/gemini-2.5-flash:countTokens");
+        ((string?)JsonNode.Parse(host.Upstream.Received.Last().Body)!["generateContentRequest"]!["model"]).Should().Be("models/gemini-2.5-flash");
         await ShouldBeGoogleErrorAsync(other, 400, "INVALID_ARGUMENT", "countTokens");
         var rows = (await host.LogsAsync()).Where(r => r.GetProperty("type").GetString() is "consume" or "error").OrderBy(r => r.GetProperty("id").GetInt64()).ToArray();
         rows.Select(r => (r.GetProperty("type").GetString(), r.GetProperty("status").GetInt32(), r.GetProperty("spend").GetDecimal()))
-            .Should().Equal(("consume", 200, 0m), ("error", 400, 0m));
+            .Should().Equal(("consume", 200, 0m), ("consume", 200, 0m), ("error", 400, 0m));
         (await host.BalanceAsync(account)).Should().Be(1m);
     }
 

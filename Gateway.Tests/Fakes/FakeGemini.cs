@@ -44,6 +44,11 @@ internal static class FakeGemini
             await ErrorAsync(context, 400, "INVALID_ARGUMENT", problem);
             return;
         }
+        if (method == "countTokens" && request!["generateContentRequest"]?["model"] is { } named && (string?)named != $"models/{model}")
+        {
+            await ErrorAsync(context, 400, "INVALID_ARGUMENT", $"generateContentRequest.model '{(string?)named}' does not match the model in the path.");
+            return;
+        }
         if (method == "countTokens")
         {
             await WriteAsync(context, "application/json", new JsonObject

@@ -87,10 +87,10 @@ internal sealed class RequestAdmission(PriceCatalog catalog, ClusterDirectory cl
         if (!CanPay(admitted))
             return Refuse(feature, Refusal.InsufficientBalance());
 
-        admitted.UpstreamPath = route.ModelInPath ? GeminiPath.UpstreamPath(route, model.UpstreamName) : route.UpstreamPath!;
-        if (route.ModelInPath)
-            admitted.UpstreamQuery = GeminiPath.WithoutKey(context.Request);
+        admitted.UpstreamPath = route.UpstreamPath!;
         admitted.UpstreamBody = request.RewriteForUpstream(model.UpstreamName, route.Format, body);
+        if (route.ModelInPath)
+            GeminiPath.Address(admitted, route, context.Request, model.UpstreamName);
         admitted.ClientAskedForUsage = request.ClientAskedForUsage;
         admitted.Tokenizer = TokenCounter.ForModel(admitted.Model);
         if (translation is not null && RequestTranslation.Apply(admitted, translation, model.UpstreamName, request.Stream) is { } untranslatable)
