@@ -156,6 +156,59 @@ public class GeminiClientTests
     }
 
     [Fact]
+    public async Task AnthropicModelRecordedToolUseStream_ReachesTheGeminiClientAsChunks_TheCallWholeWithTheUsage()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var recorded = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Resources", "anthropic-messages-stream.sse"));
+        // Anthropic's own recorded answer: some text, then a streamed tool_use block, then the usage.
+        host.Upstream.Behavior = new FakeBehavior
+        {
+            Respond = async context =>
+            {
+                context.Response.ContentType = "text/event-stream";
+                await context.Response.Body.WriteAsync(recorded);
+            },
+        };
+        using var client = Google(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)));
+
+        using var response = await client.PostAsync("/v1beta/models/claude-sonnet-4:streamGenerateContent?alt=sse", Json(
+            """{"contents":[{"role":"user","parts":[{"text":"Weather in San Francisco?"}]}],"tools":[{"functionDeclarations":[{"name":"get_weather","parameters":{"type":"OBJECT","properties":{"location":{"type":"STRING"}}}}]}]}"""));
+
+        var chunks = Chunks(await response.Content.ReadAsStringAsync());
+        string.Concat(chunks.Select(Text)).Should().Be("Okay, let me check the weather in San Francisco for you.");
+        var last = chunks[^1];
+        var call = last["candidates"]![0]!["content"]!["parts"]!.AsArray().Single(p => p!["functionCall"] is not null)!["functionCall"]!;
+        ((string?)call["name"]).Should().Be("get_weather");
+        JsonNode.DeepEquals(call["args"], JsonNode.Parse("""{"location": "San Francisco, CA", "unit": "fahrenheit"}""")).Should().BeTrue();
+        ((string?)last["candidates"]![0]!["finishReason"]).Should().Be("STOP");
+        ((long)last["usageMetadata"]!["promptTokenCount"]!).Should().Be(21 + 1188 + 3014);
+        ((long)last["usageMetadata"]!["cachedContentTokenCount"]!).Should().Be(3014);
+        ((long)last["usageMetadata"]!["candidatesTokenCount"]!).Should().Be(89);
+        var sent = JsonNode.Parse(host.Upstream.Received.Single().Body)!;
+        ((string?)sent["tools"]![0]!["input_schema"]!["properties"]!["location"]!["type"]).Should().Be("string", "Gemini's OpenAPI types become JSON Schema's");
+        var row = (await host.RowsOfTypeAsync("consume")).Single();
+        (row.GetProperty("input_tokens").GetInt64(), row.GetProperty("cached_tokens").GetInt64(), row.GetProperty("cache_write_tokens").GetInt64(), row.GetProperty("output_tokens").GetInt64())
+            .Should().Be((21 + 1188 + 3014, 3014, 1188, 89));
+        // (21 + 3014 × 0.1 + 1188 × 1.25 + 89 × 5) × 1.5 × $2 / 1M
+        row.GetProperty("spend").GetDecimal().Should().Be(0.0067572m);
+        row.GetProperty("details").GetProperty("completed").GetBoolean().Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task InlineImage_ReachesAnOpenAIModelAsADataUrl()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        using var client = Google(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)));
+
+        using var response = await client.PostAsync("/v1beta/models/test-model:generateContent", Json(
+            """{"contents":[{"role":"user","parts":[{"text":"What is this?"},{"inlineData":{"mimeType":"image/png","data":"iVBORw0KGgo="}}]}]}"""));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var content = JsonNode.Parse(host.Upstream.Received.Single().Body)!["messages"]![0]!["content"]!.AsArray();
+        ((string?)content[1]!["image_url"]!["url"]).Should().Be("data:image/png;base64,iVBORw0KGgo=");
+    }
+
+    [Fact]
     public async Task CountTokens_GeminiModelForwardedFree_OtherFormatsA400()
     {
         await using var host = await GatewayHost.StartAsync();

@@ -221,6 +221,24 @@ public class GeminiUpstreamTests
         ((string?)contents[2]!["parts"]![0]!["functionResponse"]!["response"]!["output"]).Should().Be("15 degrees, fog");
     }
 
+    [Fact]
+    public async Task OpenAISdk_Base64ImageGoesInline_ARemoteUrlIsA400NamingIt()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var sdk = ChatSdks.OpenAI(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), Model);
+        var png = BinaryData.FromBytes(Convert.FromBase64String("iVBORw0KGgo="));
+
+        await sdk.CompleteChatAsync([new UserChatMessage(ChatMessageContentPart.CreateTextPart("What is this?"), ChatMessageContentPart.CreateImagePart(png, "image/png"))]);
+        var remote = async () => await sdk.CompleteChatAsync([new UserChatMessage(ChatMessageContentPart.CreateImagePart(new Uri("https://example.com/cat.png")))]);
+
+        var inline = JsonNode.Parse(host.Upstream.Received.Single().Body)!["contents"]![0]!["parts"]![1]!["inlineData"]!;
+        ((string?)inline["mimeType"]).Should().Be("image/png");
+        ((string?)inline["data"]).Should().Be("iVBORw0KGgo=");
+        (await remote.Should().ThrowAsync<System.ClientModel.ClientResultException>()).Which.Status.Should().Be(400);
+        host.Upstream.Received.Should().HaveCount(1, "the refused call was never forwarded");
+        (await host.RowsOfTypeAsync("error")).Single().GetProperty("message").GetString().Should().Contain("remote URL");
+    }
+
     [Theory]
     [InlineData("MAX_TOKENS", "length")]
     [InlineData("SAFETY", "content_filter")]
