@@ -159,16 +159,8 @@ public class GeminiClientTests
     public async Task AnthropicModelRecordedToolUseStream_ReachesTheGeminiClientAsChunks_TheCallWholeWithTheUsage()
     {
         await using var host = await GatewayHost.StartAsync();
-        var recorded = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Resources", "anthropic-messages-stream.sse"));
         // Anthropic's own recorded answer: some text, then a streamed tool_use block, then the usage.
-        host.Upstream.Behavior = new FakeBehavior
-        {
-            Respond = async context =>
-            {
-                context.Response.ContentType = "text/event-stream";
-                await context.Response.Body.WriteAsync(recorded);
-            },
-        };
+        host.Upstream.Behavior = FakeBehavior.ReplayStream("anthropic-messages-stream.sse");
         using var client = Google(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)));
 
         using var response = await client.PostAsync("/v1beta/models/claude-sonnet-4:streamGenerateContent?alt=sse", Json(

@@ -53,16 +53,8 @@ public class TranslationTests
     public async Task OpenAISdk_ClaudeModelStreamedToolCall_RoundTripsThroughTheTranslation()
     {
         await using var host = await GatewayHost.StartAsync();
-        var recorded = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Resources", "anthropic-messages-stream.sse"));
-        host.Upstream.Behavior = new FakeBehavior
-        {
-            // Anthropic's own recorded answer: some text, then a streamed tool_use block.
-            Respond = async context =>
-            {
-                context.Response.ContentType = "text/event-stream";
-                await context.Response.Body.WriteAsync(recorded);
-            },
-        };
+        // Anthropic's own recorded answer: some text, then a streamed tool_use block.
+        host.Upstream.Behavior = FakeBehavior.ReplayStream("anthropic-messages-stream.sse");
         var sdk = ChatSdks.OpenAI(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), "claude-sonnet-4");
         var options = new ChatCompletionOptions { Tools = { ChatSdks.WeatherTool } };
         List<ChatMessage> conversation = [new UserChatMessage("Weather in San Francisco?")];
