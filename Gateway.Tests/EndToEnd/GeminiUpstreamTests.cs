@@ -94,35 +94,21 @@ public class GeminiUpstreamTests
         var options = new ChatCompletionOptions { Tools = { ChatSdks.WeatherTool } };
         List<ChatMessage> conversation = [new UserChatMessage("Weather in Paris?")];
 
-        var arguments = new StringBuilder();
-        string? callId = null, name = null;
-        ChatFinishReason? finish = null;
-        await foreach (var update in sdk.CompleteChatStreamingAsync(conversation, options))
-        {
-            foreach (var call in update.ToolCallUpdates)
-            {
-                callId ??= call.ToolCallId;
-                name ??= call.FunctionName;
-                arguments.Append(call.FunctionArgumentsUpdate?.ToString());
-            }
-            finish ??= update.FinishReason;
-        }
+        var (_, callId, name, arguments, finish) = await ChatSdks.StreamAsync(sdk, conversation, options);
 
         name.Should().Be("get_weather");
         callId.Should().NotBeNullOrEmpty();
-        JsonNode.DeepEquals(JsonNode.Parse(arguments.ToString()), FakeGemini.FunctionCallArgs).Should().BeTrue();
+        JsonNode.DeepEquals(JsonNode.Parse(arguments), FakeGemini.FunctionCallArgs).Should().BeTrue();
         finish.Should().Be(ChatFinishReason.ToolCalls);
         var declared = JsonNode.Parse(host.Upstream.Received.Single().Body)!["tools"]![0]!["functionDeclarations"]![0]!;
         ((string?)declared["name"]).Should().Be("get_weather");
 
         host.Upstream.Behavior = new FakeBehavior { Reply = "It is 15 degrees and foggy.", PromptTokens = 120, CompletionTokens = 9 };
-        conversation.Add(new AssistantChatMessage([ChatToolCall.CreateFunctionToolCall(callId, name, BinaryData.FromString(arguments.ToString()))]));
+        conversation.Add(new AssistantChatMessage([ChatToolCall.CreateFunctionToolCall(callId, name, BinaryData.FromString(arguments))]));
         conversation.Add(new ToolChatMessage(callId, """{"temperature":15,"sky":"fog"}"""));
-        var answer = new StringBuilder();
-        await foreach (var update in sdk.CompleteChatStreamingAsync(conversation, options))
-            answer.Append(string.Concat(update.ContentUpdate.Select(p => p.Text)));
+        var answer = (await ChatSdks.StreamAsync(sdk, conversation, options)).Text;
 
-        answer.ToString().Trim().Should().Be("It is 15 degrees and foggy.");
+        answer.Trim().Should().Be("It is 15 degrees and foggy.");
         var contents = JsonNode.Parse(host.Upstream.Received.Last().Body)!["contents"]!.AsArray();
         contents.Select(c => (string?)c!["role"]).Should().Equal("user", "model", "user");
         ((string?)contents[1]!["parts"]![0]!["functionCall"]!["name"]).Should().Be("get_weather");

@@ -59,37 +59,21 @@ public class TranslationTests
         var options = new ChatCompletionOptions { Tools = { ChatSdks.WeatherTool } };
         List<ChatMessage> conversation = [new UserChatMessage("Weather in San Francisco?")];
 
-        var text = new StringBuilder();
-        var arguments = new StringBuilder();
-        string? callId = null, name = null;
-        ChatFinishReason? finish = null;
-        await foreach (var update in sdk.CompleteChatStreamingAsync(conversation, options))
-        {
-            text.Append(string.Concat(update.ContentUpdate.Select(p => p.Text)));
-            foreach (var call in update.ToolCallUpdates)
-            {
-                callId ??= call.ToolCallId;
-                name ??= call.FunctionName;
-                arguments.Append(call.FunctionArgumentsUpdate?.ToString());
-            }
-            finish ??= update.FinishReason;
-        }
+        var (text, callId, name, arguments, finish) = await ChatSdks.StreamAsync(sdk, conversation, options);
 
-        text.ToString().Should().Be("Okay, let me check the weather in San Francisco for you.");
+        text.Should().Be("Okay, let me check the weather in San Francisco for you.");
         callId.Should().Be("toolu_01T1x1fJ34qAmk2tNTrN7Up6");
         name.Should().Be("get_weather");
-        arguments.ToString().Should().Be("""{"location": "San Francisco, CA", "unit": "fahrenheit"}""");
+        arguments.Should().Be("""{"location": "San Francisco, CA", "unit": "fahrenheit"}""");
         finish.Should().Be(ChatFinishReason.ToolCalls);
 
         // The tool's result goes back: Anthropic gets the call as tool_use and the result as tool_result.
         host.Upstream.Behavior = new FakeBehavior { Reply = "It is 15 degrees and foggy." };
-        conversation.Add(new AssistantChatMessage([ChatToolCall.CreateFunctionToolCall(callId, name, BinaryData.FromString(arguments.ToString()))]));
+        conversation.Add(new AssistantChatMessage([ChatToolCall.CreateFunctionToolCall(callId, name, BinaryData.FromString(arguments))]));
         conversation.Add(new ToolChatMessage(callId, "15 degrees, fog"));
-        var answer = new StringBuilder();
-        await foreach (var update in sdk.CompleteChatStreamingAsync(conversation, options))
-            answer.Append(string.Concat(update.ContentUpdate.Select(p => p.Text)));
+        var answer = (await ChatSdks.StreamAsync(sdk, conversation, options)).Text;
 
-        answer.ToString().Trim().Should().Be("It is 15 degrees and foggy.");
+        answer.Trim().Should().Be("It is 15 degrees and foggy.");
         var second = JsonNode.Parse(host.Upstream.Received.Last().Body)!["messages"]!.AsArray();
         second.Select(m => (string?)m!["role"]).Should().Equal("user", "assistant", "user");
         ((string?)second[1]!["content"]![0]!["type"]).Should().Be("tool_use");
