@@ -225,6 +225,51 @@ public class GeminiUpstreamTests
         (await host.RowsOfTypeAsync("error")).Single().GetProperty("message").GetString().Should().Contain("remote URL");
     }
 
+    [Fact]
+    public async Task PivotedStream_EachGeminiChunkReachesTheAnthropicClientBeforeTheNextIsSent()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var deltas = 0;
+        var arrived = new SemaphoreSlim(0);
+        var stalled = false;
+        // Gemini's chunks: 0 "one ", 1 "two ", 2 "three ", 3 the finish with the usage. Before each, the fake waits
+        // until the client holds every earlier word: a pivot that held events back would stall it.
+        host.Upstream.Behavior = new FakeBehavior
+        {
+            Reply = "one two three",
+            BeforeEvent = async index =>
+            {
+                while (Volatile.Read(ref deltas) < index)
+                    if (!await arrived.WaitAsync(TimeSpan.FromSeconds(5)))
+                    {
+                        stalled = true;
+                        return;
+                    }
+            },
+        };
+        using var client = host.NewClient(await host.CreateKeyAsync(await host.CreateAccountAsync(1m)));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages")
+        {
+            Content = Json($$"""{"model":"{{Model}}","max_tokens":50,"stream":true,"messages":[{"role":"user","content":"count"}]}"""),
+        };
+
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var words = new List<string?>();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (!line.StartsWith("data: ", StringComparison.Ordinal) || JsonNode.Parse(line[6..]) is not { } data || (string?)data["type"] != "content_block_delta")
+                continue;
+            words.Add((string?)data["delta"]!["text"]);
+            Interlocked.Increment(ref deltas);
+            arrived.Release();
+        }
+
+        stalled.Should().BeFalse("every translated event must reach the client before the upstream sends the next");
+        words.Should().Equal("one ", "two ", "three ");
+        (await host.RowsOfTypeAsync("consume")).Single().GetProperty("first_token_ms").ValueKind.Should().Be(JsonValueKind.Number);
+    }
+
     [Theory]
     [InlineData("MAX_TOKENS", "length")]
     [InlineData("SAFETY", "content_filter")]

@@ -143,6 +143,8 @@ internal static class FakeGemini
         {
             if (i > 0 && b.EventInterval > TimeSpan.Zero)
                 await Task.Delay(b.EventInterval, context.RequestAborted);
+            if (i > 0 && b.BeforeEvent is { } beforeEvent)
+                await beforeEvent(i);
             await context.Response.WriteAsync($"data: {chunks[i].ToJsonString()}\r\n\r\n", context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
         }
