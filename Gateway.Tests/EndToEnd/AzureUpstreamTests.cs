@@ -95,4 +95,23 @@ public class AzureUpstreamTests
         azure.Received.Single().Path.Should().Be("/openai/deployments/my-gpt4o/chat/completions");
         azure.Received.Single().Headers["api-key"].Should().Be(AzureKey);
     }
+
+    [Fact]
+    public async Task GeminiClient_AzureModel_TranslatedToTheDeployment_ItsKeyParameterNeverForwarded()
+    {
+        await using var azure = await FakeUpstream.StartAsync();
+        await using var host = await GatewayHost.StartAsync(Azure(azure), plainUpstream: true);
+        var key = await host.CreateKeyAsync(await host.CreateAccountAsync(1m));
+
+        using var response = await host.NewClient().PostAsync($"/v1beta/models/gpt-4o-azure:generateContent?key={key}", new StringContent(
+            """{"contents":[{"role":"user","parts":[{"text":"hi"}]}]}""", System.Text.Encoding.UTF8, "application/json"));
+
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+        var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        body.GetProperty("candidates")[0].GetProperty("content").GetProperty("parts")[0].GetProperty("text").GetString().Should().NotBeEmpty();
+        var sent = azure.Received.Single();
+        sent.Path.Should().Be("/openai/deployments/my-gpt4o/chat/completions");
+        sent.Query.Should().Be("?api-version=" + global::Gateway.Upstream.ClusterDirectory.DefaultAzureApiVersion, "the client's ?key= is its own API's, never the upstream's");
+        sent.Headers["api-key"].Should().Be(AzureKey);
+    }
 }

@@ -1,12 +1,9 @@
-using System.ClientModel;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Anthropic;
 using Anthropic.Models.Messages;
 using Gateway.Tests.Fakes;
-using OpenAI;
 using OpenAI.Chat;
 
 namespace Gateway.Tests.EndToEnd;
@@ -18,21 +15,13 @@ namespace Gateway.Tests.EndToEnd;
 /// </summary>
 public class TranslationTests
 {
-    private static readonly ChatTool WeatherTool = ChatTool.CreateFunctionTool("get_weather", "Current weather for a city",
-        BinaryData.FromString("""{"type":"object","properties":{"location":{"type":"string"},"unit":{"type":"string"}},"required":["location"]}"""));
-
-    private static ChatClient OpenAISdk(GatewayHost host, string key, string model) =>
-        new(model, new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(host.Address, "/v1") });
-
-    private static AnthropicClient AnthropicSdk(GatewayHost host, string key) => new() { ApiKey = key, BaseUrl = host.Address.ToString().TrimEnd('/') };
-
     [Fact]
     public async Task OpenAISdk_ClaudeModel_AnswersInOpenAIShapeMeteredFromAnthropicsUsage()
     {
         await using var host = await GatewayHost.StartAsync();
         // 1000 prompt tokens: 600 plain, 300 cache reads, 100 cache writes.
         host.Upstream.Behavior = new FakeBehavior { PromptTokens = 1000, CachedTokens = 300, CacheWriteTokens = 100, CompletionTokens = 200 };
-        var sdk = OpenAISdk(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), "claude-sonnet-4");
+        var sdk = ChatSdks.OpenAI(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), "claude-sonnet-4");
 
         var completion = (await sdk.CompleteChatAsync([new SystemChatMessage("Be brief."), new UserChatMessage("Tell me a story")])).Value;
 
@@ -64,51 +53,27 @@ public class TranslationTests
     public async Task OpenAISdk_ClaudeModelStreamedToolCall_RoundTripsThroughTheTranslation()
     {
         await using var host = await GatewayHost.StartAsync();
-        var recorded = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Resources", "anthropic-messages-stream.sse"));
-        host.Upstream.Behavior = new FakeBehavior
-        {
-            // Anthropic's own recorded answer: some text, then a streamed tool_use block.
-            Respond = async context =>
-            {
-                context.Response.ContentType = "text/event-stream";
-                await context.Response.Body.WriteAsync(recorded);
-            },
-        };
-        var sdk = OpenAISdk(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), "claude-sonnet-4");
-        var options = new ChatCompletionOptions { Tools = { WeatherTool } };
+        // Anthropic's own recorded answer: some text, then a streamed tool_use block.
+        host.Upstream.Behavior = FakeBehavior.ReplayStream("anthropic-messages-stream.sse");
+        var sdk = ChatSdks.OpenAI(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), "claude-sonnet-4");
+        var options = new ChatCompletionOptions { Tools = { ChatSdks.WeatherTool } };
         List<ChatMessage> conversation = [new UserChatMessage("Weather in San Francisco?")];
 
-        var text = new StringBuilder();
-        var arguments = new StringBuilder();
-        string? callId = null, name = null;
-        ChatFinishReason? finish = null;
-        await foreach (var update in sdk.CompleteChatStreamingAsync(conversation, options))
-        {
-            text.Append(string.Concat(update.ContentUpdate.Select(p => p.Text)));
-            foreach (var call in update.ToolCallUpdates)
-            {
-                callId ??= call.ToolCallId;
-                name ??= call.FunctionName;
-                arguments.Append(call.FunctionArgumentsUpdate?.ToString());
-            }
-            finish ??= update.FinishReason;
-        }
+        var (text, callId, name, arguments, finish) = await ChatSdks.StreamAsync(sdk, conversation, options);
 
-        text.ToString().Should().Be("Okay, let me check the weather in San Francisco for you.");
+        text.Should().Be("Okay, let me check the weather in San Francisco for you.");
         callId.Should().Be("toolu_01T1x1fJ34qAmk2tNTrN7Up6");
         name.Should().Be("get_weather");
-        arguments.ToString().Should().Be("""{"location": "San Francisco, CA", "unit": "fahrenheit"}""");
+        arguments.Should().Be("""{"location": "San Francisco, CA", "unit": "fahrenheit"}""");
         finish.Should().Be(ChatFinishReason.ToolCalls);
 
         // The tool's result goes back: Anthropic gets the call as tool_use and the result as tool_result.
         host.Upstream.Behavior = new FakeBehavior { Reply = "It is 15 degrees and foggy." };
-        conversation.Add(new AssistantChatMessage([ChatToolCall.CreateFunctionToolCall(callId, name, BinaryData.FromString(arguments.ToString()))]));
+        conversation.Add(new AssistantChatMessage([ChatToolCall.CreateFunctionToolCall(callId, name, BinaryData.FromString(arguments))]));
         conversation.Add(new ToolChatMessage(callId, "15 degrees, fog"));
-        var answer = new StringBuilder();
-        await foreach (var update in sdk.CompleteChatStreamingAsync(conversation, options))
-            answer.Append(string.Concat(update.ContentUpdate.Select(p => p.Text)));
+        var answer = (await ChatSdks.StreamAsync(sdk, conversation, options)).Text;
 
-        answer.ToString().Trim().Should().Be("It is 15 degrees and foggy.");
+        answer.Trim().Should().Be("It is 15 degrees and foggy.");
         var second = JsonNode.Parse(host.Upstream.Received.Last().Body)!["messages"]!.AsArray();
         second.Select(m => (string?)m!["role"]).Should().Equal("user", "assistant", "user");
         ((string?)second[1]!["content"]![0]!["type"]).Should().Be("tool_use");
@@ -128,7 +93,7 @@ public class TranslationTests
     {
         await using var host = await GatewayHost.StartAsync();
         host.Upstream.Behavior = new FakeBehavior { Reply = FakeBehavior.ShortReply, PromptTokens = 40, CompletionTokens = 12 };
-        var sdk = OpenAISdk(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), "claude-3-5-haiku");
+        var sdk = ChatSdks.OpenAI(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), "claude-3-5-haiku");
 
         var text = new StringBuilder();
         ChatTokenUsage? usage = null;
@@ -200,7 +165,7 @@ public class TranslationTests
         await using var host = await GatewayHost.StartAsync();
         // A keep-alive comment, a data line that is not JSON and an unknown event, among the real ones.
         host.Upstream.Behavior = new FakeBehavior { Reply = FakeBehavior.ShortReply, GarbageLines = true };
-        var sdk = OpenAISdk(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), "claude-sonnet-4");
+        var sdk = ChatSdks.OpenAI(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)), "claude-sonnet-4");
 
         var text = new StringBuilder();
         await foreach (var update in sdk.CompleteChatStreamingAsync([new UserChatMessage("hi")]))
@@ -215,7 +180,7 @@ public class TranslationTests
     {
         await using var host = await GatewayHost.StartAsync();
         host.Upstream.Behavior = new FakeBehavior { PromptTokens = 50, CachedTokens = 20, CompletionTokens = 5 };
-        var client = AnthropicSdk(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)));
+        var client = ChatSdks.Anthropic(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)));
 
         var message = await client.Messages.Create(new MessageCreateParams
         {
@@ -248,7 +213,7 @@ public class TranslationTests
     {
         await using var host = await GatewayHost.StartAsync();
         host.Upstream.Behavior = new FakeBehavior { PromptTokens = 300, CompletionTokens = 1_500 };
-        var client = AnthropicSdk(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)));
+        var client = ChatSdks.Anthropic(host, await host.CreateKeyAsync(await host.CreateAccountAsync(1m)));
         var parameters = new MessageCreateParams
         {
             MaxTokens = 4096,

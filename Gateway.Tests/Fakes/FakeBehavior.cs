@@ -19,10 +19,30 @@ public sealed record FakeBehavior
 
     /// <summary>Answer exactly as this callback does (status, headers, body pieces): for shapes the fake does not know.</summary>
     public Func<HttpContext, Task>? Respond { get; init; }
+
+    /// <summary>Answer every request with a recorded SSE stream from the tests' Resources folder, as it was recorded.</summary>
+    public static FakeBehavior ReplayStream(string resource)
+    {
+        var recorded = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Resources", resource));
+        return new FakeBehavior
+        {
+            Respond = async context =>
+            {
+                context.Response.ContentType = "text/event-stream";
+                await context.Response.Body.WriteAsync(recorded);
+            },
+        };
+    }
     public long PromptTokens { get; init; } = 12;
     public long CompletionTokens { get; init; } = 9;
     public long CachedTokens { get; init; }
     public long CacheWriteTokens { get; init; }
+
+    /// <summary>Gemini's <c>thoughtsTokenCount</c>: thinking tokens, billed as output beside the candidates' tokens.</summary>
+    public long ThoughtsTokens { get; init; }
+
+    /// <summary>Gemini's <c>finishReason</c> on its last candidate: <c>STOP</c>, <c>MAX_TOKENS</c>, <c>SAFETY</c>…</summary>
+    public string GeminiFinishReason { get; init; } = "STOP";
 
     /// <summary>Answer with this status and an error body in the route's wire format.</summary>
     public int? FailWithStatus { get; init; }

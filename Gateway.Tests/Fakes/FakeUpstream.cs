@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Tests.Fakes;
 
 /// <summary>
-/// A real Kestrel server on 127.0.0.1 that speaks the OpenAI and Anthropic wire formats (JSON and
+/// A real Kestrel server on 127.0.0.1 that speaks the OpenAI, Anthropic and Gemini wire formats (JSON and
 /// SSE) and misbehaves on demand through <see cref="Behavior"/>. It records every request it gets.
 /// </summary>
 public sealed class FakeUpstream : IAsyncDisposable
@@ -114,6 +114,11 @@ public sealed class FakeUpstream : IAsyncDisposable
         }
         if (behavior.FirstEventDelay > TimeSpan.Zero)
             await Task.Delay(behavior.FirstEventDelay, context.RequestAborted);
+        if (FakeGemini.Matches(path))
+        {
+            await FakeGemini.HandleAsync(context, path, request, behavior);
+            return;
+        }
         if (behavior.FailWithStatus is { } status)
         {
             context.Response.StatusCode = status;

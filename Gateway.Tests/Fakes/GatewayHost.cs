@@ -23,6 +23,7 @@ public sealed class GatewayHost : IAsyncDisposable
     public const string AdminKey = "test-admin-key-0123456789";
     public const string UpstreamKey = "sk-upstream-secret-abcdef";
     public const string AnthropicUpstreamKey = "sk-ant-upstream-secret-xyz";
+    public const string GeminiUpstreamKey = "AIzaSy-gemini-upstream-secret-0123";
 
     private readonly WebApplicationFactory<Program> _factory;
     private readonly string _directory;
@@ -85,12 +86,16 @@ public sealed class GatewayHost : IAsyncDisposable
             ["ReverseProxy:Clusters:openai:Metadata:ApiKey"] = UpstreamKey,
             ["ReverseProxy:Clusters:anthropic:Destinations:default:Address"] = upstream.BaseAddress,
             ["ReverseProxy:Clusters:anthropic:Metadata:ApiKey"] = AnthropicUpstreamKey,
+            ["ReverseProxy:Clusters:gemini:Destinations:default:Address"] = upstream.BaseAddress,
+            ["ReverseProxy:Clusters:gemini:Metadata:ApiKey"] = GeminiUpstreamKey,
+            ["ReverseProxy:Clusters:gemini:Metadata:Format"] = "gemini",
             ["ReverseProxy:Clusters:search:Destinations:default:Address"] = upstream.BaseAddress,
             ["ReverseProxy:Clusters:search:Metadata:ApiKey"] = UpstreamKey,
             // The fake's certificate is its own: trusted through YARP's cluster HttpClient settings.
             ["ReverseProxy:Clusters:openai:HttpClient:DangerousAcceptAnyServerCertificate"] = "true",
             ["ReverseProxy:Clusters:anthropic:HttpClient:DangerousAcceptAnyServerCertificate"] = "true",
             ["ReverseProxy:Clusters:search:HttpClient:DangerousAcceptAnyServerCertificate"] = "true",
+            ["ReverseProxy:Clusters:gemini:HttpClient:DangerousAcceptAnyServerCertificate"] = "true",
             // Round numbers make the expected spend easy to check by hand.
             ["Models:test-model:Cluster"] = "openai",
             ["Models:test-model:ModelRatio"] = "1",
@@ -98,6 +103,12 @@ public sealed class GatewayHost : IAsyncDisposable
             ["Models:test-model:CacheRatio"] = "0.5",
             ["Models:renamed-model:Cluster"] = "openai",
             ["Models:renamed-model:UpstreamModel"] = "upstream-name",
+            // A Gemini-format cluster's model: $1 per 1M input tokens, $4 output, cached input at a quarter.
+            ["Models:gemini-flash:Cluster"] = "gemini",
+            ["Models:gemini-flash:UpstreamModel"] = "gemini-2.5-flash",
+            ["Models:gemini-flash:ModelRatio"] = "0.5",
+            ["Models:gemini-flash:CompletionRatio"] = "4",
+            ["Models:gemini-flash:CacheRatio"] = "0.25",
         };
         // On PostgreSQL without Redis, start-up refuses limits unless the operator accepts per-instance windows
         // (SPEC §10); the single-instance tests of limits run on either store. A test may set it otherwise.

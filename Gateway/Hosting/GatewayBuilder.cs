@@ -3,6 +3,8 @@ namespace Gateway.Hosting;
 /// <summary>The web application builder with the gateway's configuration sources and content roots.</summary>
 internal static class GatewayBuilder
 {
+    private const string RequestLineCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     public static WebApplicationBuilder Create(string[] args)
     {
         // The page's files sit in wwwroot under the content root; a published build started from another
@@ -24,6 +26,10 @@ internal static class GatewayBuilder
             Optional = true,
             ReloadOnChange = false,
         });
+        // ASP.NET's "Request starting …" line carries the raw query, where a Gemini client may put its key
+        // (?key=): no secret may reach a log (SPEC §9), so that category is held at Warning whatever the
+        // configuration says (a rule added after the configuration's wins for the same category).
+        builder.Logging.AddFilter(RequestLineCategory, LogLevel.Warning);
         return builder;
     }
 }

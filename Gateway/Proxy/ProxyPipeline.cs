@@ -23,7 +23,7 @@ internal sealed partial class ProxyPipeline(CallerGate gate, RequestAdmission ad
         // 1. Who: no valid key, no row.
         if (!await gate.IdentifyAsync(context, feature))
         {
-            await WireErrors.WriteAsync(context, route.Dialect, Refusal.MissingKey());
+            await WireErrors.WriteAsync(context, route.Dialect, Refusal.MissingKey(route.Dialect));
             return;
         }
         try

@@ -7,6 +7,9 @@ internal enum ClientDialect
 {
     OpenAI,
     Anthropic,
+
+    /// <summary>Google's native Gemini API: <c>x-goog-api-key</c>, errors as <c>{"error":{"code","message","status"}}</c>.</summary>
+    Gemini,
 }
 
 /// <summary>
@@ -22,6 +25,15 @@ internal sealed record ProxyRoute(string Path, WireFormat? Format, string? Upstr
 
     /// <summary>The body is a multipart upload (a file and its fields), forwarded as it arrives.</summary>
     public bool MultipartBody { get; init; }
+
+    /// <summary>
+    /// The model is named in the path (Gemini's <c>/v1beta/models/{model}:…</c>), not in the body;
+    /// <see cref="UpstreamPath"/> is then a template whose <c>{model}</c> becomes the upstream's name for it.
+    /// </summary>
+    public bool ModelInPath { get; init; }
+
+    /// <summary>The path itself asks for a stream (Gemini's <c>:streamGenerateContent</c>), not a body member.</summary>
+    public bool PathStreams { get; init; }
 
     public const string PerCallPattern = "/apis/{api}/{**rest}";
 
@@ -47,7 +59,14 @@ internal sealed record ProxyRoute(string Path, WireFormat? Format, string? Upstr
         new("/v1/rerank", WireFormat.Rerank, "/v1/rerank", EndpointKind.Rerank),
         // The Usage Logs page's playground: metered exactly like chat completions, logged under its own path.
         new("/pg/chat/completions", WireFormat.OpenAIChat, "/v1/chat/completions"),
+        Gemini("generateContent", WireFormat.GeminiGenerateContent),
+        Gemini("streamGenerateContent", WireFormat.GeminiGenerateContent) with { PathStreams = true },
+        Gemini("countTokens", null, EndpointKind.CountTokens),
     ];
+
+    /// <summary>Google's native API: <c>POST /v1beta/models/{model}:{method}</c>.</summary>
+    private static ProxyRoute Gemini(string method, WireFormat? format, EndpointKind kind = EndpointKind.Tokens) =>
+        new($"/v1beta/models/{{model}}:{method}", format, $"/v1beta/models/{{model}}:{method}", kind, ClientDialect.Gemini) { ModelInPath = true };
 
     /// <summary>
     /// A stored response's own calls (OpenAI Responses API). <see cref="UpstreamPath"/> is the same template,

@@ -4,7 +4,9 @@ namespace Gateway.Proxy;
 /// <summary>A request the gateway answers itself, with the status and codes of SPEC §4.</summary>
 internal sealed record Refusal(int Status, string Code, string Message)
 {
-    public static Refusal MissingKey() => new(401, "invalid_api_key", "Missing, unknown or revoked API key. Send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
+    public static Refusal MissingKey(ClientDialect dialect = ClientDialect.OpenAI) => new(401, "invalid_api_key", dialect == ClientDialect.Gemini
+        ? "Missing, unknown or revoked API key. Send it as 'x-goog-api-key: <key>' or the 'key' query parameter."
+        : "Missing, unknown or revoked API key. Send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
     public static Refusal Malformed(string message) => new(400, "invalid_request_error", message);
     public static Refusal TooLarge(long limit) => new(413, "request_too_large", $"Request body exceeds the limit of {limit} bytes.");
     public static Refusal ModelNotFound(string model) => new(404, "model_not_found", $"The model '{model}' does not exist or you do not have access to it.");

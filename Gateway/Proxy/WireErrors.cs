@@ -4,7 +4,7 @@ namespace Gateway.Proxy;
 
 /// <summary>
 /// Writes an error in the shape the client's SDK parses: OpenAI <c>{"error":{"message","type","code"}}</c>,
-/// Anthropic <c>{"type":"error","error":{"type","message"}}</c>.
+/// Anthropic <c>{"type":"error","error":{"type","message"}}</c>, Google <c>{"error":{"code","message","status"}}</c>.
 /// </summary>
 internal static class WireErrors
 {
@@ -20,9 +20,13 @@ internal static class WireErrors
     /// <summary>The error body alone: also what a translated call's upstream error becomes in the client's format.</summary>
     public static byte[] Body(ClientDialect dialect, int status, string? code, string message)
     {
-        object body = dialect == ClientDialect.Anthropic
-            ? new { type = "error", error = new { type = AnthropicType(status), message, code } }
-            : new { error = new { message, type = OpenAIType(status), code } };
+        object body = dialect switch
+        {
+            ClientDialect.Anthropic => new { type = "error", error = new { type = AnthropicType(status), message, code } },
+            // Google's code is the HTTP status; our own code goes where Google puts a machine-readable reason.
+            ClientDialect.Gemini => new { error = new { code = status, message, status = GoogleStatus(status), details = GoogleDetails(code) } },
+            _ => new { error = new { message, type = OpenAIType(status), code } },
+        };
         return JsonSerializer.SerializeToUtf8Bytes(body);
     }
 
@@ -50,4 +54,25 @@ internal static class WireErrors
         >= 500 => "api_error",
         _ => "invalid_request_error",
     };
+
+    // google.rpc.Code names, by the HTTP status Google maps each to.
+    private static string GoogleStatus(int status) => status switch
+    {
+        400 or 413 => "INVALID_ARGUMENT",
+        401 => "UNAUTHENTICATED",
+        402 => "FAILED_PRECONDITION",
+        403 => "PERMISSION_DENIED",
+        404 => "NOT_FOUND",
+        409 => "ABORTED",
+        429 => "RESOURCE_EXHAUSTED",
+        499 => "CANCELLED",
+        501 => "UNIMPLEMENTED",
+        503 => "UNAVAILABLE",
+        504 => "DEADLINE_EXCEEDED",
+        >= 500 => "INTERNAL",
+        _ => "FAILED_PRECONDITION",
+    };
+
+    private static object[] GoogleDetails(string? code) => code is null ? [] :
+        [new Dictionary<string, string> { ["@type"] = "type.googleapis.com/google.rpc.ErrorInfo", ["reason"] = code, ["domain"] = "gateway" }];
 }

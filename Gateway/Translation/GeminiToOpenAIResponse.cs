@@ -18,7 +18,7 @@ internal static class GeminiToOpenAIResponse
         foreach (var part in candidate?["content"]?["parts"] as JsonArray ?? [])
         {
             if (GeminiParts.Field(part, "functionCall", "function_call") is { } call)
-                calls.Add(ToolCall(call, calls.Count));
+                calls.Add(ToolCall(part, call, Json.String(response["responseId"]), calls.Count));
             else if (!Json.IsTrue(part?["thought"]) && Json.String(part?["text"]) is { } piece)
                 text.Append(piece);
         }
@@ -46,9 +46,10 @@ internal static class GeminiToOpenAIResponse
     }
 
     /// <summary>Gemini sends a call whole, its <c>args</c> an object; OpenAI's arguments are that object's JSON text.</summary>
-    public static JsonObject ToolCall(JsonNode call, int index) => new()
+    /// <param name="part">The part holding the call, whose <c>thoughtSignature</c> rides in the id (<see cref="GeminiCallIds"/>).</param>
+    public static JsonObject ToolCall(JsonNode? part, JsonNode call, string? responseId, int index) => new()
     {
-        ["id"] = GeminiParts.CallId(call, 0, index),
+        ["id"] = GeminiCallIds.For(part, call, responseId, index),
         ["type"] = "function",
         ["function"] = new JsonObject
         {

@@ -33,7 +33,7 @@ internal sealed class GeminiToOpenAIStream(bool clientAskedForUsage, long create
         {
             if (GeminiParts.Field(part, "functionCall", "function_call") is { } call)
             {
-                var toolCall = GeminiToOpenAIResponse.ToolCall(call, _calls);
+                var toolCall = GeminiToOpenAIResponse.ToolCall(part, call, _chunks.Id, _calls);
                 toolCall["index"] = _calls++;
                 _chunks.Delta(output, new JsonObject { ["tool_calls"] = new JsonArray(toolCall) });
                 content = true;

@@ -102,8 +102,13 @@ internal static class OpenAIToGeminiContents
         foreach (var call in message["tool_calls"] is { } calls ? Json.Array(calls, "messages[].tool_calls") : [])
         {
             var name = Json.RequiredString(call?["function"]?["name"], "tool_calls[].function.name");
-            functionByCallId[Json.RequiredString(call!["id"], "tool_calls[].id")] = name;
-            parts.Add(OpenAIToGeminiResponse.FunctionCall(name, Json.String(call["function"]!["arguments"])));
+            var id = Json.RequiredString(call!["id"], "tool_calls[].id");
+            functionByCallId[id] = name;
+            var part = OpenAIToGeminiResponse.FunctionCall(name, Json.String(call["function"]!["arguments"]));
+            // A call Gemini signed goes back with its signature, which rode in the id (GeminiCallIds).
+            if (GeminiCallIds.Signature(id) is { } signature)
+                part["thoughtSignature"] = signature;
+            parts.Add(part);
         }
         return parts;
     }

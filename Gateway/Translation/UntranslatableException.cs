@@ -8,6 +8,9 @@ namespace Gateway.Translation;
 internal sealed class UntranslatableException(string feature, string upstream)
     : Exception($"'{feature}' cannot be translated to the {upstream} API, which serves this model.")
 {
+    /// <summary>What the request asked for that the upstream's API cannot express.</summary>
+    public string Feature { get; } = feature;
+
     public static UntranslatableException ToAnthropic(string feature) => new(feature, "Anthropic Messages");
 
     public static UntranslatableException ToOpenAI(string feature) => new(feature, "OpenAI Chat Completions");

@@ -18,8 +18,13 @@ internal sealed class ClusterDirectory(IProxyStateLookup proxyState)
     public const string PriorityMetadata = "Priority";
     public const string WeightMetadata = "Weight";
 
-    /// <summary>Wire format of the cluster: <c>openai</c>, <c>anthropic</c> or <c>azure</c>. Default: anthropic when the cluster id says so.</summary>
+    /// <summary>Wire format of the cluster: <c>openai</c>, <c>anthropic</c>, <c>azure</c> or <c>gemini</c>. Default: anthropic when the cluster id says so.</summary>
     public const string FormatMetadata = "Format";
+
+    public const string AnthropicFormat = "anthropic";
+
+    /// <summary>Google's native API: <c>/v1beta/models/{UpstreamModel}:generateContent</c> with an <c>x-goog-api-key</c> header.</summary>
+    public const string GeminiFormat = "gemini";
 
     /// <summary>Azure OpenAI: OpenAI's wire format on Azure's paths (<c>/openai/deployments/{UpstreamModel}/…?api-version=</c>) with an <c>api-key</c> header.</summary>
     public const string AzureFormat = "azure";
@@ -101,8 +106,10 @@ internal sealed class ClusterDirectory(IProxyStateLookup proxyState)
     private static ClientDialect DialectOf(string clusterId, IReadOnlyDictionary<string, string>? metadata)
     {
         var format = metadata?.GetValueOrDefault(FormatMetadata);
-        if (format is not null)
-            return format.Equals("anthropic", StringComparison.OrdinalIgnoreCase) ? ClientDialect.Anthropic : ClientDialect.OpenAI;
-        return clusterId.Contains("anthropic", StringComparison.OrdinalIgnoreCase) ? ClientDialect.Anthropic : ClientDialect.OpenAI;
+        if (format is null)
+            return clusterId.Contains(AnthropicFormat, StringComparison.OrdinalIgnoreCase) ? ClientDialect.Anthropic : ClientDialect.OpenAI;
+        return format.Equals(AnthropicFormat, StringComparison.OrdinalIgnoreCase) ? ClientDialect.Anthropic
+            : format.Equals(GeminiFormat, StringComparison.OrdinalIgnoreCase) ? ClientDialect.Gemini
+            : ClientDialect.OpenAI;
     }
 }

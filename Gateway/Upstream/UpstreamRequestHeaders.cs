@@ -17,7 +17,7 @@ internal sealed class UpstreamRequestHeaders(ITransformBuilder builder)
     /// <summary>The client's credentials and the headers that pick who is billed upstream: the operator's key decides.</summary>
     public static readonly string[] NeverForwarded =
     [
-        HeaderNames.Authorization, "x-api-key", "api-key", "x-goog-api-key", HeaderNames.Cookie,
+        HeaderNames.Authorization, "x-api-key", "api-key", Gateway.Auth.Credentials.GoogleApiKeyHeader, HeaderNames.Cookie,
         "OpenAI-Organization", "OpenAI-Project",
     ];
 

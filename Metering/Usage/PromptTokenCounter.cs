@@ -47,6 +47,9 @@ public static class PromptTokenCounter
                 WireFormat.OpenAIImages => count.Prompt(Property(request, "prompt")),
                 // The query is weighed against each document: both are read.
                 WireFormat.Rerank => count.Prompt(Property(request, "query")) + count.Documents(Property(request, "documents")),
+                // Gemini: systemInstruction is one content ({"parts": […]}), contents the turns, tools the declarations.
+                WireFormat.GeminiGenerateContent => count.Content(Property(request, "systemInstruction"))
+                    + count.Messages(request, "contents") + count.Tools(request),
                 _ => 0,
             };
         }
@@ -123,6 +126,9 @@ public static class PromptTokenCounter
             _ => 0,
         };
 
+        /// <summary>One message or Gemini content: its overhead and its text; nothing when absent.</summary>
+        public long Content(JsonElement message) => Message(message);
+
         private long Message(JsonElement message)
         {
             if (message.ValueKind != JsonValueKind.Object)
@@ -169,6 +175,8 @@ public static class PromptTokenCounter
         {
             "text" or "thinking" or "refusal" or "arguments" or "output" or "content" or "name" or "function"
                 => Text(field.Value),
+            // Gemini's function calls and results: their JSON, as tool arguments count.
+            "functionCall" or "functionResponse" => RawText(field.Value),
             "input" => field.Value.ValueKind == JsonValueKind.Object
                 ? RawText(field.Value)
                 : Text(field.Value),

@@ -10,7 +10,7 @@ internal static class UpstreamError
 
     /// <summary>
     /// On an error object, reads it whole: <c>{"type": …, "code": …, "message": …}</c> as <c>"type: message"</c>
-    /// (the code when there is no type)
+    /// (the code when there is no type; Google's <c>status</c> stands for the type)
     /// (OpenAI's and Anthropic's <c>error</c>, Responses' <c>response.error</c>); a bare string as itself.
     /// Null when it is null or holds neither field.
     /// </summary>
@@ -34,7 +34,7 @@ internal static class UpstreamError
             {
                 message = reader.ReadString() ?? message;
             }
-            else if (reader.ValueTextEquals("type"u8))
+            else if (reader.ValueTextEquals("type"u8) || reader.ValueTextEquals("status"u8))
             {
                 type = reader.ReadString() ?? type;
             }

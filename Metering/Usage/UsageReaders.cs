@@ -15,6 +15,7 @@ public static class UsageReaders
         WireFormat.OpenAIImages => new OpenAIImagesUsageReader(),
         WireFormat.OpenAIAudioInput => new OpenAIAudioUsageReader(),
         WireFormat.Rerank => new RerankUsageReader(),
+        WireFormat.GeminiGenerateContent => new GeminiUsageReader(outputText),
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown wire format."),
     };
 }

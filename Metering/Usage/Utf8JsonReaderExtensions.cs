@@ -33,6 +33,38 @@ internal static class Utf8JsonReaderExtensions
     public static bool NextProperty(this ref Utf8JsonReader reader) =>
         reader.Read() && reader.TokenType == JsonTokenType.PropertyName;
 
+    /// <summary>Reads the property's value: true when it opens an array, else skips it and says false.</summary>
+    public static bool EnterArray(this ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.StartArray)
+            return true;
+        reader.Skip();
+        return false;
+    }
+
+    /// <summary>Inside an array: moves onto the next element that is an object, skipping others; false at its end.</summary>
+    public static bool NextObject(this ref Utf8JsonReader reader)
+    {
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType == JsonTokenType.StartObject)
+                return true;
+            reader.Skip();
+        }
+
+        return false;
+    }
+
+    /// <summary>True when the reader is on an object's start; anything else is skipped.</summary>
+    public static bool OnObject(this ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.StartObject)
+            return true;
+        reader.Skip();
+        return false;
+    }
+
     /// <summary>Skips the value of the property name the reader is on.</summary>
     public static void SkipValue(this ref Utf8JsonReader reader)
     {

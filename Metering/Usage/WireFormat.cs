@@ -17,4 +17,7 @@ public enum WireFormat
 
     /// <summary>Rerank, in Cohere's or Jina's shape.</summary>
     Rerank,
+
+    /// <summary>Google's native <c>generateContent</c> / <c>streamGenerateContent?alt=sse</c>.</summary>
+    GeminiGenerateContent,
 }

@@ -2,6 +2,7 @@ using System.ClientModel.Primitives;
 using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.Translation;
+using Metering.Usage;
 using OpenAI.Chat;
 
 namespace Gateway.Tests.Gateway.Translation;
@@ -9,9 +10,11 @@ namespace Gateway.Tests.Gateway.Translation;
 /// <summary>An OpenAI client calling a Gemini upstream: the request goes as Gemini's, the answer comes back as OpenAI's.</summary>
 public class GeminiToOpenAITests
 {
+    private static readonly ChatTranslation OpenAIToGemini = ChatTranslation.Between(WireFormat.OpenAIChat, WireFormat.GeminiGenerateContent)!;
+
     private static JsonObject TranslateRequest(string body)
     {
-        var result = GeminiTranslation.FromOpenAI.TranslateRequest(Encoding.UTF8.GetBytes(body));
+        var result = OpenAIToGemini.TranslateRequest(Encoding.UTF8.GetBytes(body), "gemini");
         result.Refusal.Should().BeNull();
         return (JsonObject)JsonNode.Parse(result.Body)!;
     }
@@ -77,7 +80,7 @@ public class GeminiToOpenAITests
         foreach (var (key, value) in (JsonObject)JsonNode.Parse(overrides)!)
             body[key] = value?.DeepClone();
 
-        var result = GeminiTranslation.FromOpenAI.TranslateRequest(Encoding.UTF8.GetBytes(body.ToJsonString()));
+        var result = OpenAIToGemini.TranslateRequest(Encoding.UTF8.GetBytes(body.ToJsonString()), "gemini");
 
         result.Body.Should().BeNull();
         result.Refusal.Should().Contain(named).And.Contain("Gemini generateContent");
@@ -86,7 +89,7 @@ public class GeminiToOpenAITests
     [Fact]
     public void TranslateResponse_TextFunctionCallAndUsage_AsTheOpenAISdkReadsThem()
     {
-        var body = GeminiTranslation.FromOpenAI.TranslateResponse(TranslationTranscript.Load("gemini-generate-content.json"), 1_745_430_000);
+        var body = OpenAIToGemini.TranslateResponse(TranslationTranscript.Load("gemini-generate-content.json"), 1_745_430_000);
         var completion = ModelReaderWriter.Read<ChatCompletion>(BinaryData.FromBytes(body!))!;
 
         completion.Id.Should().Be("mFXxaOqKBZ7ZjMcP5eC5sQk");
@@ -107,7 +110,7 @@ public class GeminiToOpenAITests
     [Fact]
     public void TranslateStream_EachChunkAtOnce_EndingWithFinishUsageAndDone()
     {
-        var steps = TranslationTranscript.Feed(GeminiTranslation.FromOpenAI.NewStream(clientAskedForUsage: true, 0), TranslationTranscript.Load("gemini-stream.sse"));
+        var steps = TranslationTranscript.Feed(OpenAIToGemini.NewStream(clientAskedForUsage: true, 0), TranslationTranscript.Load("gemini-stream.sse"));
         var updates = steps.SelectMany(s => s.Events).Where(e => e.Data != "[DONE]")
             .Select(e => ModelReaderWriter.Read<StreamingChatCompletionUpdate>(BinaryData.FromString(e.Data))!).ToList();
         var calls = updates.SelectMany(u => u.ToolCallUpdates).ToList();

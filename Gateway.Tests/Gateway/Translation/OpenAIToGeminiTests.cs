@@ -1,15 +1,18 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.Translation;
+using Metering.Usage;
 
 namespace Gateway.Tests.Gateway.Translation;
 
 /// <summary>A Gemini client calling an OpenAI upstream: the request goes as OpenAI's, the answer comes back as Gemini's.</summary>
 public class OpenAIToGeminiTests
 {
+    private static readonly ChatTranslation GeminiToOpenAI = ChatTranslation.Between(WireFormat.GeminiGenerateContent, WireFormat.OpenAIChat)!;
+
     private static JsonObject TranslateRequest(bool stream = false)
     {
-        var result = GeminiTranslation.ToOpenAI.TranslateRequest(TranslationTranscript.Load("gemini-request-tools.json"), "gpt-4o", stream);
+        var result = GeminiToOpenAI.TranslateRequest(TranslationTranscript.Load("gemini-request-tools.json"), "gpt-4o", stream);
         result.Refusal.Should().BeNull();
         return (JsonObject)JsonNode.Parse(result.Body)!;
     }
@@ -59,7 +62,7 @@ public class OpenAIToGeminiTests
         foreach (var (key, value) in (JsonObject)JsonNode.Parse(overrides)!)
             body[key] = value?.DeepClone();
 
-        var result = GeminiTranslation.ToOpenAI.TranslateRequest(Encoding.UTF8.GetBytes(body.ToJsonString()), "gpt", false);
+        var result = GeminiToOpenAI.TranslateRequest(Encoding.UTF8.GetBytes(body.ToJsonString()), "gpt", false);
 
         result.Body.Should().BeNull();
         result.Refusal.Should().Contain(named).And.Contain("OpenAI Chat Completions");
@@ -68,7 +71,7 @@ public class OpenAIToGeminiTests
     [Fact]
     public void TranslateResponse_ToolCalls_AreFunctionCallPartsWithUsageMetadata()
     {
-        var response = JsonNode.Parse(GeminiTranslation.ToOpenAI.TranslateResponse(TranslationTranscript.Load("openai-chat-tool-calls.json")))!;
+        var response = JsonNode.Parse(GeminiToOpenAI.TranslateResponse(TranslationTranscript.Load("openai-chat-tool-calls.json"), 0))!;
         var candidate = response["candidates"]![0]!;
 
         ((string?)candidate["content"]!["role"]).Should().Be("model");
@@ -83,7 +86,7 @@ public class OpenAIToGeminiTests
     [Fact]
     public void TranslateStream_TextAtOnce_CallsWholeWithTheLastChunk()
     {
-        var steps = TranslationTranscript.Feed(GeminiTranslation.ToOpenAI.NewStream(), TranslationTranscript.Load("openai-chat-stream-tool-calls.sse"));
+        var steps = TranslationTranscript.Feed(GeminiToOpenAI.NewStream(false, 0), TranslationTranscript.Load("openai-chat-stream-tool-calls.sse"));
         var events = steps.SelectMany(s => s.Events).ToList();
         var last = events[^1].Json;
 

@@ -104,6 +104,20 @@ public sealed class PromptTokenCounterTests
             .Should().Be(3 + T("You are terse.") + 3 + T("user") + T("Hello, Claude") + 3 + T("assistant") + T("Hi.") + 3);
     }
 
+    [Fact]
+    public void CountPrompt_GeminiSystemInstructionContentsAndFunctionParts_CountsText()
+    {
+        var json = """
+            {"systemInstruction":{"parts":[{"text":"You are terse."}]},
+             "contents":[{"role":"user","parts":[{"text":"Weather?"},{"inlineData":{"mimeType":"image/png","data":"iVBORw0KGgo="}}]},
+                         {"role":"model","parts":[{"functionCall":{"name":"w","args":{}}}]}]}
+            """;
+
+        Count(WireFormat.GeminiGenerateContent, json).Should().Be(
+            3 + T("You are terse.") + 3 + T("user") + T("Weather?") + 3 + T("model") + T("""{"name":"w","args":{}}""") + 3,
+            "image data is never text; a function call counts as its JSON");
+    }
+
     [Theory]
     [InlineData(WireFormat.OpenAIChat, "")]
     [InlineData(WireFormat.OpenAIChat, "not json")]

@@ -16,6 +16,7 @@ public sealed class TranscriptTests
         { "openai-completions-stream.sse", WireFormat.OpenAICompletions },
         { "openai-responses-stream.sse", WireFormat.OpenAIResponses },
         { "anthropic-messages-stream.sse", WireFormat.AnthropicMessages },
+        { "gemini-stream.sse", WireFormat.GeminiGenerateContent },
     };
 
     [Theory]
@@ -31,6 +32,9 @@ public sealed class TranscriptTests
         "Hi there! How can I assist you today?")]
     [InlineData("anthropic-messages-stream.sse", WireFormat.AnthropicMessages, "OOOCCCOOCCCOOO", 21 + 3014 + 1188, 89, 3014, 1188,
         "Okay, let me check the weather in San Francisco for you.{\"location\": \"San Francisco, CA\", \"unit\": \"fahrenheit\"}")]
+    // Gemini: prompt 2140 includes the 1920 cached; output is candidates 31 + thoughts 100.
+    [InlineData("gemini-stream.sse", WireFormat.GeminiGenerateContent, "CCCO", 2140, 131, 1920, 0,
+        "Let me check Paris and Lyon.get_weather{\"location\":\"Paris\"}get_weather{\"location\":\"Lyon\"}")]
     public void Feed_WholeTranscript_GivesRecordedUsageKindsAndText(
         string file, WireFormat format, string kinds, long input, long output, long cached, long cacheWrite, string text)
     {
@@ -89,6 +93,8 @@ public sealed class TranscriptTests
         "Counting the letters one by one.{\"word\":\"strawberry\"}There are three r's in strawberry.")]
     [InlineData("anthropic-messages.json", WireFormat.AnthropicMessages, 472 + 2048 + 96, 91, 2048, 96,
         "The user wants the weather; call the tool.I'll look that up.{\n        \"location\": \"Paris\",\n        \"unit\": \"celsius\"\n      }")]
+    [InlineData("gemini-generate-content.json", WireFormat.GeminiGenerateContent, 2140, 24 + 100, 1920, 0,
+        "Let me look up the weather in Paris.get_weather{\n                \"location\": \"Paris\",\n                \"unit\": \"celsius\"\n              }")]
     public void OnBody_RecordedBody_GivesUsageAndText(
         string file, WireFormat format, long input, long output, long cached, long cacheWrite, string text)
     {

@@ -10,6 +10,7 @@ public sealed class UsageReadersTests
     [InlineData(WireFormat.OpenAIResponses)]
     [InlineData(WireFormat.OpenAIEmbeddings)]
     [InlineData(WireFormat.AnthropicMessages)]
+    [InlineData(WireFormat.GeminiGenerateContent)]
     public void Create_EachFormat_StartsWithoutUsage(WireFormat format)
     {
         UsageReaders.Create(format).Usage.Should().BeNull();
@@ -29,6 +30,7 @@ public sealed class UsageReadersTests
     [InlineData(WireFormat.OpenAIResponses)]
     [InlineData(WireFormat.OpenAIEmbeddings)]
     [InlineData(WireFormat.AnthropicMessages)]
+    [InlineData(WireFormat.GeminiGenerateContent)]
     public void OnEventAndOnBody_RandomBytesAndTruncatedJson_NeverThrow(WireFormat format)
     {
         var reader = UsageReaders.Create(format, new RecordingTextSink());

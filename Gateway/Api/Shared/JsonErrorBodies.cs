@@ -21,7 +21,14 @@ internal static class JsonErrorBodies
             _ => ReasonPhrases.GetReasonPhrase(status),
         };
         var type = status switch { 400 or 405 => "invalid_request_error", 404 => "not_found", _ => "api_error" };
-        object body = context.HttpContext.Request.Path.StartsWithSegments("/v1/messages")
+        var path = context.HttpContext.Request.Path;
+        if (path.StartsWithSegments(UnknownPathEndpoints.GoogleRoutes))
+        {
+            response.ContentType = "application/json";
+            await response.Body.WriteAsync(Proxy.WireErrors.Body(Proxy.ClientDialect.Gemini, status, type, message));
+            return;
+        }
+        object body = path.StartsWithSegments("/v1/messages")
             ? new { type = "error", error = new { type, message } }
             : new { error = new { message, type, code = type, param = (string?)null } };
         await response.WriteAsJsonAsync(body);

@@ -37,6 +37,9 @@ internal sealed class AdmittedRequest
 
     /// <summary>The path the upstream is sent, without the query string.</summary>
     public string UpstreamPath { get; set; } = "/";
+
+    /// <summary>The query the upstream is sent; null: the client's own, as it came.</summary>
+    public QueryString? UpstreamQuery { get; set; }
     public bool ClientAskedForUsage { get; set; }
 
     /// <summary>Set when the model's cluster speaks another wire format: the request went up translated, the answer comes back so.</summary>

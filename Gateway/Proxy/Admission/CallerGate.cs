@@ -14,7 +14,8 @@ internal sealed class CallerGate(ApiKeyAuthenticator authenticator, ClientAddres
     public async ValueTask<bool> IdentifyAsync(HttpContext context, MeteringFeature feature)
     {
         var admitted = feature.Admitted;
-        admitted.Caller = await authenticator.AuthenticateAsync(Credentials.Read(context.Request));
+        var secret = feature.Route.Dialect == ClientDialect.Gemini ? Credentials.ReadGoogle(context.Request) : Credentials.Read(context.Request);
+        admitted.Caller = await authenticator.AuthenticateAsync(secret);
         if (admitted.Caller is null)
             return false;
         // The key's own rpm/tpm, where it has them, in place of the group's.

@@ -26,6 +26,9 @@ internal sealed class ModelRequest
     private Range? _includeUsage;
     private bool _includeUsageTrue;
 
+    /// <summary>The model came from the path (Gemini): the body has no <c>model</c> or <c>stream</c> of ours to read or rewrite.</summary>
+    private bool _modelInPath;
+
     private ModelRequest()
     {
     }
@@ -45,9 +48,16 @@ internal sealed class ModelRequest
     public static ModelRequest Parse(ReadOnlySpan<byte> body, out Refusal? refusal)
     {
         var request = new ModelRequest();
+        refusal = request.ReadGuarded(body);
+        return request;
+    }
+
+    private Refusal? ReadGuarded(ReadOnlySpan<byte> body)
+    {
+        Refusal? refusal;
         try
         {
-            refusal = request.Read(body);
+            refusal = Read(body);
         }
         catch (JsonException)
         {
@@ -61,6 +71,19 @@ internal sealed class ModelRequest
             // The reader refuses to transcode invalid UTF-8 or a lone surrogate; no such string is ours to read.
             refusal = Refusal.Malformed("The request body holds text that is not valid UTF-8 or UTF-16.");
         }
+        return refusal;
+    }
+
+    /// <summary>A body whose model is named in the path (Gemini's <c>/v1beta/models/{model}:…</c>), and whose path says whether it streams.</summary>
+    /// <param name="model">The path's model, already decoded by routing.</param>
+    public static ModelRequest ParseWithPathModel(string model, bool stream, ReadOnlySpan<byte> body, out Refusal? refusal)
+    {
+        var request = new ModelRequest { _modelInPath = true, Stream = stream, Model = ClientText.CutUtf8(model, ClientText.MaxModelBytes) };
+        refusal = request.Model.Length != model.Length ? ModelTooLong()
+            : model.Length == 0 ? Refusal.Malformed("The path must name a model: /v1beta/models/{model}:method.")
+            : null;
+        var malformed = request.ReadGuarded(body);
+        refusal ??= malformed;
         return request;
     }
 
@@ -73,6 +96,8 @@ internal sealed class ModelRequest
             return Refusal.Malformed("The request body is not valid JSON.");
         if (reader.TokenType != JsonTokenType.StartObject)
             return Refusal.Malformed("The request body must be a JSON object.");
+        if (_modelInPath)
+            return ReadWhole(ref reader);
         _afterRootBrace = (int)reader.BytesConsumed;
         bool seenModel = false, seenStream = false, seenOptions = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -115,6 +140,16 @@ internal sealed class ModelRequest
         {
         }
         return seenModel ? null : Refusal.Malformed("Missing required parameter: 'model'.");
+    }
+
+    /// <summary>A body read only to check it is one well-formed JSON object (the reader is on its start).</summary>
+    private static Refusal? ReadWhole(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        while (reader.Read())
+        {
+        }
+        return null;
     }
 
     /// <summary>
@@ -203,6 +238,9 @@ internal sealed class ModelRequest
     /// <summary>The body to send upstream: renamed model, and usage requested on OpenAI streams.</summary>
     public byte[] RewriteForUpstream(string upstreamModel, WireFormat? format, byte[] original)
     {
+        if (_modelInPath)
+            return original;   // the upstream's name for the model goes in its path
+
         // At most two splices, in body order: model first, then the usage request (or the reverse).
         Span<(int Start, int End, byte[] Text)> edits = new (int, int, byte[])[2];
         var count = 0;

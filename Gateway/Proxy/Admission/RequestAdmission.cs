@@ -54,8 +54,13 @@ internal sealed class RequestAdmission(PriceCatalog catalog, ClusterDirectory cl
     {
         var admitted = feature.Admitted;
         var body = admitted.RequestBody;
-        var request = ModelRequest.Parse(body, out var malformed);
+        var route = feature.Route;
+        Refusal? malformed;
+        var request = route.ModelInPath
+            ? ModelRequest.ParseWithPathModel(GeminiPath.Model(context), route.PathStreams, body, out malformed)
+            : ModelRequest.Parse(body, out malformed);
         admitted.Model = request.Model; // at most 256 UTF-8 bytes, refused or not
+        malformed ??= GeminiPath.CheckStreamQuery(route, context.Request);
         if (malformed is not null)
         {
             var contentType = context.Request.ContentType;
@@ -69,22 +74,26 @@ internal sealed class RequestAdmission(PriceCatalog catalog, ClusterDirectory cl
         if (!catalog.TryGetModel(request.Model, out var model))
             return Refuse(feature, Refusal.ModelNotFound(request.Model));
         var target = clusters.Resolve(model.Cluster);
-        // A cluster of another format serves the call only through a translation (chat ⇄ messages).
-        var translation = target is null ? null : RequestTranslation.For(feature.Route, target);
-        if (target is null || (target.Dialect != feature.Route.Dialect && translation is null))
+        // A cluster of another format serves the call only through a translation (chat ⇄ messages ⇄ generateContent).
+        var translation = target is null ? null : RequestTranslation.For(route, target);
+        if (target is not null && route.ModelInPath && route.Kind == EndpointKind.CountTokens && target.Dialect != route.Dialect)
+            return Refuse(feature, GeminiPath.CountTokensUnsupported(request.Model));
+        if (target is null || (target.Dialect != route.Dialect && translation is null))
             return Refuse(feature, Refusal.ModelNotFound(request.Model));
         admitted.CatalogModel = model;
-        if (EndpointPricing.Price(feature.Route.Kind, model, admitted, body) is { } unpriced)
+        if (EndpointPricing.Price(route.Kind, model, admitted, body) is { } unpriced)
             return Refuse(feature, unpriced);
 
         if (!CanPay(admitted))
             return Refuse(feature, Refusal.InsufficientBalance());
 
-        admitted.UpstreamPath = feature.Route.UpstreamPath!;
-        admitted.UpstreamBody = request.RewriteForUpstream(model.UpstreamName, feature.Route.Format, body);
+        admitted.UpstreamPath = route.UpstreamPath!;
+        admitted.UpstreamBody = request.RewriteForUpstream(model.UpstreamName, route.Format, body);
+        if (route.ModelInPath)
+            GeminiPath.Address(admitted, route, context.Request, model.UpstreamName);
         admitted.ClientAskedForUsage = request.ClientAskedForUsage;
         admitted.Tokenizer = TokenCounter.ForModel(admitted.Model);
-        if (translation is not null && RequestTranslation.Apply(admitted, translation, model.UpstreamName) is { } untranslatable)
+        if (translation is not null && RequestTranslation.Apply(admitted, translation, model.UpstreamName, request.Stream) is { } untranslatable)
             return Refuse(feature, untranslatable);
         return target;
     }

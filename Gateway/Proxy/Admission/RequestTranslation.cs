@@ -14,18 +14,29 @@ internal static class RequestTranslation
 
     /// <returns>The translation the call needs, or null when the formats match or no translation exists between them.</returns>
     public static ChatTranslation? For(ProxyRoute route, UpstreamTarget target) =>
-        route.Format is { } format && target.Dialect != route.Dialect
-            ? ChatTranslation.Between(format, target.Dialect == ClientDialect.Anthropic ? WireFormat.AnthropicMessages : WireFormat.OpenAIChat)
-            : null;
+        route.Format is { } format && target.Dialect != route.Dialect ? ChatTranslation.Between(format, ChatFormatOf(target.Dialect)) : null;
 
-    /// <returns>A 400 naming what the upstream's format cannot express; null once the upstream body is set.</returns>
-    public static Refusal? Apply(AdmittedRequest admitted, ChatTranslation translation, string upstreamModel)
+    /// <summary>The chat format a cluster of this dialect serves.</summary>
+    public static WireFormat ChatFormatOf(ClientDialect dialect) => dialect switch
     {
-        var translated = translation.TranslateRequest(admitted.RequestBody, upstreamModel);
+        ClientDialect.Anthropic => WireFormat.AnthropicMessages,
+        ClientDialect.Gemini => WireFormat.GeminiGenerateContent,
+        _ => WireFormat.OpenAIChat,
+    };
+
+    /// <param name="stream">Whether the call streams (Gemini's upstream path and query say so).</param>
+    /// <returns>A 400 naming what the upstream's format cannot express; null once the upstream body is set.</returns>
+    public static Refusal? Apply(AdmittedRequest admitted, ChatTranslation translation, string upstreamModel, bool stream)
+    {
+        var translated = translation.TranslateRequest(admitted.RequestBody, upstreamModel, stream);
         if (translated.Refusal is { } message)
             return new Refusal(400, UntranslatableCode, message);
         admitted.Translation = translation;
-        admitted.UpstreamPath = translation.UpstreamPath;
+        admitted.UpstreamPath = translation.UpstreamPath(upstreamModel, stream);
+        // The client's query belongs to its own API (a Gemini client's key and alt=sse); the upstream gets its own.
+        admitted.UpstreamQuery = stream && translation.Upstream == WireFormat.GeminiGenerateContent
+            ? new QueryString(GeminiTranslation.StreamQuery)
+            : QueryString.Empty;
         admitted.UpstreamBody = translated.Body!;
         admitted.ClientAskedForUsage = translated.ClientAskedForUsage;
         return null;

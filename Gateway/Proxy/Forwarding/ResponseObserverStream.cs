@@ -58,7 +58,7 @@ internal sealed class ResponseObserverStream(PipeWriter output, MeteringFeature 
     {
         _body = body;
         if (feature.Admitted.Translation is { } translation)
-            _translation = new ResponseTranslation(translation, feature.Admitted.ClientAskedForUsage, feature.ArrivalUnixMs / 1000);
+            _translation = new ResponseTranslation(translation, feature.Route.Dialect, feature.Admitted.ClientAskedForUsage, feature.ArrivalUnixMs / 1000);
         _bodyBytesLeft = body.IsEventStream ? null : body.ContentLength;
         var perCall = feature.Forwarded.UsageReader is null;
         // An encoded body cannot be masked on the wire: it passes as it came (an error's decoded text is masked in the row).

@@ -8,7 +8,8 @@ namespace Gateway.Proxy.Forwarding;
 /// and sends the client what comes out, in the client's wire format. The usage reader still reads the
 /// upstream's own events, so the row holds the provider's token counts.
 /// </summary>
-internal sealed class ResponseTranslation(ChatTranslation translation, bool clientAskedForUsage, long createdUnixSeconds)
+/// <param name="client">The client's dialect: the shape its errors take.</param>
+internal sealed class ResponseTranslation(ChatTranslation translation, ClientDialect client, bool clientAskedForUsage, long createdUnixSeconds)
 {
     /// <summary>An answer that is not what the upstream's format promises cannot be translated: a 502, nothing charged.</summary>
     public static readonly Refusal Untranslatable = new(502, "upstream_error",
@@ -37,8 +38,7 @@ internal sealed class ResponseTranslation(ChatTranslation translation, bool clie
 
     /// <summary>An upstream error as the client's SDK parses one; the status stays the upstream's.</summary>
     public byte[] TranslateError(int status, string message) =>
-        WireErrors.Body(translation.Client == Metering.Usage.WireFormat.AnthropicMessages ? ClientDialect.Anthropic : ClientDialect.OpenAI,
-            status, "upstream_error", $"The upstream answered {status}: {message}");
+        WireErrors.Body(client, status, "upstream_error", $"The upstream answered {status}: {message}");
 
     /// <returns>The client's JSON body, or null when it cannot be translated.</returns>
     public byte[]? TranslateBody(ReadOnlySpan<byte> json) => translation.TranslateResponse(json, createdUnixSeconds);

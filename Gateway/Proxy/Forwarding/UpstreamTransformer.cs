@@ -31,15 +31,18 @@ internal sealed class UpstreamTransformer(MeteringFeature feature, UpstreamTarge
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await requestHeaders.Transformer.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        var query = feature.Admitted.UpstreamQuery ?? httpContext.Request.QueryString;
         proxyRequest.RequestUri = target.IsAzure
-            ? RequestUtilities.MakeDestinationAddress(destinationPrefix, AzurePath(), httpContext.Request.QueryString.Add("api-version", target.AzureApiVersion!))
-            : RequestUtilities.MakeDestinationAddress(destinationPrefix, feature.Admitted.UpstreamPath, httpContext.Request.QueryString);
+            ? RequestUtilities.MakeDestinationAddress(destinationPrefix, AzurePath(), query.Add("api-version", target.AzureApiVersion!))
+            : RequestUtilities.MakeDestinationAddress(destinationPrefix, feature.Admitted.UpstreamPath, query);
 
         // The client's gateway key never left (above); the destination's own credential (else the cluster's) goes instead.
         if (ApiKey is { Length: > 0 } apiKey)
         {
             if (target.IsAzure)
                 proxyRequest.Headers.TryAddWithoutValidation(AzureApiKeyHeader, apiKey);
+            else if (target.Dialect == ClientDialect.Gemini)
+                proxyRequest.Headers.TryAddWithoutValidation(Credentials.GoogleApiKeyHeader, apiKey);
             else if (target.Dialect == ClientDialect.Anthropic)
                 proxyRequest.Headers.TryAddWithoutValidation(Credentials.ApiKeyHeader, apiKey);
             else
