@@ -181,6 +181,7 @@ url_of() { # target body
     gateway-b/*) echo "http://127.0.0.1:$GATEWAY_B_PORT$path" ;;
     gateway-pg/*) echo "http://127.0.0.1:$GATEWAY_PG_PORT$path" ;;
     gateway-pg3/*) echo "http://127.0.0.1:${GATEWAY_PG3_PORTS[0]}$path" ;;
+    gateway-pg-b/*) echo "http://127.0.0.1:$GATEWAY_PG_B_PORT$path" ;;
     gateway-xlat/*) echo "http://127.0.0.1:$GATEWAY_PORT$path" ;;
   esac
 }
@@ -190,6 +191,7 @@ key_of() {
     gateway-b) echo "$KEY_B" ;;
     gateway-pg) echo "$KEY_PG" ;;
     gateway-pg3) echo "$KEY_PG3" ;;
+    gateway-pg-b) echo "$KEY_PG_B" ;;
     *) echo "$KEY" ;;
   esac
 }
@@ -203,6 +205,7 @@ pids_of() {
     gateway-b) echo "$GATEWAY_B_PID" ;;
     gateway-pg) echo "$GATEWAY_PG_PID" ;;
     gateway-pg3) echo "${GATEWAY_PG3_PIDS[*]}" ;;
+    gateway-pg-b) echo "$GATEWAY_PG_B_PID" ;;
     gateway-xlat) echo "$GATEWAY_PID" ;;
   esac
 }

@@ -14,7 +14,7 @@ start_postgres() {
   runuser -u postgres -- "$bin/initdb" -D "$WORK/pg/data" -A trust -U postgres >"$WORK/pg-init.log" 2>&1
   runuser -u postgres -- "$bin/pg_ctl" -D "$WORK/pg/data" -w -l "$WORK/pg/server.log" \
     -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$WORK/pg -c max_connections=400" start >/dev/null
-  for db in bench_pg bench_pg3; do
+  for db in bench_pg bench_pg3 bench_pg_b; do
     runuser -u postgres -- "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $db" >/dev/null
   done
 }
@@ -38,6 +38,13 @@ start_gateways_on_postgres() {
     GATEWAY_PG3_PORTS+=("$port"); GATEWAY_PG3_PIDS+=("$LAUNCHED_PID")
   done
   TARGETS="$TARGETS gateway-pg gateway-pg3"
+  # With BENCH_B_DLL, that build too on a database of its own ("gateway-pg-b"), interleaved: an A/B on PostgreSQL.
+  if [ -n "${BENCH_B_DLL:-}" ]; then
+    GATEWAY_PG_B_PORT=$(free_port)
+    launch_gateway gateway-pg-b "$GATEWAY_PG_B_PORT" "$BENCH_B_DLL" "ConnectionStrings__Gateway=$(pg_connection bench_pg_b)"
+    GATEWAY_PG_B_PID=$LAUNCHED_PID
+    TARGETS="$TARGETS gateway-pg-b"
+  fi
 }
 
 create_postgres_accounts_and_keys() {
@@ -46,6 +53,11 @@ create_postgres_accounts_and_keys() {
   KEY_PG=$(ADMIN_PORT=$GATEWAY_PG_PORT admin POST /admin/keys "{\"account_id\":$account,\"name\":\"bench\"}" | json_field key)
   account=$(ADMIN_PORT=${GATEWAY_PG3_PORTS[0]} admin POST /admin/accounts "{\"name\":\"bench\",\"balance\":$START_BALANCE_USD}" | json_field id)
   KEY_PG3=$(ADMIN_PORT=${GATEWAY_PG3_PORTS[0]} admin POST /admin/keys "{\"account_id\":$account,\"name\":\"bench\"}" | json_field key)
+  if [ -n "${GATEWAY_PG_B_PORT:-}" ]; then
+    account=$(ADMIN_PORT=$GATEWAY_PG_B_PORT admin POST /admin/accounts "{\"name\":\"bench\",\"balance\":$START_BALANCE_USD}" | json_field id)
+    KEY_PG_B=$(ADMIN_PORT=$GATEWAY_PG_B_PORT admin POST /admin/keys "{\"account_id\":$account,\"name\":\"bench\"}" | json_field key)
+    [ -n "$KEY_PG_B" ] || { echo "could not create gateway-pg-b's key" >&2; exit 1; }
+  fi
   [ -n "$KEY_PG" ] && [ -n "$KEY_PG3" ] || { echo "could not create the PostgreSQL targets' keys" >&2; exit 1; }
 }
 
