@@ -98,6 +98,36 @@ public class ResponseShapesTests
     }
 
     [Fact]
+    public async Task GeminiAnswerPastTheCapture_UsageMetadataReadFromItsTail_BilledInFull()
+    {
+        await using var host = await GatewayHost.StartAsync(plainUpstream: true);
+        var words = new StringBuilder();
+        while (words.Length < 17_000_000)
+            words.Append("lorem ipsum dolor sit amet ");
+        const string Head = "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"";
+        const string Tail = "\"}]},\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":31,\"candidatesTokenCount\":47,"
+            + "\"thoughtsTokenCount\":5,\"totalTokenCount\":83},\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"big\"}";
+        var body = Encoding.UTF8.GetBytes(Head + words + Tail);
+        host.Upstream.Behavior = new FakeBehavior
+        {
+            Respond = context => WriteAsync(context, 200, "application/json", null, body, declareLength: true, piece: 65_536),
+        };
+        var account = await host.CreateAccountAsync(1m);
+        using var client = host.NewClient();
+        client.DefaultRequestHeaders.Add("x-goog-api-key", await host.CreateKeyAsync(account));
+
+        using var response = await client.PostAsync("/v1beta/models/gemini-flash:generateContent",
+            new StringContent("""{"contents":[{"role":"user","parts":[{"text":"Tell me everything"}]}]}""", Encoding.UTF8, "application/json"));
+        var received = await response.Content.ReadAsByteArrayAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        received.Length.Should().Be(body.Length);
+        var row = (await host.LogsAsync()).Single(r => r.GetProperty("type").GetString() == "consume");
+        row.GetProperty("details").GetProperty("usage_source").GetString().Should().Be("upstream", "the usage came from the body's tail, not a count");
+        (row.GetProperty("input_tokens").GetInt64(), row.GetProperty("output_tokens").GetInt64()).Should().Be((31L, 52L), "thoughts are output");
+    }
+
+    [Fact]
     public async Task ErrorBody_RepeatingTheUpstreamKey_IsMaskedForClientAndRow()
     {
         await using var host = await GatewayHost.StartAsync();

@@ -4,9 +4,10 @@ namespace Gateway.Proxy.Forwarding;
 
 /// <summary>
 /// The usage of a JSON body too large to keep whole (over <see cref="Forwarding.ResponseObserverStream.MaxCapturedBody"/>):
-/// every provider puts the top-level <c>usage</c> object last, so the body's tail holds it. A raw
-/// <c>"usage":</c> cannot occur inside a JSON string (its quotes would be escaped), so the last one in
-/// the tail is a key; the object after it is handed to the reader as <c>{"usage":{…}}</c>.
+/// every provider puts the top-level usage object last (OpenAI's and Anthropic's <c>usage</c>, Gemini's
+/// <c>usageMetadata</c>, followed only by <c>modelVersion</c> and <c>responseId</c>), so the body's tail holds
+/// it. A raw <c>"usage":</c> cannot occur inside a JSON string (its quotes would be escaped), so the last such
+/// key in the tail is a key; the object after it is handed to the reader under its own name, <c>{"usage":{…}}</c>.
 /// </summary>
 internal static class UsageTail
 {
@@ -15,10 +16,17 @@ internal static class UsageTail
 
     public static byte[]? TryExtract(ReadOnlySpan<byte> tail)
     {
-        var key = tail.LastIndexOf("\"usage\""u8);
+        ReadOnlySpan<byte> name = "\"usage\""u8;
+        var key = tail.LastIndexOf(name);
+        var gemini = tail.LastIndexOf("\"usageMetadata\""u8);
+        if (gemini > key)
+        {
+            key = gemini;
+            name = "\"usageMetadata\""u8;
+        }
         if (key < 0)
             return null;
-        var rest = tail[(key + "\"usage\"".Length)..];
+        var rest = tail[(key + name.Length)..];
         var colon = rest.IndexOfAnyExcept(" \t\r\n"u8);
         if (colon < 0 || rest[colon] != (byte)':')
             return null;
@@ -33,7 +41,7 @@ internal static class UsageTail
             reader.Read();
             reader.Skip();
             var usage = value[..(int)reader.BytesConsumed];
-            return [.. "{\"usage\":"u8, .. usage, (byte)'}'];
+            return [(byte)'{', .. name, (byte)':', .. usage, (byte)'}'];
         }
         catch (JsonException)
         {

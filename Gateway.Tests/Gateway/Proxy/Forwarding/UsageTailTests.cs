@@ -12,6 +12,8 @@ public class UsageTailTests
     [InlineData("""text with an escaped \"usage\": {\"x\":1} inside a string"}]}""", null)]
     [InlineData("""no usage at all""", null)]
     [InlineData(""","usage":null}""", null)]
+    [InlineData("""lorem"}]},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":31,"candidatesTokenCount":47},"modelVersion":"gemini-2.5-flash","responseId":"r1"}""",
+        """{"usageMetadata":{"promptTokenCount":31,"candidatesTokenCount":47}}""")]
     public void TryExtract_TheTailOfABody_FindsTheLastTopLevelUsage(string tail, string? expected)
     {
         var found = UsageTail.TryExtract(Encoding.UTF8.GetBytes(tail));
