@@ -100,7 +100,7 @@ public class ResponseShapesTests
     [Fact]
     public async Task GeminiAnswerPastTheCapture_UsageMetadataReadFromItsTail_BilledInFull()
     {
-        await using var host = await GatewayHost.StartAsync(plainUpstream: true);
+        await using var host = await GatewayHost.StartAsync();   // over HTTPS, by host name, as Google is reached
         var words = new StringBuilder();
         while (words.Length < 17_000_000)
             words.Append("lorem ipsum dolor sit amet ");

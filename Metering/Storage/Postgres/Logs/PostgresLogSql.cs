@@ -1,5 +1,6 @@
 using Dapper;
 using Metering.Logs;
+using Metering.Storage.Aggregates;
 
 namespace Metering.Storage.Postgres.Logs;
 
@@ -12,9 +13,6 @@ namespace Metering.Storage.Postgres.Logs;
 internal static class PostgresLogSql
 {
 
-    /// <summary>The range when a query gives no start or end: unix epoch to year 10000 (as in SQLite).</summary>
-    public const long Beginning = 0;
-    public const long Forever = 253_402_300_800_000;
 
     private const string Newest = "ORDER BY time_ms DESC, id DESC";
 
@@ -52,8 +50,8 @@ internal static class PostgresLogSql
     /// <summary><c>WHERE</c> with the time range and every filter set.</summary>
     public static string Where(LogQuery query, DynamicParameters parameters)
     {
-        parameters.Add("start", query.StartMs ?? Beginning);
-        parameters.Add("end", query.EndMs ?? Forever);
+        parameters.Add("start", query.StartMs ?? LogSpanPlan.Beginning);
+        parameters.Add("end", query.EndMs ?? LogSpanPlan.Forever);
         return "WHERE time_ms >= @start AND time_ms < @end" + Conditions(query, parameters);
     }
 

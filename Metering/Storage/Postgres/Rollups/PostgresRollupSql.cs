@@ -22,7 +22,11 @@ internal static class PostgresRollupSql
                 -- GREATEST: a watermark moved by another instance after this statement's snapshot never goes back.
                 SELECT s.last_id AS from_id, GREATEST(s.last_id, LEAST(s.last_id + @maxRows, c.last_id)) AS to_id
                 FROM state s, log_id_counter c),
-            chunk AS MATERIALIZED (SELECT l.* FROM logs l, span WHERE l.id > span.from_id AND l.id <= span.to_id),
+            -- Only the columns the rollups read: never the rows' messages and details.
+            chunk AS MATERIALIZED (
+                SELECT l.time_ms, l.type, l.account_id, l.token_name, l.grp, l.model, l.spend_nano, l.input_tokens, l.output_tokens,
+                       l.cached_tokens, l.cache_write_tokens, l.duration_ms, l.first_token_ms
+                FROM logs l, span WHERE l.id > span.from_id AND l.id <= span.to_id),
             {string.Join(",\n", tables)}
             UPDATE log_rollup_state SET last_id = span.to_id FROM span RETURNING span.to_id - span.from_id
             """;
