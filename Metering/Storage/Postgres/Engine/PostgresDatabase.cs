@@ -9,6 +9,9 @@ namespace Metering.Storage.Postgres.Engine;
 /// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
+    /// <summary>Statements kept prepared per connection: the writer's handful and the readers' most used.</summary>
+    public const int AutoPreparedStatements = 32;
+
     private readonly NpgsqlDataSource _dataSource;
 
     public PostgresDatabase(string connectionString)
@@ -20,8 +23,22 @@ public sealed class PostgresDatabase : IAsyncDisposable
         // the planner prices as worth compiling; LLVM then spends seconds on a statement that runs in
         // milliseconds. The operator's own -c options stay and may turn it back on.
         builder.Options = string.IsNullOrEmpty(builder.Options) ? "-c jit=off" : "-c jit=off " + builder.Options;
+        // Prepared statements: the writer sends the same few statements for every batch (debits, key spend,
+        // ids, the unnest insert, the batch's id), and parsing and planning them each time was about a third
+        // of PostgreSQL's CPU per request with three instances (docs/BENCHMARKS.md). Unless the operator
+        // chose (0 behind a pooler that cannot keep them, such as PgBouncer in transaction mode before 1.21).
+        if (!OperatorSet(connectionString, nameof(NpgsqlConnectionStringBuilder.MaxAutoPrepare)))
+        {
+            builder.MaxAutoPrepare = AutoPreparedStatements;
+            builder.AutoPrepareMinUsages = 2;
+        }
         _dataSource = NpgsqlDataSource.Create(builder);
     }
+
+    /// <summary>Whether the connection string names the setting, however spaced ("Max Auto Prepare", "maxautoprepare").</summary>
+    private static bool OperatorSet(string connectionString, string setting) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(key => string.Equals(key.Replace(" ", ""), setting, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Where the store is, for messages: <c>host:port/database</c>.</summary>
     public string Describe { get; }
