@@ -38,10 +38,12 @@ start_gateways_on_postgres() {
     GATEWAY_PG3_PORTS+=("$port"); GATEWAY_PG3_PIDS+=("$LAUNCHED_PID")
   done
   TARGETS="$TARGETS gateway-pg gateway-pg3"
-  # With BENCH_B_DLL, that build too on a database of its own ("gateway-pg-b"), interleaved: an A/B on PostgreSQL.
-  if [ -n "${BENCH_B_DLL:-}" ]; then
+  # With BENCH_B_DLL (another build) or BENCH_B_PG (";Setting=value" appended to the connection string, no spaces),
+  # a second gateway on a database of its own ("gateway-pg-b"), interleaved: an A/B on PostgreSQL.
+  if [ -n "${BENCH_B_DLL:-}${BENCH_B_PG:-}" ]; then
     GATEWAY_PG_B_PORT=$(free_port)
-    launch_gateway gateway-pg-b "$GATEWAY_PG_B_PORT" "$BENCH_B_DLL" "ConnectionStrings__Gateway=$(pg_connection bench_pg_b)"
+    launch_gateway gateway-pg-b "$GATEWAY_PG_B_PORT" "${BENCH_B_DLL:-$ROOT/Gateway/bin/Release/net10.0/Gateway.dll}" \
+      "ConnectionStrings__Gateway=$(pg_connection bench_pg_b)${BENCH_B_PG:-}"
     GATEWAY_PG_B_PID=$LAUNCHED_PID
     TARGETS="$TARGETS gateway-pg-b"
   fi
