@@ -30,6 +30,15 @@ public class PostgresDatabaseTests
         (await PreparedAfterRepeatingAsync(database)).Should().BeEmpty("behind a pooler that cannot keep prepared statements the operator turns them off");
     }
 
+    [Fact]
+    public async Task Open_OperatorRaisedTheUsagesBeforePreparing_ThreeRunsPrepareNothing()
+    {
+        var connectionString = await (await Fakes.PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        await using var database = new PostgresDatabase(connectionString + ";Auto Prepare Min Usages=5");
+
+        (await PreparedAfterRepeatingAsync(database)).Should().BeEmpty("the operator's own threshold stays (three runs are fewer than five)");
+    }
+
     private static async Task<List<string>> PreparedAfterRepeatingAsync(PostgresDatabase database)
     {
         await using var connection = await database.OpenAsync();

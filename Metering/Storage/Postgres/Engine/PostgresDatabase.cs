@@ -10,7 +10,7 @@ namespace Metering.Storage.Postgres.Engine;
 public sealed class PostgresDatabase : IAsyncDisposable
 {
     /// <summary>Statements kept prepared per connection: the writer's handful and the readers' most used.</summary>
-    public const int AutoPreparedStatements = 32;
+    private const int AutoPreparedStatements = 32;
 
     private readonly NpgsqlDataSource _dataSource;
 
@@ -24,14 +24,13 @@ public sealed class PostgresDatabase : IAsyncDisposable
         // milliseconds. The operator's own -c options stay and may turn it back on.
         builder.Options = string.IsNullOrEmpty(builder.Options) ? "-c jit=off" : "-c jit=off " + builder.Options;
         // Prepared statements: the writer sends the same few statements for every batch (debits, key spend,
-        // ids, the unnest insert, the batch's id), and parsing and planning them each time was about a third
-        // of PostgreSQL's CPU per request with three instances (docs/BENCHMARKS.md). Unless the operator
-        // chose (0 behind a pooler that cannot keep them, such as PgBouncer in transaction mode before 1.21).
+        // ids, the unnest insert, the batch's id); parsed and planned each time, they cost ~0.4 ms at
+        // one connection and a fifth of the throughput at fifty (docs/BENCHMARKS.md). The
+        // operator's own values stay (Max Auto Prepare=0 turns it off).
         if (!OperatorSet(connectionString, nameof(NpgsqlConnectionStringBuilder.MaxAutoPrepare)))
-        {
             builder.MaxAutoPrepare = AutoPreparedStatements;
+        if (!OperatorSet(connectionString, nameof(NpgsqlConnectionStringBuilder.AutoPrepareMinUsages)))
             builder.AutoPrepareMinUsages = 2;
-        }
         _dataSource = NpgsqlDataSource.Create(builder);
     }
 
