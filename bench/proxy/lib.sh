@@ -4,7 +4,7 @@
 WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
 chmod 755 "$WORK"
 PIDS=()
-RESULTS=$WORK/results.tsv     # round target body conns requests duration_us p50_us p99_us non2xx socket_errors cpu_ticks rss_kb wrk_cpu_us
+RESULTS=$WORK/results.tsv     # round target body conns requests duration_us p50_us p99_us non2xx socket_errors cpu_ticks rss_kb wrk_cpu_us jit_ticks
 PROBES=$WORK/probes.txt       # TTFT lines from the probe, one per round and target
 GATEWAY_SENT=0                # requests the gateway answered, as its clients counted them
 GATEWAY_INFLIGHT_BOUND=0      # requests that may have been cut at the end of a wrk run (one per connection)
@@ -221,6 +221,20 @@ cpu_ticks() { # pids: utime + stime (fields 14, 15 after the command name) summe
   echo "$total"
 }
 
+# CPU of the runtime's tiered-compilation thread (its name cut to 15 characters): above a few µs a request in a
+# measured round, the round still measures the JIT recompiling hot code, not the proxy (the warm-up was too short).
+jit_ticks() { # pids
+  local total=0 task stat
+  for task in $(for pid in "$@"; do echo /proc/"$pid"/task/*; done); do
+    [ "$(cat "$task/comm" 2>/dev/null)" = ".NET Tiered Com" ] || continue
+    stat=$(cat "$task/stat" 2>/dev/null) || continue
+    stat=${stat##*) }
+    set -- $stat
+    total=$(( total + ${12} + ${13} ))
+  done
+  echo "$total"
+}
+
 rss_kb() { # pids
   local total=0 pid kb
   for pid in "$@"; do
@@ -231,9 +245,9 @@ rss_kb() { # pids
 }
 
 run_wrk() { # round target body conns seconds
-  local round=$1 target=$2 body=$3 conns=$4 seconds=$5 pids before after out line wrk_cpu
+  local round=$1 target=$2 body=$3 conns=$4 seconds=$5 pids before after jit_before out line wrk_cpu
   pids=$(pids_of "$target")
-  before=$(cpu_ticks $pids)
+  before=$(cpu_ticks $pids); jit_before=$(jit_ticks $pids)
   # wrk's own CPU too (bash's time: user and system seconds): it shares the two cores with the proxy and nginx.
   # One connection: bench/latency/onecon (wrk's latencies there add up to more than the run's wall time).
   local url hostpath file="$WORK/$body.body"
@@ -252,6 +266,7 @@ run_wrk() { # round target body conns seconds
     fi; } 2>&1) \
     || { echo "$out" >&2; exit 1; }
   after=$(cpu_ticks $pids)
+  local jit=$(( $(jit_ticks $pids) - jit_before ))
   wrk_cpu=$(awk '/^WRKCPU / { printf "%.0f", ($2 + $3) * 1e6 }' <<<"$out")
   line=$(grep '^RESULT ' <<<"$out") || { echo "$out" >&2; exit 1; }
   eval "local ${line#RESULT }"
@@ -260,8 +275,8 @@ run_wrk() { # round target body conns seconds
     GATEWAY_INFLIGHT_BOUND=$(( GATEWAY_INFLIGHT_BOUND + conns + socket_errors ))
   fi
   [ "$round" = warmup ] && return
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$target" "$body" "$conns" "$requests" \
-    "$duration_us" "$p50_us" "$p99_us" "$non2xx" "$socket_errors" $(( after - before )) "$(rss_kb $pids)" "${wrk_cpu:-0}" >>"$RESULTS"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$target" "$body" "$conns" "$requests" \
+    "$duration_us" "$p50_us" "$p99_us" "$non2xx" "$socket_errors" $(( after - before )) "$(rss_kb $pids)" "${wrk_cpu:-0}" "$jit" >>"$RESULTS"
 }
 
 run_probe() { # round target count

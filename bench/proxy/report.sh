@@ -2,7 +2,7 @@
 # targets, the TTFT table, and the ledger check. Sourced by lib.sh.
 
 # Across rounds: requests/s = Σ requests / Σ time; p50 and p99 = median of the rounds' figures;
-# CPU per request = Σ CPU ticks / Σ requests; RSS = the largest seen after a run.
+# CPU per request = Σ CPU ticks / Σ requests (JIT: the tiered-compilation thread's share); RSS = the largest seen after a run.
 print_report() {
   awk -F'\t' -v tck="$CLK_TCK" -v rss_file="$WORK/rss.txt" -v tlist="$TARGETS" '
     function median(list,   n, a, i, j, t) {
@@ -13,11 +13,11 @@ print_report() {
     {
       k = $2 SUBSEP $3 SUBSEP $4
       req[k] += $5; dur[k] += $6; p50[k] = p50[k] " " $7; p99[k] = p99[k] " " $8
-      err[k] += $9 + $10; cpu[k] += $11; if ($12 > rss[k]) rss[k] = $12; wrk[k] += $13
+      err[k] += $9 + $10; cpu[k] += $11; if ($12 > rss[k]) rss[k] = $12; wrk[k] += $13; jit[k] += $14
     }
     END {
-      print "| target | body | conns | req/s | p50 ms | p99 ms | +p50 ms | +p99 ms | CPU µs/req | RSS MB | errors |"
-      print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+      print "| target | body | conns | req/s | p50 ms | p99 ms | +p50 ms | +p99 ms | CPU µs/req | JIT µs/req | RSS MB | errors |"
+      print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
       nb = split("json sse", bodies, " "); nc = split("1 50", conns, " "); nt = split(tlist, targets, " ")
       for (b = 1; b <= nb; b++) for (c = 1; c <= nc; c++) {
         d = "direct" SUBSEP bodies[b] SUBSEP conns[c]
@@ -28,7 +28,8 @@ print_report() {
           cpr[k] = req[k] ? cpu[k] * 1e6 / tck / req[k] : 0; wpr[k] = req[k] ? wrk[k] / req[k] : 0
           added = targets[t] == "direct" ? "" : sprintf("%.3f | %.3f", m50[k] - median(p50[d]) / 1000, m99[k] - median(p99[d]) / 1000)
           if (added == "") added = "– | –"
-          printf "| %s | %s | %s | %.0f | %.3f | %.3f | %s | %.1f | %.1f | %d |\n", targets[t], bodies[b], conns[c], rps[k], m50[k], m99[k], added, cpr[k], rss[k] / 1024, err[k]
+          jpr = targets[t] == "direct" ? "–" : sprintf("%.1f", req[k] ? jit[k] * 1e6 / tck / req[k] : 0)
+          printf "| %s | %s | %s | %.0f | %.3f | %.3f | %s | %.1f | %s | %.1f | %d |\n", targets[t], bodies[b], conns[c], rps[k], m50[k], m99[k], added, cpr[k], jpr, rss[k] / 1024, err[k]
         }
       }
       print ""
