@@ -210,13 +210,19 @@ pids_of() {
   esac
 }
 
-cpu_ticks() { # pids: utime + stime (fields 14, 15 after the command name) summed
-  local total=0 pid stat
+# utime + stime of one /proc stat file (fields 14 and 15, counted after the command name, which may hold spaces).
+stat_ticks() { # stat file
+  local stat
+  stat=$(cat "$1" 2>/dev/null) || { echo 0; return; }
+  stat=${stat##*) }
+  set -- $stat
+  echo $(( ${12} + ${13} ))
+}
+
+cpu_ticks() { # pids: summed
+  local total=0 pid
   for pid in "$@"; do
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-    stat=${stat##*) }
-    set -- $stat
-    total=$(( total + ${12} + ${13} ))
+    total=$(( total + $(stat_ticks "/proc/$pid/stat") ))
   done
   echo "$total"
 }
@@ -224,13 +230,10 @@ cpu_ticks() { # pids: utime + stime (fields 14, 15 after the command name) summe
 # CPU of the runtime's tiered-compilation thread (its name cut to 15 characters): above a few µs a request in a
 # measured round, the round still measures the JIT recompiling hot code, not the proxy (the warm-up was too short).
 jit_ticks() { # pids
-  local total=0 task stat
+  local total=0 task
   for task in $(for pid in "$@"; do echo /proc/"$pid"/task/*; done); do
     [ "$(cat "$task/comm" 2>/dev/null)" = ".NET Tiered Com" ] || continue
-    stat=$(cat "$task/stat" 2>/dev/null) || continue
-    stat=${stat##*) }
-    set -- $stat
-    total=$(( total + ${12} + ${13} ))
+    total=$(( total + $(stat_ticks "$task/stat") ))
   done
   echo "$total"
 }

@@ -33,8 +33,9 @@ start_gateways_on_postgres() {
   GATEWAY_PG3_PORTS=(); GATEWAY_PG3_PIDS=()
   for i in 1 2 3; do
     local port; port=$(free_port)
+    # BENCH_PG3_ENV="NAME=value …": settings for these three only (docs/SCALING.md, "More instances than cores").
     launch_gateway "gateway-pg3-$i" "$port" "$ROOT/Gateway/bin/Release/net10.0/Gateway.dll" \
-      "ConnectionStrings__Gateway=$(pg_connection bench_pg3)"
+      "ConnectionStrings__Gateway=$(pg_connection bench_pg3) ${BENCH_PG3_ENV:-}"
     GATEWAY_PG3_PORTS+=("$port"); GATEWAY_PG3_PIDS+=("$LAUNCHED_PID")
   done
   TARGETS="$TARGETS gateway-pg gateway-pg3"
