@@ -230,9 +230,10 @@ cpu_ticks() { # pids: summed
 # CPU of the runtime's tiered-compilation thread (its name cut to 15 characters): above a few µs a request in a
 # measured round, the round still measures the JIT recompiling hot code, not the proxy (the warm-up was too short).
 jit_ticks() { # pids
-  local total=0 task
+  local total=0 task comm
   for task in $(for pid in "$@"; do echo /proc/"$pid"/task/*; done); do
-    [ "$(cat "$task/comm" 2>/dev/null)" = ".NET Tiered Com" ] || continue
+    read -r comm <"$task/comm" 2>/dev/null || continue
+    [ "$comm" = ".NET Tiered Com" ] || continue
     total=$(( total + $(stat_ticks "$task/stat") ))
   done
   echo "$total"

@@ -51,8 +51,8 @@ print_report() {
         budget(gw, "json", 0.80)
         budget(gw, "sse", 0.90)
         print ""
-        j1 = gw SUBSEP "json" SUBSEP 1; s1 = gw SUBSEP "sse" SUBSEP 1
-        if (!(j1 in m50) && !(s1 in m50)) continue   # gateway-pg3: many connections only
+        json1 = gw SUBSEP "json" SUBSEP 1; sse1 = gw SUBSEP "sse" SUBSEP 1
+        if (!(json1 in m50) && !(sse1 in m50)) continue   # gateway-pg3: many connections only
         print "| " gw " added over direct, 1 connection | ms | target | met |"
         print "|---|---:|---:|---|"
         for (b = 1; b <= nb; b++) {
@@ -64,8 +64,8 @@ print_report() {
         print ""
       }
       # Issue 16 on PostgreSQL: three instances together, and what one instance adds to a request over SQLite.
-      j1 = "gateway-pg3" SUBSEP "json" SUBSEP 50; s1 = "gateway-pg" SUBSEP "json" SUBSEP 1
-      if ((j1 in rps) || (s1 in m50)) {
+      pg3 = "gateway-pg3" SUBSEP "json" SUBSEP 50; pg1 = "gateway-pg" SUBSEP "json" SUBSEP 1
+      if ((pg3 in rps) || (pg1 in m50)) {
         print "| PostgreSQL | value | target | met |"
         print "|---|---:|---:|---|"
         for (b = 1; b <= nb; b++) {
