@@ -16,7 +16,8 @@ public sealed class BenchCollection
 
 /// <summary>
 /// Keeps <c>bench/run</c> from rotting: its quick mode builds and starts everything (nginx, bare YARP,
-/// the gateway), drives each target for a second, and checks the ledger. Figures are not asserted:
+/// the gateway on SQLite, a throwaway PostgreSQL with one gateway and three), drives each target for a
+/// second, and checks each database's ledger. Figures are not asserted:
 /// the CI box is too noisy for that; docs/BENCHMARKS.md holds a full run.
 /// </summary>
 [Collection(BenchCollection.Name)]
@@ -29,13 +30,19 @@ public sealed class BenchSmokeTests
     [Fact]
     public async Task Run_Quick_PrintsTableAndBalancedLedger()
     {
-        var output = await RunAsync("bash", [Path.Combine(RepositoryRoot(), "bench", "run"), "--quick"]);
+        // With the PostgreSQL targets: one instance and three sharing a database, each with its own ledger check.
+        var output = await RunAsync("env", ["BENCH_PG=1", "bash", Path.Combine(RepositoryRoot(), "bench", "run"), "--quick"]);
         output.Should().Contain("| target | body | conns | req/s | p50 ms | p99 ms | +p50 ms | +p99 ms | CPU µs/req | JIT µs/req | RSS MB | errors |");
         // The JIT's share is read from the gateway's own threads: a number, never the dash the nginx target gets.
         output.Should().MatchRegex(@"\| gateway \| sse \| 50 \| \d+ \| [\d.]+ \| [\d.]+ \| [\d.-]+ \| [\d.-]+ \| [\d.]+ \| [\d.]+ \|");
         output.Should().MatchRegex(@"\| sse ≥ 0\.90 × bare \| [\d.]+ \+ [\d.]+ \+ [\d.]+ \| [\d.-]+ µs");
         output.Should().Contain("| paced SSE");
-        output.Should().MatchRegex(@"ledger: balance \d+ nano-USD = start \d+ − spend \d+: yes");
+        output.Should().MatchRegex(@"\| gateway-pg3 req/s summed, json @50 \| \d+ \| ≥ 5000 \|");
+        foreach (var ledger in new[] { "gateway", "gateway-pg", "gateway-pg3" })
+        {
+            output.Should().MatchRegex($@"ledger: {ledger} answered [1-9]\d* requests; rows \d+ .*; surplus \d+ ");
+            output.Should().MatchRegex($@"ledger: {ledger} balance \d+ nano-USD = start \d+ − spend [1-9]\d*: yes");
+        }
     }
 
     /// <summary>The store's bench and SQLite's floor (docs/BENCHMARKS.md, "The store alone"), half a second each.</summary>

@@ -6,14 +6,23 @@ chmod 755 "$WORK"
 PIDS=()
 RESULTS=$WORK/results.tsv     # round target body conns requests duration_us p50_us p99_us non2xx socket_errors cpu_ticks rss_kb wrk_cpu_us jit_ticks
 PROBES=$WORK/probes.txt       # TTFT lines from the probe, one per round and target
-GATEWAY_SENT=0                # requests the gateway answered, as its clients counted them
-GATEWAY_INFLIGHT_BOUND=0      # requests that may have been cut at the end of a wrk run (one per connection)
+# Per database (ledger_of): requests answered, as the clients counted them, and requests that may have been
+# cut at the end of a wrk run (one per connection): each database's rows must lie between the two.
+declare -A SENT=() INFLIGHT_BOUND=()
 ADMIN_KEY=bench-admin-$RANDOM$RANDOM$RANDOM
 START_BALANCE_USD=1000000
 CLK_TCK=$(getconf CLK_TCK)
 TARGETS="direct bare gateway"
 
 source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
+
+# The database a target writes its rows to, for the ledger checks; none for the targets without one.
+ledger_of() {
+  case $1 in
+    gateway|gateway-xlat) echo gateway ;;   # one process, one SQLite file
+    gateway-pg|gateway-pg3) echo "$1" ;;    # a database each; gateway-pg3's three instances share theirs
+  esac
+}
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
@@ -274,9 +283,12 @@ run_wrk() { # round target body conns seconds
   wrk_cpu=$(awk '/^WRKCPU / { printf "%.0f", ($2 + $3) * 1e6 }' <<<"$out")
   line=$(grep '^RESULT ' <<<"$out") || { echo "$out" >&2; exit 1; }
   eval "local ${line#RESULT }"
-  if [ "$target" = gateway ] || [ "$target" = gateway-xlat ]; then   # one process, one database
-    GATEWAY_SENT=$(( GATEWAY_SENT + requests ))
-    GATEWAY_INFLIGHT_BOUND=$(( GATEWAY_INFLIGHT_BOUND + conns + socket_errors ))
+  local ledger; ledger=$(ledger_of "$target")
+  if [ -n "$ledger" ]; then
+    SENT[$ledger]=$(( ${SENT[$ledger]:-0} + requests ))
+    # gateway-pg3's connections: a third of them each, rounded up (run_wrk_three).
+    local open=$conns; [ "$target" = gateway-pg3 ] && open=$(( 3 * ((conns + 2) / 3) ))
+    INFLIGHT_BOUND[$ledger]=$(( ${INFLIGHT_BOUND[$ledger]:-0} + open + socket_errors ))
   fi
   [ "$round" = warmup ] && return
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$target" "$body" "$conns" "$requests" \
@@ -292,10 +304,11 @@ run_probe() { # round target count
   out=$(dotnet "$BENCH/Ttft/bin/Release/net10.0/Ttft.dll" probe "$2" "$(url_of "$2" paced)" "$(key_of "$2")" "$body" "$3") \
     || { echo "$out" >&2; exit 1; }
   echo "$out" >>"$PROBES"
-  if [ "$2" = gateway ] || [ "$2" = gateway-xlat ]; then   # one process, one database
+  local ledger; ledger=$(ledger_of "$2")
+  if [ -n "$ledger" ]; then
     local completed
     completed=$(sed -n 's/.* completed=\([0-9]*\).*/\1/p' <<<"$out")
-    GATEWAY_SENT=$(( GATEWAY_SENT + completed ))
+    SENT[$ledger]=$(( ${SENT[$ledger]:-0} + completed ))
   fi
 }
 

@@ -52,10 +52,10 @@ start_gateways_on_postgres() {
 
 create_postgres_accounts_and_keys() {
   local account
-  account=$(ADMIN_PORT=$GATEWAY_PG_PORT admin POST /admin/accounts "{\"name\":\"bench\",\"balance\":$START_BALANCE_USD}" | json_field id)
-  KEY_PG=$(ADMIN_PORT=$GATEWAY_PG_PORT admin POST /admin/keys "{\"account_id\":$account,\"name\":\"bench\"}" | json_field key)
-  account=$(ADMIN_PORT=${GATEWAY_PG3_PORTS[0]} admin POST /admin/accounts "{\"name\":\"bench\",\"balance\":$START_BALANCE_USD}" | json_field id)
-  KEY_PG3=$(ADMIN_PORT=${GATEWAY_PG3_PORTS[0]} admin POST /admin/keys "{\"account_id\":$account,\"name\":\"bench\"}" | json_field key)
+  ACCOUNT_PG=$(ADMIN_PORT=$GATEWAY_PG_PORT admin POST /admin/accounts "{\"name\":\"bench\",\"balance\":$START_BALANCE_USD}" | json_field id)
+  KEY_PG=$(ADMIN_PORT=$GATEWAY_PG_PORT admin POST /admin/keys "{\"account_id\":$ACCOUNT_PG,\"name\":\"bench\"}" | json_field key)
+  ACCOUNT_PG3=$(ADMIN_PORT=${GATEWAY_PG3_PORTS[0]} admin POST /admin/accounts "{\"name\":\"bench\",\"balance\":$START_BALANCE_USD}" | json_field id)
+  KEY_PG3=$(ADMIN_PORT=${GATEWAY_PG3_PORTS[0]} admin POST /admin/keys "{\"account_id\":$ACCOUNT_PG3,\"name\":\"bench\"}" | json_field key)
   if [ -n "${GATEWAY_PG_B_PORT:-}" ]; then
     account=$(ADMIN_PORT=$GATEWAY_PG_B_PORT admin POST /admin/accounts "{\"name\":\"bench\",\"balance\":$START_BALANCE_USD}" | json_field id)
     KEY_PG_B=$(ADMIN_PORT=$GATEWAY_PG_B_PORT admin POST /admin/keys "{\"account_id\":$account,\"name\":\"bench\"}" | json_field key)

@@ -157,23 +157,44 @@ print_ttft() {
 # those rows (client gone), so rows may exceed the answered count by at most that many.
 check_ledger() {
   sleep 1
-  local db="$WORK/gateway/gateway.db" q rows ok spend balance start total surplus status=0
-  # Accounts live in the ledger's file beside the log's (Metering/Storage/Sqlite/Engine/SqliteDatabase.cs).
-  q() { sqlite3 -readonly -cmd "ATTACH '${db%.db}.ledger.db' AS ledger" "$db" "$1"; }
-  # First: a read of the query API moves every row still in the inbox to the log.
+  local total status=0
+  # First: a read of the query API moves every row still in the SQLite inbox to the log.
   total=$(admin GET '/logs?page_size=1' | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
-  rows=$(q "SELECT COUNT(*) FROM logs WHERE type <> 'system'")
-  ok=$(q "SELECT COUNT(*) FROM logs WHERE type = 'consume' AND message IS NULL")
-  spend=$(q "SELECT COALESCE(SUM(spend_nano), 0) FROM logs WHERE account_id = $ACCOUNT_ID")
-  balance=$(q "SELECT balance_nano FROM accounts WHERE id = $ACCOUNT_ID")
-  start=$(( START_BALANCE_USD * 1000000000 ))
-  surplus=$(( rows - GATEWAY_SENT ))
-  echo
-  echo "ledger: gateway answered $GATEWAY_SENT requests; rows $rows (complete $ok, all rows via GET /logs: $total); surplus $surplus (cut at the end of a run, at most $GATEWAY_INFLIGHT_BOUND)"
-  if [ "$surplus" -lt 0 ] || [ "$surplus" -gt "$GATEWAY_INFLIGHT_BOUND" ]; then
-    echo "ledger: LOST ROWS or phantom rows" >&2; status=1
+  ledger_lines gateway "$ACCOUNT_ID" sqlite_query ", all rows via GET /logs: $total" || status=1
+  if [ "${BENCH_PG:-0}" = 1 ]; then
+    ledger_lines gateway-pg "$ACCOUNT_PG" "postgres_query bench_pg" || status=1
+    ledger_lines gateway-pg3 "$ACCOUNT_PG3" "postgres_query bench_pg3" || status=1
   fi
-  echo "ledger: balance $balance nano-USD = start $start − spend $spend: $([ $(( start - spend )) -eq "$balance" ] && echo yes || echo NO)"
+  return $status
+}
+
+# Accounts live in the ledger's file beside the log's (Metering/Storage/Sqlite/Engine/SqliteDatabase.cs).
+sqlite_query() {
+  local db="$WORK/gateway/gateway.db"
+  sqlite3 -readonly -cmd "ATTACH '${db%.db}.ledger.db' AS ledger" "$db" "$1"
+}
+
+postgres_query() { # database sql
+  runuser -u postgres -- "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$1" -Atc "$2"
+}
+
+# One database's two checks: a row for every request its clients saw answered (and no more than the requests
+# a run's end may have cut), and a balance that is the start less the rows' spend, to the nano-dollar.
+ledger_lines() { # name account query-command [more about the rows]
+  local name=$1 account=$2 q=$3 rows ok spend balance start surplus status=0
+  # $q unquoted: the query command may carry its database as a second word.
+  rows=$($q "SELECT COUNT(*) FROM logs WHERE type <> 'system'")
+  ok=$($q "SELECT COUNT(*) FROM logs WHERE type = 'consume' AND message IS NULL")
+  spend=$($q "SELECT COALESCE(SUM(spend_nano), 0) FROM logs WHERE account_id = $account")
+  balance=$($q "SELECT balance_nano FROM accounts WHERE id = $account")
+  start=$(( START_BALANCE_USD * 1000000000 ))
+  surplus=$(( rows - ${SENT[$name]:-0} ))
+  echo
+  echo "ledger: $name answered ${SENT[$name]:-0} requests; rows $rows (complete $ok${4:-}); surplus $surplus (cut at the end of a run, at most ${INFLIGHT_BOUND[$name]:-0})"
+  if [ "$surplus" -lt 0 ] || [ "$surplus" -gt "${INFLIGHT_BOUND[$name]:-0}" ]; then
+    echo "ledger: $name: LOST ROWS or phantom rows" >&2; status=1
+  fi
+  echo "ledger: $name balance $balance nano-USD = start $start − spend $spend: $([ $(( start - spend )) -eq "$balance" ] && echo yes || echo NO)"
   [ $(( start - spend )) -eq "$balance" ] || status=1
   return $status
 }
