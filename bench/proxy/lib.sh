@@ -238,13 +238,29 @@ cpu_ticks() { # pids: summed
 
 # CPU of the runtime's tiered-compilation thread (its name cut to 15 characters): above a few µs a request in a
 # measured round, the round still measures the JIT recompiling hot code, not the proxy (the warm-up was too short).
-jit_ticks() { # pids
-  local total=0 task comm
+# One "task ticks" line per such thread.
+jit_threads() { # pids
+  local task comm
   for task in $(for pid in "$@"; do echo /proc/"$pid"/task/*; done); do
     read -r comm <"$task/comm" 2>/dev/null || continue
     [ "$comm" = ".NET Tiered Com" ] || continue
-    total=$(( total + $(stat_ticks "$task/stat") ))
+    echo "$task $(stat_ticks "$task/stat")"
   done
+}
+
+# The JIT's ticks since a jit_threads snapshot, thread by thread: the runtime ends an idle compilation thread and
+# starts another later, and a sum over the live ones went negative when one ended. One that ended in between
+# takes its ticks with it, so a round can be undercounted, never negative.
+jit_ticks_since() { # snapshot pids
+  local -A before=()
+  local task ticks total=0
+  while read -r task ticks; do
+    [ -n "$task" ] && before[$task]=$ticks
+  done <<<"$1"
+  shift
+  while read -r task ticks; do
+    total=$(( total + ticks - ${before[$task]:-0} ))
+  done < <(jit_threads "$@")
   echo "$total"
 }
 
@@ -260,7 +276,7 @@ rss_kb() { # pids
 run_wrk() { # round target body conns seconds
   local round=$1 target=$2 body=$3 conns=$4 seconds=$5 pids before after jit_before out line wrk_cpu
   pids=$(pids_of "$target")
-  before=$(cpu_ticks $pids); jit_before=$(jit_ticks $pids)
+  before=$(cpu_ticks $pids); jit_before=$(jit_threads $pids)
   # wrk's own CPU too (bash's time: user and system seconds): it shares the two cores with the proxy and nginx.
   # One connection: bench/latency/onecon (wrk's latencies there add up to more than the run's wall time).
   local url hostpath file="$WORK/$body.body"
@@ -279,7 +295,7 @@ run_wrk() { # round target body conns seconds
     fi; } 2>&1) \
     || { echo "$out" >&2; exit 1; }
   after=$(cpu_ticks $pids)
-  local jit=$(( $(jit_ticks $pids) - jit_before ))
+  local jit; jit=$(jit_ticks_since "$jit_before" $pids)
   wrk_cpu=$(awk '/^WRKCPU / { printf "%.0f", ($2 + $3) * 1e6 }' <<<"$out")
   line=$(grep '^RESULT ' <<<"$out") || { echo "$out" >&2; exit 1; }
   eval "local ${line#RESULT }"

@@ -3,6 +3,9 @@
 # once as three instances sharing one database ("gateway-pg3", measured at many connections only: the
 # load is split over the three, as a load balancer would). No Redis: no limits are configured, so nothing
 # here needs it (the change feed only evicts caches).
+# BENCH_PG_OPTS="-c name=value …": settings for the PostgreSQL server (what a commit costs: "-c fsync=off").
+# BENCH_PG3_ACCOUNTS=3: one account and key per instance of gateway-pg3 (default 1: all three debit one
+# account row, whose lock every batch then waits for in turn).
 
 start_postgres() {
   local bin
@@ -13,7 +16,7 @@ start_postgres() {
   mkdir -p "$WORK/pg"; chown postgres "$WORK/pg"
   runuser -u postgres -- "$bin/initdb" -D "$WORK/pg/data" -A trust -U postgres >"$WORK/pg-init.log" 2>&1
   runuser -u postgres -- "$bin/pg_ctl" -D "$WORK/pg/data" -w -l "$WORK/pg/server.log" \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$WORK/pg -c max_connections=400" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$WORK/pg -c max_connections=400 ${BENCH_PG_OPTS:-}" start >/dev/null
   for db in bench_pg bench_pg3 bench_pg_b; do
     runuser -u postgres -- "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $db" >/dev/null
   done
@@ -54,8 +57,13 @@ create_postgres_accounts_and_keys() {
   local account
   ACCOUNT_PG=$(ADMIN_PORT=$GATEWAY_PG_PORT admin POST /admin/accounts "{\"name\":\"bench\",\"balance\":$START_BALANCE_USD}" | json_field id)
   KEY_PG=$(ADMIN_PORT=$GATEWAY_PG_PORT admin POST /admin/keys "{\"account_id\":$ACCOUNT_PG,\"name\":\"bench\"}" | json_field key)
-  ACCOUNT_PG3=$(ADMIN_PORT=${GATEWAY_PG3_PORTS[0]} admin POST /admin/accounts "{\"name\":\"bench\",\"balance\":$START_BALANCE_USD}" | json_field id)
-  KEY_PG3=$(ADMIN_PORT=${GATEWAY_PG3_PORTS[0]} admin POST /admin/keys "{\"account_id\":$ACCOUNT_PG3,\"name\":\"bench\"}" | json_field key)
+  KEYS_PG3=(); ACCOUNT_PG3=
+  for i in $(seq 1 "${BENCH_PG3_ACCOUNTS:-1}"); do
+    account=$(ADMIN_PORT=${GATEWAY_PG3_PORTS[0]} admin POST /admin/accounts "{\"name\":\"bench\",\"balance\":$START_BALANCE_USD}" | json_field id)
+    KEYS_PG3+=("$(ADMIN_PORT=${GATEWAY_PG3_PORTS[0]} admin POST /admin/keys "{\"account_id\":$account,\"name\":\"bench\"}" | json_field key)")
+    ACCOUNT_PG3=${ACCOUNT_PG3:+$ACCOUNT_PG3,}$account
+  done
+  KEY_PG3=${KEYS_PG3[0]}
   if [ -n "${GATEWAY_PG_B_PORT:-}" ]; then
     account=$(ADMIN_PORT=$GATEWAY_PG_B_PORT admin POST /admin/accounts "{\"name\":\"bench\",\"balance\":$START_BALANCE_USD}" | json_field id)
     KEY_PG_B=$(ADMIN_PORT=$GATEWAY_PG_B_PORT admin POST /admin/keys "{\"account_id\":$account,\"name\":\"bench\"}" | json_field key)
@@ -64,14 +72,15 @@ create_postgres_accounts_and_keys() {
   [ -n "$KEY_PG" ] && [ -n "$KEY_PG3" ] || { echo "could not create the PostgreSQL targets' keys" >&2; exit 1; }
 }
 
-# Three wrk runs at once, one per instance, the connections split between them; prints one RESULT line:
+# Three wrk runs at once, one per instance, the connections split between them (each with its own key when
+# BENCH_PG3_ACCOUNTS=3); prints one RESULT line:
 # requests summed, the longest duration, and the highest of the three p50s and p99s.
 run_wrk_three() { # body conns seconds
   local body=$1 conns=$2 seconds=$3 i outs=() path=/v1/chat/completions
   local each=$(( (conns + 2) / 3 ))
   for i in 0 1 2; do
     outs+=("$WORK/pg3-wrk-$i.out")
-    BENCH_BODY_FILE="$WORK/$body.body" BENCH_KEY="$KEY_PG3" \
+    BENCH_BODY_FILE="$WORK/$body.body" BENCH_KEY="${KEYS_PG3[$(( i % ${#KEYS_PG3[@]} ))]}" \
       wrk -t1 -c"$each" -d"${seconds}s" --timeout 5s -s "$BENCH/proxy/post.lua" \
       "http://127.0.0.1:${GATEWAY_PG3_PORTS[$i]}$path" >"${outs[$i]}" 2>&1 &
   done

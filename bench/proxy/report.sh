@@ -179,15 +179,15 @@ postgres_query() { # database sql
 }
 
 # One database's two checks: a row for every request its clients saw answered (and no more than the requests
-# a run's end may have cut), and a balance that is the start less the rows' spend, to the nano-dollar.
-ledger_lines() { # name account query-command [more about the rows]
-  local name=$1 account=$2 q=$3 rows ok spend balance start surplus status=0
+# a run's end may have cut), and balances that are the start less the rows' spend, to the nano-dollar.
+ledger_lines() { # name accounts(comma-separated) query-command [more about the rows]
+  local name=$1 accounts=$2 q=$3 rows ok spend balance start surplus status=0
   # $q unquoted: the query command may carry its database as a second word.
   rows=$($q "SELECT COUNT(*) FROM logs WHERE type <> 'system'")
   ok=$($q "SELECT COUNT(*) FROM logs WHERE type = 'consume' AND message IS NULL")
-  spend=$($q "SELECT COALESCE(SUM(spend_nano), 0) FROM logs WHERE account_id = $account")
-  balance=$($q "SELECT balance_nano FROM accounts WHERE id = $account")
-  start=$(( START_BALANCE_USD * 1000000000 ))
+  spend=$($q "SELECT COALESCE(SUM(spend_nano), 0) FROM logs WHERE account_id IN ($accounts)")
+  balance=$($q "SELECT SUM(balance_nano) FROM accounts WHERE id IN ($accounts)")
+  start=$(( START_BALANCE_USD * 1000000000 * $(tr ',' '\n' <<<"$accounts" | wc -l) ))
   surplus=$(( rows - ${SENT[$name]:-0} ))
   echo
   echo "ledger: $name answered ${SENT[$name]:-0} requests; rows $rows (complete $ok${4:-}); surplus $surplus (cut at the end of a run, at most ${INFLIGHT_BOUND[$name]:-0})"
