@@ -57,6 +57,18 @@ public sealed class BenchSmokeTests
         floor.Should().MatchRegex(@"FLOOR keys=1 rows=\d+ rows_per_transaction=512 .* process_cpu_us_per_row=[\d.]+");
     }
 
+    /// <summary>The store's bench on PostgreSQL (<c>WRITER_BENCH_PG</c>), as <c>bench/writer</c> runs it beside SQLite.</summary>
+    [Fact]
+    [Trait(Fakes.StoreTraits.Name, Fakes.StoreTraits.Postgres)]
+    public async Task WriterBench_OnPostgres_PrintsItsLine_BalancesMatchTheRows()
+    {
+        var database = await (await Fakes.PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var project = Path.Combine(RepositoryRoot(), "bench", "WriterBench");
+        var output = await RunAsync("env", [$"WRITER_BENCH_PG={database}", "dotnet", "run", "--project", project, "-c", "Release", "--", "0.5", "4", "store", "1"]);
+        output.Should().MatchRegex(@"WRITER store=postgres mode=store producers=4 keys=1 .* rows_per_s=[1-9]\d* ");
+        output.Should().NotContain("BALANCE MISMATCH");
+    }
+
     /// <summary>Runs a command under <c>nice -n 19</c> (its children inherit it): the suite's other tests come first.</summary>
     private static async Task<string> RunAsync(string file, string[] arguments)
     {
