@@ -38,6 +38,7 @@ public sealed class BenchSmokeTests
         output.Should().MatchRegex(@"\| sse ≥ 0\.90 × bare \| [\d.]+ \+ [\d.]+ \+ [\d.]+ \| [\d.-]+ µs");
         output.Should().Contain("| paced SSE");
         output.Should().MatchRegex(@"\| gateway-pg3 req/s summed, json @50 \| \d+ \| ≥ 5000 \|");
+        output.Should().MatchRegex(@"ledger: gateway-pg3 rows a commit: [\d.]+");
         foreach (var ledger in new[] { "gateway", "gateway-pg", "gateway-pg3" })
         {
             output.Should().MatchRegex($@"ledger: {ledger} answered [1-9]\d* requests; rows \d+ .*; surplus \d+ ");
@@ -57,16 +58,23 @@ public sealed class BenchSmokeTests
         floor.Should().MatchRegex(@"FLOOR keys=1 rows=\d+ rows_per_transaction=512 .* process_cpu_us_per_row=[\d.]+");
     }
 
-    /// <summary>The store's bench on PostgreSQL (<c>WRITER_BENCH_PG</c>), as <c>bench/writer</c> runs it beside SQLite.</summary>
+    /// <summary>The store's bench on PostgreSQL (<c>WRITER_BENCH_PG</c>), as <c>bench/writer</c> runs it beside SQLite, and its rollup mode.</summary>
     [Fact]
     [Trait(Fakes.StoreTraits.Name, Fakes.StoreTraits.Postgres)]
-    public async Task WriterBench_OnPostgres_PrintsItsLine_BalancesMatchTheRows()
+    public async Task WriterBench_OnPostgres_PrintsItsLines_BalancesMatchTheRows_TheFoldCoversThem()
     {
         var database = await (await Fakes.PostgresServer.SharedAsync()).CreateDatabaseAsync();
         var project = Path.Combine(RepositoryRoot(), "bench", "WriterBench");
         var output = await RunAsync("env", [$"WRITER_BENCH_PG={database}", "dotnet", "run", "--project", project, "-c", "Release", "--", "0.5", "4", "store", "1"]);
         output.Should().MatchRegex(@"WRITER store=postgres mode=store producers=4 keys=1 .* rows_per_s=[1-9]\d* ");
         output.Should().NotContain("BALANCE MISMATCH");
+
+        // The rollup mode: one catch-up over every row it filled (docs/BENCHMARKS.md, "The rollup").
+        var empty = await (await Fakes.PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var rollup = await RunAsync("env", [$"WRITER_BENCH_PG={empty}", "dotnet", "run", "--no-build", "--project", project, "-c", "Release", "--", "0.5", "4", "rollup", "200"]);
+        var line = System.Text.RegularExpressions.Regex.Match(rollup, @"ROLLUP store=postgres keys=200 rows=(\d+) covered=(\d+) .* wall_us_per_row=[\d.]+");
+        line.Success.Should().BeTrue(rollup);
+        line.Groups[2].Value.Should().Be(line.Groups[1].Value, "one catch-up folds every row filled");
     }
 
     /// <summary>Runs a command under <c>nice -n 19</c> (its children inherit it): the suite's other tests come first.</summary>

@@ -25,10 +25,10 @@ var keys = args.Length > 3 ? int.Parse(args[3]) : 1;
 int? maxBatch = args.Length > 4 && int.Parse(args[4]) > 0 ? int.Parse(args[4]) : null;
 var rollupEvery = args.Length > 5 ? double.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : 0;
 
-// WRITER_BENCH_PG: the store mode on PostgreSQL instead (bench/writer-pg starts a throwaway server for it).
+// WRITER_BENCH_PG: the store or rollup mode on PostgreSQL instead (bench/writer starts a throwaway server for it).
 if (Environment.GetEnvironmentVariable("WRITER_BENCH_PG") is { Length: > 0 } postgres)
 {
-    await WriterBench.PostgresBench.RunAsync(postgres, seconds, producers, keys, maxBatch);
+    await WriterBench.PostgresBench.RunAsync(postgres, mode, seconds, producers, keys, maxBatch);
     return;
 }
 

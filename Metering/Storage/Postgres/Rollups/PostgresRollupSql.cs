@@ -27,8 +27,8 @@ internal static class PostgresRollupSql
                 FROM state s, log_id_counter c),
             -- The rows grouped once, by hour and every dimension: each rollup table then sums these few groups.
             -- Grouped per table from the rows themselves, every row went through the ~50 histogram tests once a
-            -- table, seven times: 17 us a row in the server against 4.5 grouped once (pg_stat_statements, three
-            -- instances under bench/run's load).
+            -- table, seven times: 14-15 us a row against 5.6-5.8 grouped once (WriterBench's rollup mode on
+            -- PostgreSQL over 200 keys, docs/BENCHMARKS.md).
             fine AS MATERIALIZED (
                 SELECT l.time_ms / {RollupFamily.HourMs} * {RollupFamily.HourMs} AS hour_ms, {string.Join(", ", AllDimensions.Select(FineDimension))},
                     {string.Join(", ", RowAggregates())}
