@@ -302,8 +302,7 @@ run_wrk() { # round target body conns seconds
   local ledger; ledger=$(ledger_of "$target")
   if [ -n "$ledger" ]; then
     SENT[$ledger]=$(( ${SENT[$ledger]:-0} + requests ))
-    # gateway-pg3's connections: a third of them each, rounded up (run_wrk_three).
-    local open=$conns; [ "$target" = gateway-pg3 ] && open=$(( 3 * ((conns + 2) / 3) ))
+    local open=$conns; [ "$target" = gateway-pg3 ] && open=$(( 3 * $(pg3_connections_each "$conns") ))
     INFLIGHT_BOUND[$ledger]=$(( ${INFLIGHT_BOUND[$ledger]:-0} + open + socket_errors ))
   fi
   [ "$round" = warmup ] && return

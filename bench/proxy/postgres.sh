@@ -72,12 +72,15 @@ create_postgres_accounts_and_keys() {
   [ -n "$KEY_PG" ] && [ -n "$KEY_PG3" ] || { echo "could not create the PostgreSQL targets' keys" >&2; exit 1; }
 }
 
+# The connections each of gateway-pg3's instances gets: a third, rounded up.
+pg3_connections_each() { echo $(( ($1 + 2) / 3 )); }
+
 # Three wrk runs at once, one per instance, the connections split between them (each with its own key when
 # BENCH_PG3_ACCOUNTS=3); prints one RESULT line:
 # requests summed, the longest duration, and the highest of the three p50s and p99s.
 run_wrk_three() { # body conns seconds
   local body=$1 conns=$2 seconds=$3 i outs=() path=/v1/chat/completions
-  local each=$(( (conns + 2) / 3 ))
+  local each; each=$(pg3_connections_each "$conns")
   for i in 0 1 2; do
     outs+=("$WORK/pg3-wrk-$i.out")
     BENCH_BODY_FILE="$WORK/$body.body" BENCH_KEY="${KEYS_PG3[$(( i % ${#KEYS_PG3[@]} ))]}" \
