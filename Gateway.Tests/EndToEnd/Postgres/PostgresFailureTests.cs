@@ -94,6 +94,14 @@ public class PostgresFailureTests
         var rows = await host.RowsOfTypeAsync("consume");
         rows.Should().HaveCount(2, "the cut batch committed once and was not written again");
         (await host.BalanceAsync(account)).Should().Be(100m - rows.Sum(r => r.GetProperty("spend").GetDecimal()), "charged once each");
+
+        // The next batch carries nothing of the cut one: neither its rows nor its debits (whose answers were never read).
+        (await host.NewClient(key).PostAsync("/v1/chat/completions", JsonContent(Plain))).StatusCode.Should().Be(HttpStatusCode.OK);
+        rows = await host.RowsOfTypeAsync("consume");
+        rows.Should().HaveCount(3);
+        rows.Select(r => r.GetProperty("request_id").GetString()).Should().OnlyHaveUniqueItems();
+        (await host.QueryScalarAsync<long>($"SELECT balance_nano FROM accounts WHERE id = {account}")).Should()
+            .Be(100_000_000_000 - await host.QueryScalarAsync<long>($"SELECT SUM(spend_nano) FROM logs WHERE account_id = {account}"));
     }
 
     [Fact]

@@ -115,6 +115,38 @@ public class PostgresStoreTests
         (await store.ScalarAsync<long>("SELECT SUM(requests) FROM log_rollup_model_hour")).Should().Be(3_000);
     }
 
+    /// <summary>
+    /// Row ids come from a sequence and commit out of order. A batch that took an id and has not committed
+    /// while later ids did must hold the watermark below its id: a fold that went past it would never count
+    /// its row. The in-flight batch is a transaction opened by hand, as the writer opens one: batch id first.
+    /// </summary>
+    [Fact]
+    public async Task RollUp_AnIdStillInFlightBelowCommittedOnes_WatermarkWaitsForIt_ThenCountsIt()
+    {
+        await using var store = await TempPostgresStore.CreateAsync();
+        await store.AppendAsync([Row(Jan2020)]);
+        await using var slow = await store.Database.OpenAsync();
+        await using var inFlight = await slow.BeginTransactionAsync();
+        await slow.ExecuteAsync("INSERT INTO write_batches (id, committed_ms) VALUES (gen_random_uuid(), 0)", transaction: inFlight);
+        var heldId = await slow.ExecuteScalarAsync<long>(
+            "INSERT INTO logs (id, request_id, time_ms, type, spend_nano) VALUES (nextval('log_id_seq'), 'held', @Jan2020, 'consume', 9) RETURNING id",
+            new { Jan2020 }, inFlight);
+
+        await store.AppendAsync([Row(Jan2020 + 1, spendNano: 5), Row(Jan2020 + 2, spendNano: 6)]);
+        await store.RollUpAsync();
+
+        (await store.ScalarAsync<long>("SELECT MAX(id) FROM logs")).Should().BeGreaterThan(heldId, "later ids committed first");
+        (await store.ScalarAsync<long>("SELECT last_id FROM log_rollup_state")).Should().BeLessThan(heldId);
+
+        await inFlight.CommitAsync();
+        await store.RollUpAsync();
+
+        (await store.ScalarAsync<long>("SELECT last_id FROM log_rollup_state")).Should().Be(await store.ScalarAsync<long>("SELECT MAX(id) FROM logs"));
+        (await store.ScalarAsync<long>("SELECT SUM(requests) FROM log_rollup_group_day")).Should().Be(4);
+        (await store.ScalarAsync<long>("SELECT SUM(spend_nano) FROM log_rollup_group_day")).Should()
+            .Be(await store.ScalarAsync<long>("SELECT SUM(spend_nano) FROM logs"));
+    }
+
     [Fact]
     public async Task Append_TextHoldingNul_StoredAsReplacementCharacter_AndFoundByTheSameFilter()
     {

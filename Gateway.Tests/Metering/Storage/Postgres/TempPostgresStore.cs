@@ -51,7 +51,7 @@ internal sealed class TempPostgresStore : IAsyncDisposable
         if (maxRows is null)
             return await Maintenance.RollUpAsync(20_000);
         await using var connection = await Database.OpenAsync();
-        return await PostgresRollups.StepAsync(connection, maxRows.Value);
+        return await PostgresRollups.FoldAsync(connection, maxRows.Value, maxRows.Value);
     }
 
     public Task AppendAsync(IEnumerable<LogRecord> rows) => Task.WhenAll(rows.Select(r => Ledger.AppendAsync(r)));

@@ -17,7 +17,7 @@ public static class PostgresMigrations
         // 1: accounts, keys and the usage log. Money is integer nano-USD, time integer unix-ms, as in SQLite.
         // The log is partitioned by month on time_ms (LogPartitions creates them); its indexes are declared
         // once, here on the parent, and every partition gets them. The primary key must hold the partition
-        // key, hence (id, time_ms); ids come from log_id_counter (see LogRowBatch), not a sequence.
+        // key, hence (id, time_ms); ids came from log_id_counter then (step 6 replaced it by a sequence).
         // write_batches records each writer batch's id inside the batch's own transaction: after a commit
         // whose outcome is unknown, its presence says whether the batch committed (BatchOutcome).
         """
@@ -141,6 +141,21 @@ public static class PostgresMigrations
             upstream_model    text,
             changed_ms        bigint NOT NULL
         );
+        """,
+        // 6: row ids from a sequence instead of log_id_counter, whose row lock every batch held through its COMMIT,
+        // so that the instances committed one at a time. CACHE 1 (the default) is required: the rollups read the
+        // sequence's last value as "every id handed out so far" (PostgresRollupSql), which values cached in a
+        // session but not yet handed out would break. The rollup state gains its horizon: rows up to horizon_id
+        // are final once every transaction older than horizon_xid has ended. Rows up to the counter are all
+        // committed now (the counter was locked to each commit), so the horizon starts there. The counter is
+        // dropped, so an instance still running the old code fails its writes instead of reusing ids: stop
+        // every instance before upgrading across this step.
+        """
+        CREATE SEQUENCE log_id_seq AS bigint CACHE 1;
+        SELECT setval('log_id_seq', GREATEST(last_id, 1), last_id > 0) FROM log_id_counter;
+        ALTER TABLE log_rollup_state ADD COLUMN horizon_id bigint NOT NULL DEFAULT 0, ADD COLUMN horizon_xid xid8 NOT NULL DEFAULT '0';
+        UPDATE log_rollup_state SET horizon_id = (SELECT last_id FROM log_id_counter), horizon_xid = pg_current_xact_id();
+        DROP TABLE log_id_counter;
         """,
     ];
 

@@ -8,8 +8,10 @@ using Npgsql;
 namespace Metering.Storage.Postgres.Engine;
 
 /// <summary>
-/// The writer's connection to PostgreSQL: one batch = one transaction with its rows, their debits (one
-/// UPDATE per account, ascending) and the batch's own id. As in SQLite, a unit that fails on its own
+/// The writer's connection to PostgreSQL: one batch = one transaction with the batch's own id (written
+/// first), its rows, and their debits (one UPDATE per account, ascending) last, just before COMMIT: the
+/// only locks a batch takes are the debited accounts' rows, held for as short a time as possible, since
+/// another instance's batch on the same account waits for them until this COMMIT's WAL flush is done. As in SQLite, a unit that fails on its own
 /// makes the batch run again unit by unit in savepoints. Beyond SQLite: a batch PostgreSQL rolled back
 /// (deadlock, serialisation failure) or whose commit outcome was unknown and turned out not committed
 /// runs again from the start; one that did commit is reported committed. The connection is opened
@@ -70,7 +72,13 @@ internal sealed class PostgresWriteSession(PostgresDatabase database, LogPartiti
                     Array.Clear(failures);
                     continue;
                 }
-                // Committed after all: the units are done, exactly once.
+                // Committed after all: the units are done, exactly once. Their answers (ids, balances) were never
+                // read, so what they staged is dropped, not carried into the next batch (which would write those
+                // rows and debits again), and this instance reads balances and key spends afresh.
+                Forget();
+                freshness.ForgetAll();
+                accounts.ForgetKeySpends();
+                return;
             }
             accounts.Apply();
             freshness.MarkRead(_debits.Touched);
@@ -86,7 +94,7 @@ internal sealed class PostgresWriteSession(PostgresDatabase database, LogPartiti
     }
 
     /// <summary>
-    /// Rows only, the requests' path: BEGIN, the debits ascending, ids, rows, the batch's id and COMMIT
+    /// Rows only, the requests' path: BEGIN, the batch's id, the rows, the debits ascending and COMMIT
     /// in one round trip. The whole trip counts as the commit: a connection lost before its answer may
     /// have committed, so the batch is looked up by its id. A statement that fails makes the server skip
     /// the rest, COMMIT included; the failed transaction is rolled back before the error goes on.
@@ -100,17 +108,17 @@ internal sealed class PostgresWriteSession(PostgresDatabase database, LogPartiti
         }
         using var trip = new NpgsqlBatch(_connection!);
         trip.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-        _debits.AddTo(trip);
-        _rows.AddTo(trip);
         trip.BatchCommands.Add(PendingRows.RecordBatch(batchId, NowMs));
+        _rows.AddTo(trip);
+        _debits.AddTo(trip);
         trip.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         _committing = true;
         try
         {
             using (var reader = trip.ExecuteReader())
             {
-                _debits.ReadFrom(reader);
                 _rows.ReadFrom(reader, results);
+                _debits.ReadFrom(reader);
                 while (reader.NextResult())
                 {
                 }
@@ -129,7 +137,7 @@ internal sealed class PostgresWriteSession(PostgresDatabase database, LogPartiti
     /// <summary>Every unit in one transaction; false, with everything rolled back, when a unit failed on its own.</summary>
     private bool RunTogether(List<WriteUnit> batch, long[] results, Guid batchId)
     {
-        using var transaction = Transaction = _connection!.BeginTransaction();
+        using var transaction = Transaction = Begin(batchId);
         for (var i = 0; i < batch.Count; i++)
         {
             if (batch[i].Row is { } row)
@@ -151,14 +159,14 @@ internal sealed class PostgresWriteSession(PostgresDatabase database, LogPartiti
                 return false;
             }
         }
-        Commit(transaction, results, batchId);
+        Commit(transaction, results);
         return true;
     }
 
     /// <summary>The batch again, each unit written at once inside a savepoint: a unit that fails is rolled back alone.</summary>
     private void RunOneByOne(List<WriteUnit> batch, long[] results, Exception?[] failures, Guid batchId)
     {
-        using var transaction = Transaction = _connection!.BeginTransaction();
+        using var transaction = Transaction = Begin(batchId);
         for (var i = 0; i < batch.Count; i++)
         {
             transaction.Save("unit");
@@ -175,8 +183,8 @@ internal sealed class PostgresWriteSession(PostgresDatabase database, LogPartiti
                 {
                     results[i] = batch[i].Work!(this);
                 }
-                _debits.Flush(_connection, transaction);
                 _rows.Flush(_connection, transaction, results);
+                _debits.Flush(_connection, transaction);
                 transaction.Release("unit");
             }
             catch (Exception ex) when (!PostgresFailures.IsStoreFailure(ex))
@@ -188,24 +196,32 @@ internal sealed class PostgresWriteSession(PostgresDatabase database, LogPartiti
                 failures[i] = ex;
             }
         }
-        Commit(transaction, results, batchId);
+        Commit(transaction, results);
+    }
+
+    /// <summary>A transaction that has recorded the batch's id: it holds its transaction id before any row id (see <see cref="PendingRows"/>).</summary>
+    private NpgsqlTransaction Begin(Guid batchId)
+    {
+        var transaction = _connection!.BeginTransaction();
+        using var record = new NpgsqlBatch(_connection, transaction) { BatchCommands = { PendingRows.RecordBatch(batchId, NowMs) } };
+        record.ExecuteNonQuery();
+        return transaction;
     }
 
     /// <summary>
-    /// The batch's last statements in one round trip (debits ascending, ids, rows, the batch's id), then
-    /// COMMIT: two round trips for a batch of rows, however many.
+    /// The batch's last statements in one round trip (rows, then debits ascending), then COMMIT: two
+    /// round trips for a batch of rows, however many.
     /// </summary>
-    private void Commit(NpgsqlTransaction transaction, long[] results, Guid batchId)
+    private void Commit(NpgsqlTransaction transaction, long[] results)
     {
         using (var batch = new NpgsqlBatch(_connection!, transaction))
         {
-            _debits.AddTo(batch);
             var hasRows = _rows.AddTo(batch);
-            batch.BatchCommands.Add(PendingRows.RecordBatch(batchId, NowMs));
+            _debits.AddTo(batch);
             using var reader = batch.ExecuteReader();
-            _debits.ReadFrom(reader);
             if (hasRows)
                 _rows.ReadFrom(reader, results);
+            _debits.ReadFrom(reader);
             // The statements that answer nothing: reading past them surfaces their errors here.
             while (reader.NextResult())
             {

@@ -5,28 +5,27 @@ using NpgsqlTypes;
 namespace Metering.Storage.Postgres.Logs;
 
 /// <summary>
-/// The batch's log rows, inserted together at the end of the transaction in one statement (arrays
-/// unnested: one round trip whatever the batch size), after the debits. Their ids are taken there from
-/// the one-row <c>log_id_counter</c>, not a sequence: sequence values are handed out at once and commit
-/// in any order, so with several writers a reader could see id 101 committed before 100, and a rollup
-/// watermark at 101 would skip 100 for good. The counter's UPDATE holds its row lock until the batch
-/// commits, so the next batch (on any instance) gets its ids only after this one committed: ids become
-/// visible strictly in order, always a committed prefix, and a rolled-back batch leaves no gap. It
-/// serialises the writers' last step only (the insert and the commit), after their debits.
+/// The batch's log rows, inserted together in one statement (arrays unnested: one round trip whatever
+/// the batch size), their ids from the sequence <c>log_id_seq</c>. Sequence values are handed out at
+/// once and commit in any order: a reader may see id 101 committed while 100 is still in flight, so the
+/// rollup watermark never trusts "the highest committed id" (see <see cref="Rollups.PostgresRollupSql"/>
+/// for how it finds a committed prefix). That rule needs every transaction to hold its transaction id
+/// before it takes a row id: the batch records its own id in <c>write_batches</c> first, then the rows.
+/// No lock is taken here, so writers on several instances insert side by side and queue, if at all,
+/// only on the debits of one account, which come after the rows and just before COMMIT.
 /// </summary>
 internal sealed class PendingRows
 {
-    private const string TakeIdsSql = "UPDATE log_id_counter SET last_id = last_id + $1 RETURNING last_id";
-
     private const string InsertSql = """
         INSERT INTO logs (id, request_id, time_ms, type, account_id, key_id, token_name, grp, model, path, status, stream,
             duration_ms, first_token_ms, input_tokens, output_tokens, cached_tokens, cache_write_tokens, spend_nano, ip, message, details)
-        SELECT (SELECT last_id FROM log_id_counter) - $1 + r.n, r.request_id, r.time_ms, r.type, r.account_id, r.key_id, r.token_name, r.grp,
+        SELECT nextval('log_id_seq'), r.request_id, r.time_ms, r.type, r.account_id, r.key_id, r.token_name, r.grp,
             r.model, r.path, r.status, r.stream, r.duration_ms, r.first_token_ms, r.input_tokens, r.output_tokens, r.cached_tokens,
             r.cache_write_tokens, r.spend_nano, r.ip, r.message, r.details
-        FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-            WITH ORDINALITY AS r(request_id, time_ms, type, account_id, key_id, token_name, grp, model, path, status, stream,
-            duration_ms, first_token_ms, input_tokens, output_tokens, cached_tokens, cache_write_tokens, spend_nano, ip, message, details, n)
+        FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+            AS r(request_id, time_ms, type, account_id, key_id, token_name, grp, model, path, status, stream,
+            duration_ms, first_token_ms, input_tokens, output_tokens, cached_tokens, cache_write_tokens, spend_nano, ip, message, details)
+        RETURNING id
         """;
 
     private const string RecordBatchSql = "INSERT INTO write_batches (id, committed_ms) VALUES ($1, $2)";
@@ -58,32 +57,40 @@ internal sealed class PendingRows
         ReadFrom(reader, results);
     }
 
-    /// <summary>Adds the id allocation (which answers a row) and the insert to a batch of statements; false when there is no row.</summary>
+    /// <summary>Adds the insert (which answers the ids) to a batch of statements; false when there is no row.</summary>
     public bool AddTo(NpgsqlBatch batch)
     {
         if (_rows.Count == 0)
             return false;
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(TakeIdsSql) { Parameters = { new() { Value = (long)_rows.Count } } });
-        var insert = new NpgsqlBatchCommand(InsertSql) { Parameters = { new() { Value = (long)_rows.Count } } };
+        var insert = new NpgsqlBatchCommand(InsertSql);
         AddColumns(insert.Parameters);
         batch.BatchCommands.Add(insert);
         return true;
     }
 
-    /// <summary>Reads the ids taken, hands them to the row units and forgets the rows; leaves the reader after the id allocation.</summary>
+    /// <summary>Reads the ids taken, hands them to the row units and forgets the rows; leaves the reader at the next statement's result.</summary>
     public void ReadFrom(NpgsqlDataReader reader, long[] results)
     {
-        reader.Read();
-        var firstId = reader.GetInt64(0) - _rows.Count + 1;
+        // nextval runs row by row as unnest yields the arrays in order, so the ids ascending are the rows' in
+        // order (not always consecutive: other writers take values between them). Sorted rather than trusting
+        // RETURNING's order.
+        var ids = new long[_rows.Count];
+        for (var i = 0; i < ids.Length && reader.Read(); i++)
+            ids[i] = reader.GetInt64(0);
+        Array.Sort(ids);
         for (var i = 0; i < _rows.Count; i++)
         {
             if (_rows[i].Unit >= 0)
-                results[_rows[i].Unit] = firstId + i;
+                results[_rows[i].Unit] = ids[i];
         }
         _rows.Clear();
+        reader.NextResult();
     }
 
-    /// <summary>The statement that records the batch's id in its own transaction (see <see cref="Engine.BatchOutcome"/>).</summary>
+    /// <summary>
+    /// The statement that records the batch's id in its own transaction (see <see cref="Engine.BatchOutcome"/>);
+    /// the transaction's first write, so that it holds its transaction id before it takes any row id.
+    /// </summary>
     public static NpgsqlBatchCommand RecordBatch(Guid batchId, long nowMs) =>
         new(RecordBatchSql) { Parameters = { new() { Value = batchId }, new() { Value = nowMs } } };
 

@@ -7,28 +7,62 @@ namespace Metering.Storage.Postgres.Rollups;
 /// <summary>Folds the log into the rollup tables, chunk after chunk, from any instance (one at a time).</summary>
 internal static class PostgresRollups
 {
+    /// <summary>How long a fold waits, at most, for transactions that hold back its horizon (see <see cref="PostgresRollupSql"/>).</summary>
+    private static readonly TimeSpan WaitForOpenTransactions = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan WaitStep = TimeSpan.FromMilliseconds(5);
+
     /// <summary>
-    /// Rolls up to the last committed row, <paramref name="maxLogRowsPerChunk"/> rows a transaction; returns
-    /// how many ids the watermark moved (0 when caught up, or when another instance is folding right now).
+    /// Rolls up the rows whose ids were handed out before the call, <paramref name="maxLogRowsPerChunk"/>
+    /// rows a transaction; returns how many ids the watermark moved (0 when caught up, or when another
+    /// instance is folding right now).
     /// </summary>
     public static async Task<long> CatchUpAsync(PostgresDatabase database, int maxLogRowsPerChunk, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        long covered = 0, step;
-        do
+        return await FoldAsync(connection, maxLogRowsPerChunk, long.MaxValue, cancellationToken);
+    }
+
+    /// <summary>
+    /// Moves the watermark over at most <paramref name="maxIds"/> ids, chunks of <paramref name="maxLogRowsPerChunk"/>,
+    /// up to the ids handed out when it starts, waiting (a second at most) for transactions still open below them.
+    /// </summary>
+    public static async Task<long> FoldAsync(NpgsqlConnection connection, int maxLogRowsPerChunk, long maxIds,
+        CancellationToken cancellationToken = default)
+    {
+        var target = await connection.ExecuteScalarAsync<long>(new CommandDefinition(PostgresRollupSql.LastHandedOut, cancellationToken: cancellationToken));
+        var waitUntil = DateTime.UtcNow + WaitForOpenTransactions;
+        long covered = 0;
+        while (covered < maxIds)
         {
-            step = await StepAsync(connection, maxLogRowsPerChunk, cancellationToken);
-            covered += step;
+            var step = await StepAsync(connection, (int)Math.Min(maxLogRowsPerChunk, maxIds - covered), cancellationToken);
+            if (step is null)
+                break;   // another instance is folding
+            covered += step.Covered;
+            if (step.LastId >= target)
+                break;
+            if (step.Waiting)
+            {
+                if (DateTime.UtcNow > waitUntil)
+                    break;   // the next pass goes on
+                await Task.Delay(WaitStep, cancellationToken);
+            }
         }
-        while (step == maxLogRowsPerChunk);
         return covered;
     }
 
-    /// <summary>One chunk of at most <paramref name="maxLogRows"/> rows in one transaction; returns how far the watermark moved.</summary>
-    public static async Task<long> StepAsync(NpgsqlConnection connection, int maxLogRows, CancellationToken cancellationToken = default) =>
-        await connection.ExecuteScalarAsync<long?>(new CommandDefinition(PostgresRollupSql.CatchUp,
-            new { maxRows = (long)maxLogRows }, cancellationToken: cancellationToken)) ?? 0;
+    /// <summary>One fold statement (see <see cref="PostgresRollupSql"/>); null when another instance holds the watermark.</summary>
+    private static async Task<FoldStep?> StepAsync(NpgsqlConnection connection, int maxLogRows, CancellationToken cancellationToken)
+    {
+        // Two statements, in this order: the last id handed out, then the fold, whose xid comes after that read.
+        var candidate = await connection.ExecuteScalarAsync<long>(new CommandDefinition(PostgresRollupSql.LastHandedOut, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<FoldStep>(new CommandDefinition(PostgresRollupSql.CatchUp,
+            new { maxRows = (long)maxLogRows, candidate }, cancellationToken: cancellationToken));
+    }
 
     /// <summary>The id up to which rows are in every rollup table.</summary>
     public const string WatermarkSql = "SELECT last_id FROM log_rollup_state";
+
+    /// <summary>What one fold did: the ids it moved past, the watermark after it, and whether open transactions held it back.</summary>
+    private sealed record FoldStep(long Covered, long LastId, bool Waiting);
 }
