@@ -17,6 +17,9 @@ public sealed class PostgresStoreMaintenance(PostgresDatabase database, LogParti
     /// <summary>How long a batch id is kept: it is looked up only right after the commit it belongs to.</summary>
     private static readonly TimeSpan KeepBatchIds = TimeSpan.FromHours(1);
 
+    /// <summary>Drops the ids of batches committed before <c>@before</c> (an index on the time keeps it from reading the whole table).</summary>
+    internal const string PruneBatchIdsSql = "DELETE FROM write_batches WHERE committed_ms < @before";
+
     public void Migrate()
     {
         try
@@ -51,7 +54,7 @@ public sealed class PostgresStoreMaintenance(PostgresDatabase database, LogParti
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         partitions.EnsureAhead(connection, NowMs);
-        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM write_batches WHERE committed_ms < @before",
+        await connection.ExecuteAsync(new CommandDefinition(PruneBatchIdsSql,
             new { before = NowMs - (long)KeepBatchIds.TotalMilliseconds }, cancellationToken: cancellationToken));
         return await PostgresRollups.CatchUpAsync(database, maxLogRowsPerChunk, cancellationToken);
     }
