@@ -4,7 +4,7 @@
 WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
 chmod 755 "$WORK"
 PIDS=()
-RESULTS=$WORK/results.tsv     # round target body conns requests duration_us p50_us p99_us non2xx socket_errors cpu_ticks rss_kb wrk_cpu_us jit_ticks
+RESULTS=$WORK/results.tsv     # round target body conns requests duration_us p50_us p99_us non2xx socket_errors cpu_ticks rss_kb wrk_cpu_us jit_ticks db_ticks
 PROBES=$WORK/probes.txt       # TTFT lines from the probe, one per round and target
 # Per database (ledger_of): requests answered, as the clients counted them, and requests that may have been
 # cut at the end of a wrk run (one per connection): each database's rows must lie between the two.
@@ -277,6 +277,9 @@ run_wrk() { # round target body conns seconds
   local round=$1 target=$2 body=$3 conns=$4 seconds=$5 pids before after jit_before out line wrk_cpu
   pids=$(pids_of "$target")
   before=$(cpu_ticks $pids); jit_before=$(jit_threads $pids)
+  # The PostgreSQL targets: the server's CPU too (every process of the cluster, the rollup fold included).
+  local db_before=0 db_after=0
+  [[ $target == gateway-pg* ]] && db_before=$(cpu_ticks $(postgres_pids))
   # wrk's own CPU too (bash's time: user and system seconds): it shares the two cores with the proxy and nginx.
   # One connection: bench/latency/onecon (wrk's latencies there add up to more than the run's wall time).
   local url hostpath file="$WORK/$body.body"
@@ -295,6 +298,7 @@ run_wrk() { # round target body conns seconds
     fi; } 2>&1) \
     || { echo "$out" >&2; exit 1; }
   after=$(cpu_ticks $pids)
+  [[ $target == gateway-pg* ]] && db_after=$(cpu_ticks $(postgres_pids))
   local jit; jit=$(jit_ticks_since "$jit_before" $pids)
   wrk_cpu=$(awk '/^WRKCPU / { printf "%.0f", ($2 + $3) * 1e6 }' <<<"$out")
   line=$(grep '^RESULT ' <<<"$out") || { echo "$out" >&2; exit 1; }
@@ -306,8 +310,9 @@ run_wrk() { # round target body conns seconds
     INFLIGHT_BOUND[$ledger]=$(( ${INFLIGHT_BOUND[$ledger]:-0} + open + socket_errors ))
   fi
   [ "$round" = warmup ] && return
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$target" "$body" "$conns" "$requests" \
-    "$duration_us" "$p50_us" "$p99_us" "$non2xx" "$socket_errors" $(( after - before )) "$(rss_kb $pids)" "${wrk_cpu:-0}" "$jit" >>"$RESULTS"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$target" "$body" "$conns" "$requests" \
+    "$duration_us" "$p50_us" "$p99_us" "$non2xx" "$socket_errors" $(( after - before )) "$(rss_kb $pids)" "${wrk_cpu:-0}" "$jit" \
+    $(( db_after - db_before )) >>"$RESULTS"
 }
 
 run_probe() { # round target count

@@ -26,6 +26,13 @@ stop_postgres() {
   [ -n "${PG_BIN:-}" ] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -m fast stop >/dev/null 2>&1 || true
 }
 
+# The cluster's processes: the postmaster (first line of its pid file) and every process it started.
+postgres_pids() {
+  local postmaster
+  postmaster=$(head -1 "$WORK/pg/data/postmaster.pid" 2>/dev/null) || return 0
+  echo "$postmaster $(pgrep -P "$postmaster" | tr '\n' ' ')"
+}
+
 pg_connection() { echo "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$1"; }
 
 start_gateways_on_postgres() {

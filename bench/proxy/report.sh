@@ -13,7 +13,7 @@ print_report() {
     {
       k = $2 SUBSEP $3 SUBSEP $4
       req[k] += $5; dur[k] += $6; p50[k] = p50[k] " " $7; p99[k] = p99[k] " " $8
-      err[k] += $9 + $10; cpu[k] += $11; if ($12 > rss[k]) rss[k] = $12; wrk[k] += $13; jit[k] += $14
+      err[k] += $9 + $10; cpu[k] += $11; if ($12 > rss[k]) rss[k] = $12; wrk[k] += $13; jit[k] += $14; db[k] += $15
     }
     END {
       print "| target | body | conns | req/s | p50 ms | p99 ms | +p50 ms | +p99 ms | CPU µs/req | JIT µs/req | RSS MB | errors |"
@@ -75,6 +75,16 @@ print_report() {
         for (b = 1; b <= nb; b++) {
           g = "gateway-pg" SUBSEP bodies[b] SUBSEP 1; q = "gateway" SUBSEP bodies[b] SUBSEP 1
           if ((g in m50) && (q in m50)) verdict("gateway-pg p50 over gateway (SQLite), " bodies[b] " @1, ms", m50[g] - m50[q], 1.0)
+        }
+        print ""
+        # Where the machine goes at 50 connections: the two cores are shared by all of these (and nginx).
+        print "| CPU a request @50, µs | req/s | gateway(s) | PostgreSQL | wrk | the three × req/s, cores |"
+        print "|---|---:|---:|---:|---:|---:|"
+        for (t = 1; t <= nt; t++) for (b = 1; b <= nb; b++) {
+          g = targets[t] SUBSEP bodies[b] SUBSEP 50
+          if (targets[t] !~ /^gateway-pg/ || !(g in rps) || !req[g]) continue
+          dpr = db[g] * 1e6 / tck / req[g]
+          printf "| %s %s | %.0f | %.1f | %.1f | %.1f | %.2f |\n", targets[t], bodies[b], rps[g], cpr[g], dpr, wpr[g], (cpr[g] + dpr + wpr[g]) * rps[g] / 1e6
         }
         print ""
       }
