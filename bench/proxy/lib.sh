@@ -279,7 +279,7 @@ run_wrk() { # round target body conns seconds
   before=$(cpu_ticks $pids); jit_before=$(jit_threads $pids)
   # The PostgreSQL targets: the server's CPU too (every process of the cluster, the rollup fold included).
   local db_before=0 db_after=0
-  [[ $target == gateway-pg* ]] && db_before=$(cpu_ticks $(postgres_pids))
+  [[ $target == gateway-pg* ]] && db_before=$(postgres_ticks)
   # wrk's own CPU too (bash's time: user and system seconds): it shares the two cores with the proxy and nginx.
   # One connection: bench/latency/onecon (wrk's latencies there add up to more than the run's wall time).
   local url hostpath file="$WORK/$body.body"
@@ -298,7 +298,7 @@ run_wrk() { # round target body conns seconds
     fi; } 2>&1) \
     || { echo "$out" >&2; exit 1; }
   after=$(cpu_ticks $pids)
-  [[ $target == gateway-pg* ]] && db_after=$(cpu_ticks $(postgres_pids))
+  [[ $target == gateway-pg* ]] && db_after=$(postgres_ticks)
   local jit; jit=$(jit_ticks_since "$jit_before" $pids)
   wrk_cpu=$(awk '/^WRKCPU / { printf "%.0f", ($2 + $3) * 1e6 }' <<<"$out")
   line=$(grep '^RESULT ' <<<"$out") || { echo "$out" >&2; exit 1; }

@@ -26,11 +26,16 @@ stop_postgres() {
   [ -n "${PG_BIN:-}" ] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -m fast stop >/dev/null 2>&1 || true
 }
 
-# The cluster's processes: the postmaster (first line of its pid file) and every process it started.
-postgres_pids() {
-  local postmaster
-  postmaster=$(head -1 "$WORK/pg/data/postmaster.pid" 2>/dev/null) || return 0
-  echo "$postmaster $(pgrep -P "$postmaster" | tr '\n' ' ')"
+# The cluster's CPU ticks so far: the postmaster's, its live processes', and those of the processes it started
+# that have ended (a backend closed by its pool, an autovacuum worker done: the kernel adds them to the
+# postmaster's children's times, fields 16 and 17 of its stat, once it has reaped them).
+postgres_ticks() {
+  local postmaster stat
+  postmaster=$(head -1 "$WORK/pg/data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+  stat=$(cat "/proc/$postmaster/stat" 2>/dev/null) || { echo 0; return; }
+  stat=${stat##*) }
+  set -- $stat
+  echo $(( ${14} + ${15} + $(cpu_ticks $postmaster $(pgrep -P "$postmaster")) ))
 }
 
 pg_connection() { echo "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$1"; }
