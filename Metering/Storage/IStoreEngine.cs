@@ -22,6 +22,12 @@ public interface IStoreMaintenance
     /// <summary>Brings the rollups up to the newest row, <paramref name="maxLogRowsPerChunk"/> rows a chunk; returns the ids covered.</summary>
     Task<long> RollUpAsync(int maxLogRowsPerChunk, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Log row ids above the rollups' watermark: rows that stats and <c>group_by</c> read from the log itself
+    /// (on PostgreSQL, ids handed out to batches still in flight too).
+    /// </summary>
+    Task<long> RollupLagAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Deletes up to <paramref name="batchRows"/> rolled-up rows older than <paramref name="cutoffMs"/>; returns how many.</summary>
     Task<long> DeleteLogsBeforeAsync(long cutoffMs, int batchRows, CancellationToken cancellationToken = default);
 

@@ -1,3 +1,4 @@
+using Gateway.Observability;
 using Metering.Storage;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,9 @@ internal sealed class LogRollupService(
 {
     protected override TimeSpan Interval => options.Value.RollupInterval;
 
-    protected override Task RunOnceAsync(CancellationToken cancellationToken) =>
-        store.RollUpAsync(options.Value.RollupBatchRows, cancellationToken);
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await store.RollUpAsync(options.Value.RollupBatchRows, cancellationToken);
+        StoreMetrics.SetRollupLag(await store.RollupLagAsync(cancellationToken));
+    }
 }

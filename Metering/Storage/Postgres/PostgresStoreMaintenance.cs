@@ -59,6 +59,12 @@ public sealed class PostgresStoreMaintenance(PostgresDatabase database, LogParti
         return await PostgresRollups.CatchUpAsync(database, maxLogRowsPerChunk, cancellationToken);
     }
 
+    public async Task<long> RollupLagAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(PostgresRollups.LagSql, cancellationToken: cancellationToken));
+    }
+
     /// <summary>
     /// Drops the oldest monthly partition that ends at or before <paramref name="cutoffMs"/> (a DROP is one
     /// catalog change, however many rows it held). Returns <paramref name="batchRows"/> when it dropped one,

@@ -27,6 +27,14 @@ public sealed class SqliteStoreMaintenance(SqliteDatabase database, LogFileWrite
     public Task<long> RollUpAsync(int maxLogRowsPerChunk, CancellationToken cancellationToken = default) =>
         RollupBuilder.CatchUpAsync(database, logFile, maxLogRowsPerChunk, cancellationToken: cancellationToken);
 
+    public async Task<long> RollupLagAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE((SELECT MAX(id) FROM logs), 0) - (SELECT last_id FROM log_rollup_state)";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public Task<long> DeleteLogsBeforeAsync(long cutoffMs, int batchRows, CancellationToken cancellationToken = default) =>
         logFile.RunAsync((connection, transaction) => LogRetention.DeleteBatch(connection, transaction, cutoffMs, batchRows), cancellationToken);
 

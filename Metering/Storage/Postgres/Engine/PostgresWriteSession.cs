@@ -11,11 +11,12 @@ namespace Metering.Storage.Postgres.Engine;
 /// The writer's connection to PostgreSQL: one batch = one transaction with the batch's own id (written
 /// first), its rows, and their debits (one UPDATE per account, ascending) last, just before COMMIT: the
 /// only locks a batch takes are the debited accounts' rows, held for as short a time as possible, since
-/// another instance's batch on the same account waits for them until this COMMIT's WAL flush is done. As in SQLite, a unit that fails on its own
-/// makes the batch run again unit by unit in savepoints. Beyond SQLite: a batch PostgreSQL rolled back
-/// (deadlock, serialisation failure) or whose commit outcome was unknown and turned out not committed
-/// runs again from the start; one that did commit is reported committed. The connection is opened
-/// lazily and replaced after it breaks, so a lost server is a failing store that recovers by itself.
+/// another instance's batch on the same account waits for them until this COMMIT's WAL flush is done.
+/// As in SQLite, a unit that fails on its own makes the batch run again unit by unit in savepoints.
+/// Beyond SQLite: a batch PostgreSQL rolled back (deadlock, serialisation failure) or whose commit
+/// outcome was unknown and turned out not committed runs again from the start; one that did commit is
+/// reported committed. The connection is opened lazily and replaced after it breaks, so a lost server
+/// is a failing store that recovers by itself.
 /// </summary>
 internal sealed class PostgresWriteSession(PostgresDatabase database, LogPartitions partitions, AccountStates accounts,
     BalanceFreshness freshness, TimeProvider clock) : IWriteSession

@@ -63,6 +63,9 @@ internal static class PostgresRollups
     /// <summary>The id up to which rows are in every rollup table.</summary>
     public const string WatermarkSql = "SELECT last_id FROM log_rollup_state";
 
+    /// <summary>The ids handed out above the watermark.</summary>
+    public const string LagSql = $"SELECT ({PostgresRollupSql.LastHandedOut}) - last_id FROM log_rollup_state";
+
     /// <summary>What one fold did: the ids it moved past, the watermark after it, and whether open transactions held it back.</summary>
     private sealed record FoldStep(long Covered, long LastId, bool Waiting);
 }

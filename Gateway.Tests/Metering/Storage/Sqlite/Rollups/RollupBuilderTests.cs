@@ -3,6 +3,7 @@ using Metering.Ledger;
 using Metering.Storage;
 using static Gateway.Tests.Metering.Storage.LogRows;
 using Metering.Logs;
+using Metering.Storage.Sqlite;
 using Metering.Storage.Sqlite.Rollups;
 using Metering.Storage.Sqlite.Engine;
 
@@ -49,6 +50,21 @@ public class RollupBuilderTests
             (await ApplyAsync(store, chunk)).Should().BeFalse();
 
         (await store.Logs.StatsAsync(Everything, nowMs: T0 - Day)).Range.Should().Be(Totals(rows, _ => true));
+    }
+
+    /// <summary>What /metrics' gateway_rollup_lag_ids reads: the log's rows above the watermark.</summary>
+    [Fact]
+    public async Task RollupLag_RowsAboveTheWatermark_NoneOnceRolledUp()
+    {
+        await using var store = TempStore.Create();
+        var maintenance = new SqliteStoreMaintenance(store.Database, store.LogFile, store.Inbox);
+        await store.AppendAsync(Random(300, seed: 14));
+
+        (await maintenance.RollupLagAsync()).Should().Be(300);
+        await store.RollUpAsync(120);
+        (await maintenance.RollupLagAsync()).Should().Be(180);
+        await store.RollUpAsync();
+        (await maintenance.RollupLagAsync()).Should().Be(0);
     }
 
     [Fact]
