@@ -219,13 +219,14 @@ pids_of() {
   esac
 }
 
-# utime + stime of one /proc stat file (fields 14 and 15, counted after the command name, which may hold spaces).
-stat_ticks() { # stat file
-  local stat
+# utime + stime of one /proc stat file (fields 14 and 15, counted after the command name, which may hold spaces);
+# with "children", also the times of the children it has reaped (fields 16 and 17).
+stat_ticks() { # stat file [children]
+  local stat with=${2:-}
   stat=$(cat "$1" 2>/dev/null) || { echo 0; return; }
   stat=${stat##*) }
   set -- $stat
-  echo $(( ${12} + ${13} ))
+  if [ "$with" = children ]; then echo $(( ${12} + ${13} + ${14} + ${15} )); else echo $(( ${12} + ${13} )); fi
 }
 
 cpu_ticks() { # pids: summed

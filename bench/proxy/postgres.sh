@@ -28,14 +28,11 @@ stop_postgres() {
 
 # The cluster's CPU ticks so far: the postmaster's, its live processes', and those of the processes it started
 # that have ended (a backend closed by its pool, an autovacuum worker done: the kernel adds them to the
-# postmaster's children's times, fields 16 and 17 of its stat, once it has reaped them).
+# postmaster's children's times once it has reaped them).
 postgres_ticks() {
-  local postmaster stat
+  local postmaster
   postmaster=$(head -1 "$WORK/pg/data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
-  stat=$(cat "/proc/$postmaster/stat" 2>/dev/null) || { echo 0; return; }
-  stat=${stat##*) }
-  set -- $stat
-  echo $(( ${14} + ${15} + $(cpu_ticks $postmaster $(pgrep -P "$postmaster")) ))
+  echo $(( $(stat_ticks "/proc/$postmaster/stat" children) + $(cpu_ticks $(pgrep -P "$postmaster")) ))
 }
 
 pg_connection() { echo "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$1"; }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Gateway.Tests.Fakes;
+using Gateway.Tests.Metering.Storage.Postgres;
 using Npgsql;
 
 namespace Gateway.Tests.EndToEnd.Postgres;
@@ -18,10 +19,8 @@ public sealed partial class RollupLagTests
     public async Task TransactionLeftOpen_RollupsWaitBelowIt_MetricsShowTheLag_ThenCatchUp()
     {
         var database = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
-        var directory = Path.Combine(Path.GetTempPath(), "gateway-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
         await using var upstream = await FakeUpstream.StartAsync();
-        await using var gateway = await GatewayProcess.StartAsync(Path.Combine(directory, "unused.db"), upstream.BaseAddress,
+        await using var gateway = await GatewayProcess.StartAsync(Path.Combine(WorkingDirectory(), "unused.db"), upstream.BaseAddress,
             connectionString: database, settings: new Dictionary<string, string> { ["Gateway:LogMaintenance:RollupInterval"] = "00:00:00.2" });
         using var admin = new HttpClient { BaseAddress = gateway.Address };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayHost.AdminKey);
@@ -30,13 +29,13 @@ public sealed partial class RollupLagTests
         await using var open = new NpgsqlConnection(database);
         await open.OpenAsync();
         await using var held = await open.BeginTransactionAsync();
-        var heldId = await WriteRowAsync(open, held);
+        var heldId = await HandWrittenRow.WriteAsync(open, held, Now);
         for (var i = 0; i < 3; i++)
         {
             await using var other = new NpgsqlConnection(database);
             await other.OpenAsync();
             await using var committed = await other.BeginTransactionAsync();
-            await WriteRowAsync(other, committed);
+            await HandWrittenRow.WriteAsync(other, committed, Now);
             await committed.CommitAsync();
         }
 
@@ -49,18 +48,17 @@ public sealed partial class RollupLagTests
         (await ScalarAsync(database, "SELECT SUM(requests) FROM log_rollup_group_day")).Should().Be(4);
     }
 
-    private static async Task<long> WriteRowAsync(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    /// <summary>The process's working folder: one for every run of this test, emptied first (a past run's is never left to grow).</summary>
+    private static string WorkingDirectory()
     {
-        await using var batch = new NpgsqlBatch(connection, transaction)
-        {
-            BatchCommands =
-            {
-                new("INSERT INTO write_batches (id, committed_ms) VALUES (gen_random_uuid(), 0)"),
-                new("INSERT INTO logs (id, request_id, time_ms, type) VALUES (nextval('log_id_seq'), 'r', (extract(epoch FROM now()) * 1000)::bigint, 'consume') RETURNING id"),
-            },
-        };
-        return (long)(await batch.ExecuteScalarAsync())!;
+        var directory = Path.Combine(Path.GetTempPath(), "gateway-tests", nameof(RollupLagTests));
+        if (Directory.Exists(directory))
+            Directory.Delete(directory, recursive: true);
+        Directory.CreateDirectory(directory);
+        return directory;
     }
+
+    private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     /// <summary>The gauge's value, or -1 before the first rollup pass has set it.</summary>
     private static async Task<long> LagAsync(HttpClient admin)

@@ -116,6 +116,35 @@ public class PostgresStoreTests
     }
 
     /// <summary>
+    /// A database the row-id counter's builds wrote (migrations 1-5): the upgrade carries the ids on above its
+    /// rows, and the rollups, whose horizon starts at the counter, count the old rows and the new ones once.
+    /// </summary>
+    [Fact]
+    public async Task Migrate_FromTheRowIdCounter_IdsGoOnAboveItsRows_RollupsCountOldAndNew()
+    {
+        var connectionString = await (await Fakes.PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        await using (var old = new PostgresDatabase(connectionString))
+        {
+            PostgresMigrations.Apply(old, nowMs: 0, upToVersion: 5);
+            await using var connection = await old.OpenAsync();
+            new LogPartitions().EnsureFor(connection, [Jan2020]);
+            await connection.ExecuteAsync("""
+                INSERT INTO logs (id, request_id, time_ms, type, spend_nano) SELECT g, 'old', @Jan2020, 'consume', 10 FROM generate_series(1, 3) g;
+                UPDATE log_id_counter SET last_id = 3;
+                """, new { Jan2020 });
+        }
+        await using var store = TempPostgresStore.Open(connectionString);
+
+        await store.AppendAsync([Row(Jan2020 + 1, spendNano: 5), Row(Jan2020 + 2, spendNano: 6)]);
+        await store.RollUpAsync();
+
+        (await store.ScalarAsync<string>("SELECT string_agg(id::text, ',' ORDER BY id) FROM logs")).Should().Be("1,2,3,4,5");
+        (await store.ScalarAsync<long>("SELECT last_id FROM log_rollup_state")).Should().Be(5);
+        (await store.ScalarAsync<long>("SELECT SUM(requests) FROM log_rollup_group_day")).Should().Be(5);
+        (await store.ScalarAsync<long>("SELECT SUM(spend_nano) FROM log_rollup_group_day")).Should().Be(41);
+    }
+
+    /// <summary>
     /// Row ids come from a sequence and commit out of order. A batch that took an id and has not committed
     /// while later ids did must hold the watermark below its id: a fold that went past it would never count
     /// its row. The in-flight batch is a transaction opened by hand, as the writer opens one: batch id first.
@@ -127,10 +156,7 @@ public class PostgresStoreTests
         await store.AppendAsync([Row(Jan2020)]);
         await using var slow = await store.Database.OpenAsync();
         await using var inFlight = await slow.BeginTransactionAsync();
-        await slow.ExecuteAsync("INSERT INTO write_batches (id, committed_ms) VALUES (gen_random_uuid(), 0)", transaction: inFlight);
-        var heldId = await slow.ExecuteScalarAsync<long>(
-            "INSERT INTO logs (id, request_id, time_ms, type, spend_nano) VALUES (nextval('log_id_seq'), 'held', @Jan2020, 'consume', 9) RETURNING id",
-            new { Jan2020 }, inFlight);
+        var heldId = await HandWrittenRow.WriteAsync(slow, inFlight, Jan2020, spendNano: 9);
 
         await store.AppendAsync([Row(Jan2020 + 1, spendNano: 5), Row(Jan2020 + 2, spendNano: 6)]);
         await store.RollUpAsync();

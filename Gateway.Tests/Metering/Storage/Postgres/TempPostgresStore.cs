@@ -45,6 +45,9 @@ internal sealed class TempPostgresStore : IAsyncDisposable
     public static async Task<TempPostgresStore> CreateAsync() =>
         new(await (await PostgresServer.SharedAsync()).CreateDatabaseAsync());
 
+    /// <summary>The store on a database of the run's cluster that exists already, migrated the rest of the way.</summary>
+    public static TempPostgresStore Open(string connectionString) => new(connectionString);
+
     /// <summary>One rollup chunk of <paramref name="maxRows"/> rows, or (null) everything committed.</summary>
     public async Task<long> RollUpAsync(int? maxRows = null)
     {

@@ -181,8 +181,8 @@ public static class PostgresMigrations
 
     public static int LatestVersion => Steps.Length;
 
-    /// <summary>Applies the missing steps.</summary>
-    public static void Apply(PostgresDatabase database, long nowMs)
+    /// <summary>Applies the missing steps (up to <paramref name="upToVersion"/>: a test's database as an older build left it).</summary>
+    public static void Apply(PostgresDatabase database, long nowMs, int upToVersion = int.MaxValue)
     {
         using var connection = database.Open();
         // Session-level: held across the steps' own transactions, released when the connection closes.
@@ -191,7 +191,7 @@ public static class PostgresMigrations
         {
             connection.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_ms bigint NOT NULL)");
             var version = connection.ExecuteScalar<int?>("SELECT MAX(version) FROM schema_migrations") ?? 0;
-            for (var step = version; step < Steps.Length; step++)
+            for (var step = version; step < Math.Min(Steps.Length, upToVersion); step++)
             {
                 using var transaction = connection.BeginTransaction();
                 connection.Execute(Steps[step], transaction: transaction);

@@ -30,12 +30,15 @@ internal static class PostgresRollups
     public static async Task<long> FoldAsync(NpgsqlConnection connection, int maxLogRowsPerChunk, long maxIds,
         CancellationToken cancellationToken = default)
     {
-        var target = await connection.ExecuteScalarAsync<long>(new CommandDefinition(PostgresRollupSql.LastHandedOut, cancellationToken: cancellationToken));
         var waitUntil = DateTime.UtcNow + WaitForOpenTransactions;
         long covered = 0;
+        long? target = null;
         while (covered < maxIds)
         {
-            var step = await StepAsync(connection, (int)Math.Min(maxLogRowsPerChunk, maxIds - covered), cancellationToken);
+            // Two statements, in this order: the last id handed out, then the fold, whose xid comes after that read.
+            var candidate = await connection.ExecuteScalarAsync<long>(new CommandDefinition(PostgresRollupSql.LastHandedOut, cancellationToken: cancellationToken));
+            target ??= candidate;
+            var step = await StepAsync(connection, (int)Math.Min(maxLogRowsPerChunk, maxIds - covered), candidate, cancellationToken);
             if (step is null)
                 break;   // another instance is folding
             covered += step.Covered;
@@ -51,14 +54,10 @@ internal static class PostgresRollups
         return covered;
     }
 
-    /// <summary>One fold statement (see <see cref="PostgresRollupSql"/>); null when another instance holds the watermark.</summary>
-    private static async Task<FoldStep?> StepAsync(NpgsqlConnection connection, int maxLogRows, CancellationToken cancellationToken)
-    {
-        // Two statements, in this order: the last id handed out, then the fold, whose xid comes after that read.
-        var candidate = await connection.ExecuteScalarAsync<long>(new CommandDefinition(PostgresRollupSql.LastHandedOut, cancellationToken: cancellationToken));
-        return await connection.QuerySingleOrDefaultAsync<FoldStep>(new CommandDefinition(PostgresRollupSql.CatchUp,
+    /// <summary>One fold statement (see <see cref="PostgresRollupSql"/>), read before it; null when another instance holds the watermark.</summary>
+    private static Task<FoldStep?> StepAsync(NpgsqlConnection connection, int maxLogRows, long candidate, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<FoldStep?>(new CommandDefinition(PostgresRollupSql.CatchUp,
             new { maxRows = (long)maxLogRows, candidate }, cancellationToken: cancellationToken));
-    }
 
     /// <summary>The id up to which rows are in every rollup table.</summary>
     public const string WatermarkSql = "SELECT last_id FROM log_rollup_state";
